@@ -1,0 +1,39 @@
+# Two commands for a new machine with Python 3.11:
+#   make run   — virtualenv, install, migrate SQLite, load demo data, serve on 127.0.0.1:$(PORT)
+#   make test  — virtualenv, install, run the whole test suite (PostgreSQL when DATABASE_URL is set)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint messages demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# After changing strings: collect them (needs GNU gettext), add the Chinese of new ones to
+# locale/zh_Hans.json, and write the .po and the compiled .mo; commit all three.
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(PY) locale/translate.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,42 @@
+"""Role predicates, shared by services, selectors, views and templates.
+
+Permission checks live here and in the services and selectors that call them, never only in a
+template (SPEC §6: staff see only what their role allows).
+"""
+
+import rules
+
+from .models import Role
+
+
+@rules.predicate
+def is_credit_office(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_credit_office)
+
+
+@rules.predicate
+def is_department_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_department_staff)
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return bool(is_department_staff(user) and user.role == Role.REVIEWER)
+
+
+@rules.predicate
+def is_clerk(user) -> bool:
+    return bool(is_department_staff(user) and user.role == Role.CLERK)
+
+
+@rules.predicate
+def is_subject_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.SUBJECT)
+
+
+@rules.predicate
+def is_own_subject(user, subject) -> bool:
+    return bool(subject is not None and is_subject_user(user) and user.subject_id == subject.pk)
+
+
+is_staff_member = is_credit_office | is_department_staff

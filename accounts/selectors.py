@@ -1,0 +1,26 @@
+"""Read-side queries about departments and users."""
+
+from django.db.models import Count
+
+from subjects.models import SubjectKind
+from subjects.selectors import subjects_visible_to
+
+from .models import Department
+from .permissions import is_credit_office, is_department_staff
+
+
+def home_summary(*, user) -> dict:
+    """Counts shown on the landing page; each is scoped to what the user may see."""
+    summary: dict = {"role": user.get_role_display(), "department": user.department}
+    visible = subjects_visible_to(user=user)
+    if is_credit_office(user) or is_department_staff(user):
+        rows = visible.values("kind").annotate(n=Count("id")).order_by("kind")
+        summary["subjects_by_kind"] = [(SubjectKind(row["kind"]).label, row["n"]) for row in rows]
+        summary["subject_total"] = sum(n for _label, n in summary["subjects_by_kind"])
+    else:
+        summary["own_subject"] = visible.first()
+    return summary
+
+
+def departments_active():
+    return Department.objects.filter(is_active=True)

@@ -1,0 +1,259 @@
+"""Demo data for the embedded mode (`make run`): departments' units, one account per role, and about
+two hundred subjects of every kind with valid identifiers. Deterministic and idempotent, and written
+through the same services as real data so the demo exercises the real rules."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from accounts.models import Department, Role, Unit, User
+from accounts.services import user_create
+from subjects.identifiers import USCC_ALPHABET, org_code_check_char, resident_id_check_char, uscc_check_char
+from subjects.models import Subject, SubjectKind
+from subjects.services import subject_register
+
+DEMO_PASSWORD = "Demo@2026"
+COUNTY_DIVISION = "411323"  # 西峡县, the county of seed 003
+
+UNITS = {
+    "xyb": ["综合股", "信用监管股"],
+    "fgw": ["办公室", "法规股", "价格监督检查股"],
+    "zjj": ["建筑市场监管股", "质量安全监督站", "房地产市场股"],
+    "scjg": ["信用监管股", "执法大队", "食品安全监管股"],
+    "zfbz": ["保障房管理股", "物业管理股"],
+}
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建国",
+    "志强",
+    "海燕",
+    "红梅",
+    "晓东",
+    "国华",
+    "春雷",
+]
+FIRM_WORDS = [
+    "宏达",
+    "鑫源",
+    "恒通",
+    "华盛",
+    "伏牛",
+    "丹江",
+    "瑞丰",
+    "金桥",
+    "聚鑫",
+    "长青",
+    "兴隆",
+    "天和",
+    "汇通",
+    "顺达",
+    "中原",
+    "龙腾",
+    "博远",
+    "康宁",
+    "永安",
+    "嘉禾",
+]
+INDUSTRIES = [
+    "建筑工程",
+    "房地产开发",
+    "商贸",
+    "食品",
+    "物流",
+    "香菇种植",
+    "中药材",
+    "建材",
+    "劳务",
+    "物业服务",
+    "餐饮管理",
+    "汽车运输",
+    "农业科技",
+    "电子商务",
+    "装饰工程",
+]
+SOCIAL = [
+    "个体劳动者协会",
+    "建筑业协会",
+    "食用菌协会",
+    "慈善会",
+    "老年人体育协会",
+    "志愿者协会",
+    "物流行业协会",
+    "餐饮行业协会",
+]
+PUBLIC = [
+    "县人民医院",
+    "县第一高级中学",
+    "县中医院",
+    "县自来水公司",
+    "县广播电视台",
+    "县图书馆",
+    "县疾病预防控制中心",
+    "县职业中等专业学校",
+    "县妇幼保健院",
+    "县实验小学",
+]
+SHOPS = [
+    "便利店",
+    "小吃店",
+    "五金店",
+    "理发店",
+    "农资店",
+    "手机维修部",
+    "家电维修部",
+    "水果店",
+    "烟酒店",
+    "面馆",
+]
+
+
+@dataclass
+class DemoReport:
+    users: list[tuple[str, str, str]] = field(default_factory=list)
+    created_subjects: int = 0
+    total_subjects: int = 0
+
+
+def _uscc(rng: random.Random, prefix: str) -> str:
+    body = "".join(rng.choice(USCC_ALPHABET[:10] + "ABCDEFGH") for _ in range(8))
+    first17 = prefix + COUNTY_DIVISION + body + org_code_check_char(body)
+    return first17 + uscc_check_char(first17)
+
+
+def _resident_id(rng: random.Random) -> str:
+    born = date(1955, 1, 1) + timedelta(days=rng.randrange(0, 365 * 48))
+    first17 = COUNTY_DIVISION + born.strftime("%Y%m%d") + f"{rng.randrange(0, 1000):03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def _person_name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _ensure_users(report: DemoReport) -> None:
+    wanted = [("xyb_staff", Role.CREDIT_OFFICE, "xyb", "信用办 王敏")]
+    for code in ("fgw", "zjj", "scjg", "zfbz"):
+        wanted.append((f"{code}_clerk", Role.CLERK, code, f"{code} 录入员"))
+        wanted.append((f"{code}_reviewer", Role.REVIEWER, code, f"{code} 审核员"))
+    for username, role, dept_code, full_name in wanted:
+        department = Department.objects.get(code=dept_code)
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                full_name=full_name.replace(dept_code, department.name),
+                department=department,
+                unit=department.units.order_by("name").first(),
+            )
+        report.users.append((username, DEMO_PASSWORD, str(Role(role).label)))
+
+
+def _ensure_units() -> None:
+    for code, names in UNITS.items():
+        department = Department.objects.get(code=code)
+        for name in names:
+            Unit.objects.get_or_create(department=department, name=name)
+
+
+def _register(report: DemoReport, **kwargs) -> Subject:
+    existing = Subject.objects.filter(code=kwargs["code"]).first()
+    if existing is not None:
+        return existing
+    subject = subject_register(actor=None, **kwargs)
+    report.created_subjects += 1
+    return subject
+
+
+def _ensure_subjects(report: DemoReport) -> None:
+    rng = random.Random(20261215)
+    persons = []
+    for _ in range(50):
+        persons.append((_resident_id(rng), _person_name(rng)))
+    for number, name in persons:
+        _register(report, kind=SubjectKind.NATURAL_PERSON, code=number, name=name)
+
+    def rep() -> dict:
+        number, name = rng.choice(persons)
+        return {"legal_representative_id_number": number, "legal_representative_name": name}
+
+    used_names: set[str] = set()
+
+    def unique(name: str) -> str:
+        candidate, n = name, 2
+        while candidate in used_names:
+            candidate, n = f"{name}（{n}）", n + 1
+        used_names.add(candidate)
+        return candidate
+
+    for _ in range(90):
+        name = unique(f"西峡县{rng.choice(FIRM_WORDS)}{rng.choice(INDUSTRIES)}有限公司")
+        _register(
+            report,
+            kind=SubjectKind.LEGAL_PERSON,
+            code=_uscc(rng, "91"),
+            name=name,
+            **rep(),
+            address=f"西峡县白羽路{rng.randrange(1, 300)}号",
+        )
+    for _ in range(10):
+        name = unique(f"西峡县{rng.choice(FIRM_WORDS)}{rng.choice(INDUSTRIES)}有限公司城区分公司")
+        _register(report, kind=SubjectKind.UNINCORPORATED, code=_uscc(rng, "91"), name=name, **rep())
+    for index in range(15):
+        name = unique(f"西峡县{SOCIAL[index % len(SOCIAL)]}")
+        _register(report, kind=SubjectKind.SOCIAL_ORGANISATION, code=_uscc(rng, "51"), name=name, **rep())
+    for name in PUBLIC:
+        _register(
+            report,
+            kind=SubjectKind.PUBLIC_INSTITUTION,
+            code=_uscc(rng, "12"),
+            name=unique(f"西峡{name[1:]}"),
+            **rep(),
+        )
+    for _ in range(25):
+        number, owner = rng.choice(persons)
+        name = unique(f"西峡县{owner}{rng.choice(SHOPS)}")
+        _register(
+            report,
+            kind=SubjectKind.INDIVIDUAL_BUSINESS,
+            code=_uscc(rng, "92"),
+            name=name,
+            legal_representative_id_number=number,
+            legal_representative_name=owner,
+        )
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    report = DemoReport()
+    _ensure_units()
+    _ensure_users(report)
+    _ensure_subjects(report)
+    report.total_subjects = Subject.objects.count()
+    return report

@@ -1,0 +1,29 @@
+"""Operational tasks of the project itself."""
+
+import os
+import socket
+
+from celery import shared_task
+from django.db import connection
+from django.utils import timezone
+
+
+@shared_task(name="creditreg.worker_health_check")
+def worker_health_check() -> dict:
+    """Answer from inside a worker: which process ran the task and whether it reaches the database.
+
+    Operators call it to see that a deployed worker is alive and shares the web's database; the test
+    suite uses it to prove that a task went through the broker to a real worker process and back.
+    """
+    from subjects.models import Subject
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {
+        "hostname": socket.gethostname(),
+        "pid": os.getpid(),
+        "database": connection.vendor,
+        "subjects": Subject.objects.count(),
+        "at": timezone.now().isoformat(),
+    }

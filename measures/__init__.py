@@ -1,0 +1,3 @@
+"""Incentive and punishment measures tied to grades, red and black lists (SPEC §4).
+
+Filled by the measures issue."""

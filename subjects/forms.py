@@ -1,0 +1,30 @@
+"""Forms only collect input; the services validate it, so the same rules hold for every entry point."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SubjectKind
+
+
+class SubjectRegisterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SubjectKind.choices)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "Unified social credit code (18 characters), or the resident identity number of a person."
+        ),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    legal_representative_name = forms.CharField(
+        label=_("Legal representative"), max_length=100, required=False
+    )
+    legal_representative_id_number = forms.CharField(
+        label=_("Legal representative's identity number"), max_length=40, required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+
+
+class SubjectChangeForm(SubjectRegisterForm):
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,293 @@
+"""Writes to the registry: register a subject, change it, link its legal representative.
+
+Every entry point — web form, admin, API, spreadsheet import, demo data — calls these functions, so the
+identifier rules (GB 32100-2015, GB 11643-1999), the uniqueness of codes and the audit log hold
+everywhere. A refused input raises ``ValidationError`` keyed by field and changes nothing.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log_write, model_snapshot, snapshot_diff
+
+from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
+from .models import Subject, SubjectKind
+from .permissions import can_change_subject, can_register_subject
+
+SUBJECT_AUDIT_FIELDS = ["kind", "code", "name", "legal_representative", "address", "phone"]
+
+# GB 32100-2015 Annex: registration authority 9 (market regulation) with category 2 is an individual
+# business; the prefix therefore settles that kind either way.
+INDIVIDUAL_BUSINESS_PREFIX = "92"
+
+
+def subject_code_clean(*, kind: str, code: str) -> str:
+    """Validate ``code`` for ``kind`` and return it normalised; the message names the wrong character
+    or the mismatch between code and kind."""
+    if kind not in SubjectKind.values:
+        raise ValidationError({"kind": _("Choose a subject kind from the list.")})
+    value = normalize_identifier(code or "")
+    # Only a code that fails for its kind is tested against the other kind's rule: an all-digit code
+    # can, by chance, satisfy both checksums.
+    try:
+        if kind == SubjectKind.NATURAL_PERSON:
+            try:
+                return validate_resident_id(value)
+            except ValidationError:
+                if _is_valid(validate_uscc, value):
+                    raise ValidationError(
+                        _(
+                            "This is a unified social credit code; a natural person is registered with "
+                            "the 18-digit resident identity number."
+                        ),
+                        code="kind",
+                    ) from None
+                raise
+        try:
+            value = validate_uscc(value)
+        except ValidationError:
+            if _is_valid(validate_resident_id, value):
+                raise ValidationError(
+                    _(
+                        "This is a resident identity number; an organisation is registered with its unified "
+                        "social credit code (choose the kind natural person for a person)."
+                    ),
+                    code="kind",
+                ) from None
+            raise
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.error_list}) from None
+    if kind == SubjectKind.INDIVIDUAL_BUSINESS and not value.startswith(INDIVIDUAL_BUSINESS_PREFIX):
+        raise ValidationError(
+            {"code": _("The unified social credit code of an individual business begins with 92.")}
+        )
+    if kind != SubjectKind.INDIVIDUAL_BUSINESS and value.startswith(INDIVIDUAL_BUSINESS_PREFIX):
+        raise ValidationError(
+            {"kind": _("A code beginning with 92 belongs to an individual business; choose that kind.")}
+        )
+    return value
+
+
+def _is_valid(validator, value: str) -> bool:
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _ensure_code_free(*, code: str, exclude_pk: int | None = None) -> None:
+    existing = Subject.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "code": _("The code %(code)s is already registered (%(name)s).")
+                % {"code": code, "name": existing.name}
+            }
+        )
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Enter the name.")})
+    if len(name) > Subject._meta.get_field("name").max_length:
+        raise ValidationError({"name": _("The name is too long (at most 200 characters).")})
+    return name
+
+
+def _resolve_legal_representative(*, actor, kind: str, id_number: str, name: str) -> Subject | None:
+    """Find the natural-person subject with this identity number, or register it.
+
+    A representative already registered under another name is refused rather than silently renamed:
+    the clerk must check which is right.
+    """
+    id_number = (id_number or "").strip()
+    if not id_number:
+        if (name or "").strip():
+            raise ValidationError(
+                {"legal_representative_id_number": _("Enter the legal representative's identity number.")}
+            )
+        return None
+    if kind == SubjectKind.NATURAL_PERSON:
+        raise ValidationError(
+            {"legal_representative_id_number": _("A natural person has no legal representative.")}
+        )
+    try:
+        number = validate_resident_id(normalize_identifier(id_number))
+    except ValidationError as exc:
+        raise ValidationError({"legal_representative_id_number": exc.error_list}) from None
+    person = Subject.objects.filter(code=number).first()
+    name = " ".join((name or "").split())
+    if person is not None:
+        if person.kind != SubjectKind.NATURAL_PERSON:
+            raise ValidationError(
+                {"legal_representative_id_number": _("This number belongs to an organisation, not a person.")}
+            )
+        if name and name != person.name:
+            raise ValidationError(
+                {
+                    "legal_representative_name": _(
+                        "The identity number is registered as %(registered)s, not %(given)s."
+                    )
+                    % {"registered": person.name, "given": name}
+                }
+            )
+        return person
+    if not name:
+        raise ValidationError(
+            {"legal_representative_name": _("Enter the legal representative's name to register the person.")}
+        )
+    return _subject_insert(
+        actor=actor, kind=SubjectKind.NATURAL_PERSON, code=number, name=name, legal_representative=None
+    )
+
+
+def _subject_insert(*, actor, kind: str, code: str, name: str, legal_representative, address="", phone=""):
+    subject = Subject(
+        kind=kind,
+        code=code,
+        name=name,
+        legal_representative=legal_representative,
+        address=(address or "").strip(),
+        phone=(phone or "").strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            subject.save()
+    except IntegrityError:
+        # Another request registered the same code between our check and our insert.
+        _ensure_code_free(code=code)
+        raise
+    audit_log_write(
+        actor=actor,
+        action="subject.create",
+        target=subject,
+        after=model_snapshot(subject, SUBJECT_AUDIT_FIELDS),
+    )
+    return subject
+
+
+@transaction.atomic
+def subject_register(
+    *,
+    actor,
+    kind: str,
+    code: str,
+    name: str,
+    legal_representative_id_number: str = "",
+    legal_representative_name: str = "",
+    address: str = "",
+    phone: str = "",
+) -> Subject:
+    """Register a new subject (and its legal representative, if not yet registered).
+
+    ``actor=None`` is the system (demo data, migrations of historical data)."""
+    if actor is not None and not can_register_subject(actor):
+        raise PermissionDenied(_("Your role cannot register subjects."))
+    errors: dict = {}
+    values: dict = {}
+    for key, fn in (
+        ("code", lambda: subject_code_clean(kind=kind, code=code)),
+        ("name", lambda: _clean_name(name)),
+    ):
+        try:
+            values[key] = fn()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    _ensure_code_free(code=values["code"])
+    representative = _resolve_legal_representative(
+        actor=actor, kind=kind, id_number=legal_representative_id_number, name=legal_representative_name
+    )
+    return _subject_insert(
+        actor=actor,
+        kind=kind,
+        code=values["code"],
+        name=values["name"],
+        legal_representative=representative,
+        address=address,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def subject_update(
+    *,
+    actor,
+    subject: Subject,
+    reason: str,
+    kind: str | None = None,
+    code: str | None = None,
+    name: str | None = None,
+    legal_representative_id_number: str | None = None,
+    legal_representative_name: str = "",
+    address: str | None = None,
+    phone: str | None = None,
+) -> Subject:
+    """Change a registered subject; only the credit office may, and always with a reason.
+
+    Arguments left ``None`` keep their value; an empty legal representative number removes the link.
+    """
+    if not can_change_subject(actor):
+        raise PermissionDenied(_("Only credit office staff can change a registered subject."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    before = model_snapshot(subject, SUBJECT_AUDIT_FIELDS)
+    new_kind = kind if kind is not None else subject.kind
+    errors: dict = {}
+    try:
+        new_code = subject_code_clean(kind=new_kind, code=code if code is not None else subject.code)
+        if new_code != subject.code:
+            _ensure_code_free(code=new_code, exclude_pk=subject.pk)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        new_name = _clean_name(name) if name is not None else subject.name
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if (
+        subject.kind == SubjectKind.NATURAL_PERSON
+        and new_kind != SubjectKind.NATURAL_PERSON
+        and subject.represented_subjects.exists()
+    ):
+        errors["kind"] = [
+            _("This subject is the legal representative of others and must stay a natural person.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if legal_representative_id_number is not None:
+        representative = _resolve_legal_representative(
+            actor=actor,
+            kind=new_kind,
+            id_number=legal_representative_id_number,
+            name=legal_representative_name,
+        )
+        if representative is not None and representative.pk == subject.pk:
+            raise ValidationError(
+                {"legal_representative_id_number": _("A subject cannot be its own legal representative.")}
+            )
+        subject.legal_representative = representative
+    elif new_kind == SubjectKind.NATURAL_PERSON:
+        subject.legal_representative = None
+    subject.kind, subject.code, subject.name = new_kind, new_code, new_name
+    if address is not None:
+        subject.address = address.strip()
+    if phone is not None:
+        subject.phone = phone.strip()
+    subject._change_reason = reason.strip()
+    subject.save()
+    changed_before, changed_after = snapshot_diff(before, model_snapshot(subject, SUBJECT_AUDIT_FIELDS))
+    audit_log_write(
+        actor=actor,
+        action="subject.update",
+        target=subject,
+        before=changed_before,
+        after=changed_after,
+        reason=reason.strip(),
+    )
+    return subject

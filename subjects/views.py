@@ -1,0 +1,116 @@
+"""Staff pages of the registry: list with search, detail with history, register, change."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_staff_member
+
+from .filtersets import SubjectFilterSet
+from .forms import SubjectChangeForm, SubjectRegisterForm
+from .permissions import can_change_subject, can_register_subject
+from .selectors import subject_get, subjects_visible_to
+from .services import subject_register, subject_update
+
+PAGE_SIZE = 50
+
+
+def _require(predicate, user) -> None:
+    if not predicate(user):
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+def _apply_service(form, call):
+    """Run a service with the form's data; its ValidationError becomes the form's errors."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def subject_list(request):
+    _require(is_staff_member, request.user)
+    filterset = SubjectFilterSet(
+        request.GET, queryset=subjects_visible_to(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "subjects/subject_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def subject_detail(request, pk: int):
+    subject = subject_get(user=request.user, pk=pk)
+    if subject is None:
+        raise Http404(_("No such subject."))
+    history = []
+    if can_change_subject(request.user):
+        history = subject.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "subjects/subject_detail.html",
+        {
+            "subject": subject,
+            "represented": subject.represented_subjects.order_by("name")[:50],
+            "history": history,
+            "can_change": can_change_subject(request.user),
+        },
+    )
+
+
+@login_required
+def subject_create(request):
+    _require(can_register_subject, request.user)
+    form = SubjectRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subject = _apply_service(form, lambda: subject_register(actor=request.user, **form.cleaned_data))
+        if subject is not None:
+            messages.success(request, _("Registered %(name)s.") % {"name": subject.name})
+            return redirect("subjects:detail", pk=subject.pk)
+    return render(request, "subjects/subject_form.html", {"form": form, "title": _("Register a subject")})
+
+
+@login_required
+def subject_edit(request, pk: int):
+    _require(can_change_subject, request.user)
+    subject = subject_get(user=request.user, pk=pk)
+    if subject is None:
+        raise Http404(_("No such subject."))
+    representative = subject.legal_representative
+    initial = {
+        "kind": subject.kind,
+        "code": subject.code,
+        "name": subject.name,
+        "legal_representative_name": representative.name if representative else "",
+        "legal_representative_id_number": representative.code if representative else "",
+        "address": subject.address,
+        "phone": subject.phone,
+    }
+    form = SubjectChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        updated = _apply_service(
+            form, lambda: subject_update(actor=request.user, subject=subject, **form.cleaned_data)
+        )
+        if updated is not None:
+            messages.success(request, _("Saved the changes to %(name)s.") % {"name": updated.name})
+            return redirect("subjects:detail", pk=updated.pk)
+    return render(
+        request,
+        "subjects/subject_form.html",
+        {"form": form, "title": _("Change %(name)s") % {"name": subject.name}},
+    )
