@@ -2,24 +2,33 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.permissions import is_staff_member
 from subjects.filtersets import SubjectFilterSet
+from subjects.models import Subject
 from subjects.selectors import subject_get_by_code, subjects_visible_to
 from subjects.services import subject_register
 
 from .serializers import SubjectOutputSerializer, SubjectRegisterInputSerializer
 
 
+class IsStaffMember(BasePermission):
+    """Department staff and the credit office; subject users have their own portal."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(is_staff_member(request.user))
+
+
 class SubjectListCreateApi(generics.ListAPIView):
     serializer_class = SubjectOutputSerializer
     filterset_class = SubjectFilterSet
+    permission_classes = [IsAuthenticated, IsStaffMember]
+    queryset = Subject.objects.none()
 
     def get_queryset(self):
-        if not is_staff_member(self.request.user):
-            raise PermissionDenied()
         return subjects_visible_to(user=self.request.user)
 
     @extend_schema(request=SubjectRegisterInputSerializer, responses={201: SubjectOutputSerializer})
@@ -35,6 +44,8 @@ class SubjectListCreateApi(generics.ListAPIView):
 
 class SubjectDetailApi(generics.RetrieveAPIView):
     serializer_class = SubjectOutputSerializer
+    permission_classes = [IsAuthenticated, IsStaffMember]
+    queryset = Subject.objects.none()
     lookup_url_kwarg = "code"
 
     def get_object(self):
