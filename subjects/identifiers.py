@@ -183,7 +183,7 @@ def birth_date_from_resident_id(value: str) -> datetime.date:
 _USCC_REQUIRED = _("Enter the unified social credit code.")
 # zh: 统一社会信用代码应为18位，当前为%(length)d位。
 _USCC_LENGTH = _("The unified social credit code must have 18 characters, not %(length)d.")
-# zh: 统一社会信用代码中不能出现第%(position)d位的字符（%(char)s）（不使用字母I、O、S、V、Z）。
+# zh: 第%(position)d位（%(char)s）不是统一社会信用代码允许的字符（不使用字母I、O、S、V、Z）。
 _USCC_CHARACTER = _(
     "Character %(position)d (%(char)s) is not allowed in a unified social credit code "
     "(letters I, O, S, V, Z are never used)."
@@ -201,7 +201,7 @@ _USCC_CHECK = _("Character 18 (check character) should be %(expected)s.")
 _RESIDENT_ID_REQUIRED = _("Enter the resident identity number.")
 # zh: 居民身份号码应为18位，当前为%(length)d位。
 _RESIDENT_ID_LENGTH = _("The resident identity number must have 18 characters, not %(length)d.")
-# zh: 居民身份号码中不能出现第%(position)d位的字符（%(char)s）（前17位为数字，第18位为数字或X）。
+# zh: 第%(position)d位（%(char)s）不是居民身份号码允许的字符（前17位为数字，第18位为数字或X）。
 _RESIDENT_ID_CHARACTER = _(
     "Character %(position)d (%(char)s) is not allowed in a resident identity number "
     "(characters 1–17 are digits, character 18 is a digit or X)."

@@ -158,3 +158,9 @@ def browser_page(live_server):
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL if settings.TEST_REDIS_URL else "none (tasks inline)"
+    return [f"creditreg: database {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} · celery broker {broker}"]

@@ -84,10 +84,16 @@ def test_uscc_check_char_of_all_zeros_is_zero_not_31():
     assert uscc_check_char("0" * 17) == "0"
 
 
-@pytest.mark.parametrize(("body", "expected"), [("D2143569", "X"), ("M000100Y", "4"), ("00000000", "0")])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [("D2143569", "X"), ("M000100Y", "4"), ("00000000", "0"), ("W1234567", "4"), ("Z0000000", "5")],
+)
 def test_org_code_check_char_examples(body, expected):
     # D2143569: 13*3+2*7+1*9+4*10+3*5+5*8+6*4+9*2 = 199, 199 mod 11 = 1, 11-1 = 10 -> X (GB 11714 example).
     # M000100Y: 22*3+1*5+34*2 = 139, 139 mod 11 = 7, 11-7 = 4.   All zeros: 11 -> 0.
+    # Letters count A=10 ... Z=35 (not their place in USCC_ALPHABET):
+    # W1234567: 32*3+1*7+2*9+3*10+4*5+5*8+6*4+7*2 = 249, 249 mod 11 = 7, 11-7 = 4.
+    # Z0000000: 35*3 = 105, 105 mod 11 = 6, 11-6 = 5 (GB 11714 itself allows every letter).
     assert org_code_check_char(body) == expected
 
 
@@ -378,6 +384,8 @@ def test_property_any_single_substitution_in_a_uscc_is_refused(code, index, repl
     error = _error(validate_uscc, changed)
     assert error.code in {"length", "character", "division", "org_check", "check"}
     # Within the alphabet the check characters name the character that was there.
+    if replacement in USCC_ALPHABET and index in (0, 1):  # characters 1-2 only enter the final check
+        assert (error.code, error.params) == ("check", {"expected": uscc_check_char(changed[:17])})
     if replacement in USCC_ALPHABET and index == 16:
         assert (error.code, error.params) == ("org_check", {"expected": code[16]})
     if replacement in USCC_ALPHABET and index == 17:
