@@ -163,4 +163,5 @@ def browser_page(live_server):
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL if settings.TEST_REDIS_URL else "none (tasks inline)"
-    return [f"creditreg: database {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} · celery broker {broker}"]
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    return [f"creditreg: database {engine} {db.get('HOST') or ''} · celery broker {broker}"]
