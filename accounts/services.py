@@ -38,6 +38,18 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "subjects.add_subject",
         "subjects.change_subject",
         "audit.view_auditlog",
+        "workcalendar.view_dayadjustment",
+        "workcalendar.add_dayadjustment",
+        "workcalendar.change_dayadjustment",
+        "workcalendar.delete_dayadjustment",
+        "records.view_recordkind",
+        "records.add_recordkind",
+        "records.change_recordkind",
+        "records.view_sanctionkind",
+        "records.add_sanctionkind",
+        "records.change_sanctionkind",
+        "records.view_creditrecord",
+        "records.view_importbatch",
     ],
 }
 

@@ -12,11 +12,19 @@ import polib
 
 HERE = Path(__file__).resolve().parent
 PO = HERE / "zh_Hans" / "LC_MESSAGES" / "django.po"
-TABLE = HERE / "zh_Hans.json"
+# The main table and one per app that keeps its own (zh_Hans.<app>.json); later files may not
+# contradict earlier ones.
+TABLES = sorted(HERE.glob("zh_Hans*.json"))
 
 
 def main() -> int:
-    table = json.loads(TABLE.read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for path in TABLES:
+        for msgid, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if table.get(msgid, text) != text:
+                print(f"{path.name}: conflicting translation of {msgid!r}", file=sys.stderr)
+                return 1
+            table[msgid] = text
     catalogue = polib.pofile(str(PO))
     missing = []
     for entry in catalogue:

@@ -291,3 +291,62 @@ def subject_update(
         reason=reason.strip(),
     )
     return subject
+
+
+def subject_clean_new(*, kind: str, code: str, name: str) -> tuple[str, str]:
+    """Validate a subject to be registered; returns (code, name) normalised. Used row by row by bulk
+    intake, which then registers the new subjects together with ``subjects_register_bulk``."""
+    errors: dict = {}
+    values: dict = {}
+    for key, fn in (
+        ("code", lambda: subject_code_clean(kind=kind, code=code)),
+        ("name", lambda: _clean_name(name)),
+    ):
+        try:
+            values[key] = fn()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return values["code"], values["name"]
+
+
+def subjects_register_bulk(*, actor, subjects: list[Subject]) -> list[Subject]:
+    """Insert already validated, unsaved subjects in bulk, with their history rows and audit rows.
+
+    The caller validated each one with ``subject_clean_new`` and made sure no code is registered yet;
+    the unique constraint still guards against a concurrent registration (the transaction fails).
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    from audit.models import AuditLog
+
+    if not subjects:
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for subject in subjects:
+        subject.created_by = user
+    created = bulk_create_with_history(subjects, Subject, batch_size=1000, default_user=user)
+    if any(s.pk is None for s in created):  # a backend without RETURNING: read the ids back
+        by_code = dict(Subject.objects.filter(code__in=[s.code for s in created]).values_list("code", "pk"))
+        for subject in created:
+            subject.pk = by_code[subject.code]
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Subject)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=user,
+                actor_label=user.get_username() if user else "system",
+                action="subject.create",
+                target_type=content_type,
+                target_id=str(s.pk),
+                target_repr=str(s)[:255],
+                after=model_snapshot(s, SUBJECT_AUDIT_FIELDS),
+            )
+            for s in created
+        ],
+        batch_size=1000,
+    )
+    return created

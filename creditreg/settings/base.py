@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "subjects",
+    "workcalendar",
+    "records",
     "grading",
     "measures",
     "objections",
@@ -139,6 +141,15 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
+
+# --- confidential fields and evidence files ---------------------------------------------------------
+CREDITREG_FIELD_KEYS = env.list("CREDITREG_FIELD_KEYS", default=[])
+EVIDENCE_MAX_BYTES = env.int("CREDITREG_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# SPEC §3.4: months a record stays published after its decision date, by severity (the maximum of
+# each range by default) and for positive records (our choice: one year, the grading window).
+RECORD_PUBLICATION_MONTHS = {"minor": 3, "general": 12, "serious": 36, "positive": 12}
+IMPORT_MAX_BYTES = env.int("CREDITREG_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- cache ------------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

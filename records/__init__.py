@@ -1,0 +1,1 @@
+"""Credit records from every department: intake, four-eyes approval, lifecycle and publication."""

@@ -1,0 +1,668 @@
+"""Bulk intake of records from spreadsheets (SPEC §5 record intake, §7 ``import_records``).
+
+Two templates are accepted, told apart by their header row:
+
+- the general record template, one record per row
+  (主体名称, 主体类别, 主体代码, 信息类别, 决定文书号, 决定日期, 处罚类别, 罚款金额（元）, 严重程度, 内容);
+- the platform's 双公示 administrative-penalty template, with Chinese headers or the national field
+  codes (CF_XDR_MC …); fines there are in 万元.
+
+Every row goes through the same validation as a single entry (``record_clean`` and the subject
+registry's identifier rules). Good rows are kept, bad rows are reported with row number, column and
+reason; a row already entered (same department, subject, document number and violation) is counted
+as a duplicate and skipped, so uploading the same file again creates nothing new. The work is
+set-based: reference data and existing subjects and records are loaded once per chunk, and the new
+rows are written with bulk inserts.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Department
+from audit.models import AuditLog
+from audit.services import model_snapshot
+from subjects.identifiers import normalize_identifier, validate_resident_id
+from subjects.models import Subject, SubjectKind
+from subjects.services import subject_clean_new, subjects_register_bulk
+
+from .hooks import regrade_after_commit
+from .models import (
+    CreditRecord,
+    ImportBatch,
+    ImportRowError,
+    RecordSource,
+    RecordStatus,
+    RecordTransition,
+    Sanction,
+)
+from .services import RECORD_AUDIT_FIELDS, record_values, sanction_rows
+from .validation import RecordCatalog, RecordInput, SanctionInput, parse_amount, record_clean, squash
+
+CHUNK = 2000
+TEN_THOUSAND = Decimal(10000)
+
+GENERAL_COLUMNS = [
+    "主体名称",
+    "主体类别",
+    "主体代码",
+    "信息类别",
+    "决定文书号",
+    "决定日期",
+    "处罚类别",
+    "罚款金额（元）",
+    "严重程度",
+    "内容",
+]
+GENERAL_OPTIONAL = ["违法行为", "依据", "评定等级", "投诉举报人", "投诉举报人联系方式", "严重程度认定理由"]
+# (Chinese header, national field code) of the 双公示 administrative-penalty template.
+PENALTY_COLUMNS = [
+    ("行政相对人名称", "CF_XDR_MC"),
+    ("行政相对人类别", "CF_XDR_LB"),
+    ("统一社会信用代码", "CF_XDR_SHXYM"),
+    ("工商注册号", "CF_XDR_GSDJ"),
+    ("组织机构代码", "CF_XDR_ZDM"),
+    ("税务登记号", "CF_XDR_SWDJ"),
+    ("事业单位证书号", "CF_XDR_SYDW"),
+    ("社会组织登记证号", "CF_XDR_SHZZ"),
+    ("法定代表人", "CF_FR"),
+    ("法定代表人证件类型", "CF_FR_ZJLX"),
+    ("法定代表人证件号码", "CF_FR_ZJHM"),
+    ("证件类型", "CF_XDR_ZJLX"),
+    ("证件号码", "CF_XDR_ZJHM"),
+    ("行政处罚决定书文号", "CF_WSH"),
+    ("违法行为类型", "CF_WFXW"),
+    ("违法事实", "CF_SY"),
+    ("处罚依据", "CF_YJ"),
+    ("处罚类别", "CF_CFLB"),
+    ("处罚内容", "CF_NR"),
+    ("罚款金额（万元）", "CF_NR_FK"),
+    ("没收违法所得、没收非法财物的金额（万元）", "CF_NR_WFFF"),
+    ("暂扣或吊销证照名称及编号", "CF_NR_ZKDX"),
+    ("处罚决定日期", "CF_JDRQ"),
+    ("处罚有效期", "CF_YXQ"),
+    ("公示截止期", "CF_GSJZQ"),
+    ("处罚机关", "CF_CFJG"),
+    ("处罚机关统一社会信用代码", "CF_CFJGDM"),
+    ("数据来源单位", "CF_SJLY"),
+    ("数据来源单位统一社会信用代码", "CF_SJLYDM"),
+    ("备注", "BZ"),
+]
+PENALTY_REQUIRED = [
+    "行政相对人名称",
+    "行政相对人类别",
+    "行政处罚决定书文号",
+    "违法行为类型",
+    "处罚类别",
+    "处罚决定日期",
+]
+ERROR_COLUMN = "错误原因"
+
+SUBJECT_KIND_NAMES = {
+    "法人": SubjectKind.LEGAL_PERSON,
+    "企业法人": SubjectKind.LEGAL_PERSON,
+    "法人及非法人组织": SubjectKind.LEGAL_PERSON,
+    "非法人组织": SubjectKind.UNINCORPORATED,
+    "其他组织": SubjectKind.UNINCORPORATED,
+    "社会组织": SubjectKind.SOCIAL_ORGANISATION,
+    "事业单位": SubjectKind.PUBLIC_INSTITUTION,
+    "个体工商户": SubjectKind.INDIVIDUAL_BUSINESS,
+    "自然人": SubjectKind.NATURAL_PERSON,
+}
+# Names departments write in 处罚类别 (national data standard, old and new Administrative Penalty Law).
+SANCTION_ALIASES = {
+    "没收违法所得": "confiscation",
+    "没收非法财物": "confiscation",
+    "没收违法所得、没收非法财物": "confiscation",
+    "暂扣许可证": "licence_suspension",
+    "暂扣执照": "licence_suspension",
+    "暂扣许可证件": "licence_suspension",
+    "吊销许可证": "licence_revocation",
+    "吊销执照": "licence_revocation",
+    "吊销营业执照": "licence_revocation",
+    "暂扣或者吊销许可证、暂扣或者吊销执照": "licence_revocation",
+    "暂扣或吊销许可证、暂扣或吊销执照": "licence_revocation",
+    "责令停产停业": "production_suspension",
+    "其他": "other",
+    "罚金": "fine",
+}
+
+# Which column a validation error of a field belongs to, per template.
+GENERAL_FIELD_COLUMNS = {
+    "subject": "主体代码",
+    "code": "主体代码",
+    "kind_subject": "主体类别",
+    "name": "主体名称",
+    "kind": "信息类别",
+    "document_number": "决定文书号",
+    "decision_date": "决定日期",
+    "sanctions": "处罚类别",
+    "severity": "严重程度",
+    "severity_reason": "严重程度认定理由",
+    "matter": "内容",
+    "external_grade": "评定等级",
+    "complainant_name": "投诉举报人",
+    "legal_representative": "",
+}
+PENALTY_FIELD_COLUMNS = {
+    "subject": "统一社会信用代码",
+    "code": "统一社会信用代码",
+    "kind_subject": "行政相对人类别",
+    "name": "行政相对人名称",
+    "kind": "处罚类别",
+    "document_number": "行政处罚决定书文号",
+    "decision_date": "处罚决定日期",
+    "sanctions": "处罚类别",
+    "matter": "违法行为类型",
+    "severity": "处罚类别",
+    "legal_representative": "法定代表人证件号码",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong type, wrong headers, no rows."""
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    errors: list[ImportRowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.batch.rows_rejected == 0
+
+
+def _header_key(value) -> str:
+    text = squash(value).replace(" ", "").replace("(", "（").replace(")", "）")
+    return text.upper() if text.isascii() else text
+
+
+def read_rows(content: bytes, file_name: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Headers and (row number, values) of the first sheet; row numbers as the clerk sees them."""
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(content)
+    else:
+        raise ImportFileError(_("Upload a .xlsx or .csv file."))
+    numbered = ((number, values) for number, values in enumerate(rows, start=1))
+    for _number, values in numbered:
+        if any(squash(v) for v in values):
+            headers = [_header_key(v) for v in values]
+            return headers, ((n, v) for n, v in numbered if any(squash(x) for x in v))
+    raise ImportFileError(_("The file is empty."))
+
+
+def _csv_rows(content: bytes) -> Iterator[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise ImportFileError(_("The file is not UTF-8 text."))
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
+        raise ImportFileError(_("The file cannot be read as an Excel .xlsx workbook.")) from exc
+    sheet = workbook.worksheets[0]
+    return ([("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True))
+
+
+def detect_template(headers: list[str]) -> tuple[str, dict[str, int]]:
+    """The template of a header row and the position of each known column (Chinese name as key)."""
+    position = {h: i for i, h in enumerate(headers) if h}
+    code_to_name = {code: name for name, code in PENALTY_COLUMNS}
+    penalty = {code_to_name.get(h, h): i for h, i in position.items()}
+    if all(c in position for c in GENERAL_COLUMNS):
+        return ImportBatch.Template.GENERAL, position
+    if all(c in penalty for c in PENALTY_REQUIRED):
+        return ImportBatch.Template.PENALTY, penalty
+    general_missing = [c for c in GENERAL_COLUMNS if c not in position]
+    penalty_missing = [c for c in PENALTY_REQUIRED if c not in penalty]
+    looks_like_penalty = any(h in code_to_name or h in code_to_name.values() for h in position)
+    missing = penalty_missing if looks_like_penalty else general_missing
+    raise ImportFileError(
+        _(
+            "The header row does not match a template; missing columns: %(columns)s. Download the blank template."  # noqa: E501
+        )
+        % {"columns": "、".join(missing)}
+    )
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return squash(value)
+
+
+def _date_cell(value):
+    """Excel dates arrive as datetimes, or as serial numbers when the cell lost its format."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value if isinstance(value, datetime.date) else _text(value)
+
+
+def _split_sanctions(text: str, catalog: RecordCatalog) -> list[str]:
+    names = []
+    for part in [
+        p for p in _text(text).replace("；", ";").replace("，", ";").replace(",", ";").split(";") if p.strip()
+    ]:
+        part = part.strip()
+        if part in catalog.sanctions or part in SANCTION_ALIASES:
+            names.append(part)
+        elif "、" in part:
+            names.extend(p.strip() for p in part.split("、") if p.strip())
+        else:
+            names.append(part)
+    return [SANCTION_ALIASES.get(n, n) for n in names]
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict
+    subject_kind: str
+    subject_code: str
+    subject_name: str
+    rep_number: str
+    rep_name: str
+    data: RecordInput
+
+
+def _general_row(number: int, get, catalog) -> ParsedRow:
+    sanctions = [SanctionInput(kind=name) for name in _split_sanctions(get("处罚类别"), catalog)]
+    amount = _text(get("罚款金额（元）"))
+    if amount:
+        fines = [s for s in sanctions if catalog.sanctions.get(s.kind) and catalog.sanctions[s.kind].has_fine]
+        if fines:
+            fines[0].fine_amount = amount
+        else:
+            sanctions.append(SanctionInput(kind="fine", fine_amount=amount))
+    content = _text(get("内容"))
+    matter = _text(get("违法行为")) or content[:200] or _text(get("信息类别"))
+    return ParsedRow(
+        number=number,
+        values={},
+        subject_kind=_text(get("主体类别")),
+        subject_code=_text(get("主体代码")),
+        subject_name=_text(get("主体名称")),
+        rep_number="",
+        rep_name="",
+        data=RecordInput(
+            kind=_text(get("信息类别")),
+            document_number=_text(get("决定文书号")),
+            decision_date=_date_cell(get("决定日期")),
+            matter=matter,
+            content=content,
+            legal_basis=_text(get("依据")),
+            sanctions=sanctions,
+            severity=_text(get("严重程度")),
+            severity_reason=_text(get("严重程度认定理由")),
+            external_grade=_text(get("评定等级")),
+            complainant_name=_text(get("投诉举报人")),
+            complainant_contact=_text(get("投诉举报人联系方式")),
+        ),
+    )
+
+
+def _penalty_row(number: int, get, catalog) -> ParsedRow:
+    category = _text(get("行政相对人类别"))
+    if category == "自然人":
+        code = _text(get("证件号码"))
+    else:
+        code = _text(get("统一社会信用代码"))
+    sanctions = [SanctionInput(kind=name) for name in _split_sanctions(get("处罚类别"), catalog)]
+    amounts = {
+        "fine": _text(get("罚款金额（万元）")),
+        "confiscation": _text(get("没收违法所得、没收非法财物的金额（万元）")),
+    }
+    for sanction in sanctions:
+        kind = catalog.sanctions.get(sanction.kind)
+        if kind is not None and kind.code in amounts and amounts[kind.code]:
+            try:
+                sanction.fine_amount = parse_amount(amounts[kind.code]) * TEN_THOUSAND  # 万元 → yuan
+            except (ValueError, TypeError):
+                sanction.fine_amount = amounts[kind.code]
+    content = "\n".join(t for t in (_text(get("违法事实")), _text(get("处罚内容"))) if t)
+    return ParsedRow(
+        number=number,
+        values={},
+        subject_kind=category,
+        subject_code=code,
+        subject_name=_text(get("行政相对人名称")),
+        rep_number=_text(get("法定代表人证件号码")),
+        rep_name=_text(get("法定代表人")),
+        data=RecordInput(
+            kind="行政处罚",
+            document_number=_text(get("行政处罚决定书文号")),
+            decision_date=_date_cell(get("处罚决定日期")),
+            matter=_text(get("违法行为类型")),
+            content=content,
+            legal_basis=_text(get("处罚依据")),
+            sanctions=sanctions,
+        ),
+    )
+
+
+def _subject_kind(row: ParsedRow) -> str:
+    kind = SUBJECT_KIND_NAMES.get(row.subject_kind, "")
+    # 双公示 puts firms and organisations in one class; an individual business's code begins with 92.
+    if kind == SubjectKind.LEGAL_PERSON and normalize_identifier(row.subject_code).startswith("92"):
+        return SubjectKind.INDIVIDUAL_BUSINESS
+    return kind
+
+
+class _Importer:
+    def __init__(
+        self, *, department: Department, actor, approve: bool, template: str, columns: dict[str, int]
+    ):
+        self.department, self.actor, self.approve = department, actor, approve
+        self.user = actor if getattr(actor, "is_authenticated", False) else None
+        self.template, self.columns = template, columns
+        self.field_columns = (
+            GENERAL_FIELD_COLUMNS if template == ImportBatch.Template.GENERAL else PENALTY_FIELD_COLUMNS
+        )
+        self.catalog = RecordCatalog()
+        self.today = timezone.localdate()
+        self.subjects: dict[str, Subject] = {}
+        self.new_subjects: dict[str, Subject] = {}
+        self.seen_keys: set[tuple] = set()
+        self.errors: list[ImportRowError] = []
+        self.created = self.duplicates = 0
+        self.touched_subjects: set[int] = set()
+        self.subjects_created = 0
+        self.batch: ImportBatch | None = None
+
+    def parse(self, number: int, values: list) -> ParsedRow:
+        def get(name: str):
+            index = self.columns.get(name)
+            return values[index] if index is not None and index < len(values) else ""
+
+        builder = _general_row if self.template == ImportBatch.Template.GENERAL else _penalty_row
+        row = builder(number, get, self.catalog)
+        row.values = {
+            name: _text(get(name)) if not isinstance(get(name), datetime.date) else get(name).isoformat()
+            for name in self.columns
+            if name != ERROR_COLUMN
+        }
+        return row
+
+    def reject(self, row: ParsedRow, exc: ValidationError, *, natural_person: bool = False) -> None:
+        items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+        for field_name, messages in items:
+            column = self.field_columns.get(field_name, "")
+            if field_name == "code" and natural_person and self.template == ImportBatch.Template.PENALTY:
+                column = "证件号码"
+            for message in messages:
+                self.errors.append(
+                    ImportRowError(row_number=row.number, column=column, message=message, values=row.values)
+                )
+
+    def load_chunk(self, rows: list[ParsedRow]) -> None:
+        codes = {normalize_identifier(r.subject_code) for r in rows} | {
+            normalize_identifier(r.rep_number) for r in rows
+        }
+        codes -= set(self.subjects) | set(self.new_subjects) | {""}
+        codes = list(codes)
+        for start in range(0, len(codes), 500):
+            for subject in Subject.objects.filter(code__in=codes[start : start + 500]):
+                self.subjects[subject.code] = subject
+
+    def existing_keys(self, rows: list[tuple[ParsedRow, Subject, object]]) -> set[tuple]:
+        numbers = list({clean.document_number for _r, _s, clean in rows})
+        keys: set[tuple] = set()
+        for start in range(0, len(numbers), 500):
+            keys.update(
+                CreditRecord.objects.filter(
+                    department=self.department,
+                    is_current=True,
+                    document_number__in=numbers[start : start + 500],
+                ).values_list("subject__code", "document_number", "matter_key")
+            )
+        return keys
+
+    def resolve_subject(self, row: ParsedRow) -> tuple[Subject, list[Subject]]:
+        """The row's subject, registered or to be registered (with its legal representative); the new
+        ones are only staged by the caller once the whole row is valid, so a bad row registers nothing."""
+        kind = _subject_kind(row)
+        if not kind:
+            raise ValidationError(
+                {
+                    "kind_subject": _(
+                        "Unknown subject kind “%(value)s”; use 法人, 非法人组织, 个体工商户 or 自然人."
+                    )
+                    % {"value": row.subject_kind}
+                }
+            )
+        code = normalize_identifier(row.subject_code)
+        subject = self.subjects.get(code) or self.new_subjects.get(code)
+        if subject is not None:
+            return subject, []
+        code, name = subject_clean_new(kind=kind, code=row.subject_code, name=row.subject_name)
+        new: list[Subject] = []
+        representative = None
+        if row.rep_number and kind != SubjectKind.NATURAL_PERSON:
+            try:
+                rep_code = validate_resident_id(normalize_identifier(row.rep_number))
+            except ValidationError as exc:
+                raise ValidationError({"legal_representative": exc.messages}) from None
+            representative = self.subjects.get(rep_code) or self.new_subjects.get(rep_code)
+            if representative is None and row.rep_name:
+                representative = Subject(kind=SubjectKind.NATURAL_PERSON, code=rep_code, name=row.rep_name)
+                new.append(representative)
+        subject = Subject(kind=kind, code=code, name=name, legal_representative=representative)
+        new.append(subject)
+        return subject, new
+
+    def run_chunk(self, rows: list[ParsedRow]) -> None:
+        self.load_chunk(rows)
+        good: list[tuple[ParsedRow, Subject, object]] = []
+        for row in rows:
+            person = _subject_kind(row) == SubjectKind.NATURAL_PERSON
+            try:
+                subject, new = self.resolve_subject(row)
+            except ValidationError as exc:
+                self.reject(row, exc, natural_person=person)
+                continue
+            try:
+                clean = record_clean(data=row.data, catalog=self.catalog, today=self.today)
+            except ValidationError as exc:
+                self.reject(row, exc, natural_person=person)
+                continue
+            for staged in new:
+                self.new_subjects[staged.code] = staged
+            good.append((row, subject, clean))
+        existing = self.existing_keys(good)
+        fresh = []
+        for row, subject, clean in good:
+            key = (subject.code, clean.document_number, clean.matter_key)
+            if key in existing or key in self.seen_keys:
+                self.duplicates += 1
+                continue
+            self.seen_keys.add(key)
+            fresh.append((row, subject, clean))
+        self.write(fresh)
+
+    def write(self, rows: list[tuple[ParsedRow, Subject, object]]) -> None:
+        pending = [s for s in self.new_subjects.values() if s.pk is None]
+        # Representatives first, so the companies can point at them.
+        people = [s for s in pending if s.kind == SubjectKind.NATURAL_PERSON]
+        others = [s for s in pending if s.kind != SubjectKind.NATURAL_PERSON]
+        for group in (people, others):
+            for subject in group:
+                if subject.legal_representative is not None:
+                    subject.legal_representative_id = subject.legal_representative.pk
+            subjects_register_bulk(actor=self.actor, subjects=group)
+        self.subjects_created += len(pending)
+        if not rows:
+            return
+        now = timezone.now()
+        status = RecordStatus.EFFECTIVE if self.approve else RecordStatus.SUBMITTED
+        records = [
+            CreditRecord(
+                subject_id=subject.pk,
+                department=self.department,
+                status=status,
+                source=RecordSource.IMPORT,
+                import_batch=self.batch,
+                created_by=self.user,
+                submitted_by=self.user,
+                effective_at=now if self.approve else None,
+                **record_values(clean),
+            )
+            for _row, subject, clean in rows
+        ]
+        records = bulk_create_with_history(records, CreditRecord, batch_size=1000, default_user=self.user)
+        if any(r.pk is None for r in records):  # pragma: no cover - every supported backend returns ids
+            raise RuntimeError("the database did not return the new record ids")
+        Sanction.objects.bulk_create(
+            [
+                s
+                for record, (_r, _s, clean) in zip(records, rows, strict=True)
+                for s in sanction_rows(record, clean)
+            ],
+            batch_size=2000,
+        )
+        reason = (
+            _("Historical data imported by the credit office, effective at once.") if self.approve else ""
+        )
+        RecordTransition.objects.bulk_create(
+            [
+                RecordTransition(record=r, from_status="", to_status=status, actor=self.user, reason=reason)
+                for r in records
+            ],
+            batch_size=2000,
+        )
+        content_type = ContentType.objects.get_for_model(CreditRecord)
+        action = "record.import_effective" if self.approve else "record.import"
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    actor=self.user,
+                    actor_label=self.user.get_username() if self.user else "system",
+                    action=action,
+                    target_type=content_type,
+                    target_id=str(r.pk),
+                    target_repr=str(r)[:255],
+                    after=model_snapshot(r, RECORD_AUDIT_FIELDS),
+                    reason=reason or self.batch.file_name,
+                )
+                for r in records
+            ],
+            batch_size=2000,
+        )
+        self.created += len(records)
+        if self.approve:
+            self.touched_subjects.update(r.subject_id for r in records)
+
+
+def records_import(
+    *, content: bytes, file_name: str, department: Department, actor=None, approve: bool = False
+) -> ImportResult:
+    """Import a spreadsheet for ``department``. Raises ``ImportFileError`` when the file as a whole is
+    unusable (nothing is written then); otherwise keeps the good rows and returns the batch with its
+    rejected rows."""
+    started = time.perf_counter()
+    headers, rows = read_rows(content, file_name)
+    template, columns = detect_template(headers)
+    importer = _Importer(
+        department=department, actor=actor, approve=approve, template=template, columns=columns
+    )
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            department=department,
+            uploaded_by=importer.user,
+            file_name=file_name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            template=template,
+            approve=approve,
+        )
+        importer.batch = batch
+        total = 0
+        chunk: list[ParsedRow] = []
+        for number, values in rows:
+            chunk.append(importer.parse(number, values))
+            total += 1
+            if len(chunk) >= CHUNK:
+                importer.run_chunk(chunk)
+                chunk = []
+        if chunk:
+            importer.run_chunk(chunk)
+        if total == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        for error in importer.errors:
+            error.batch = batch
+        ImportRowError.objects.bulk_create(importer.errors, batch_size=2000)
+        batch.rows_total = total
+        batch.rows_created = importer.created
+        batch.rows_duplicate = importer.duplicates
+        batch.rows_rejected = len({e.row_number for e in importer.errors})
+        batch.subjects_created = importer.subjects_created
+        batch.seconds = round(time.perf_counter() - started, 3)
+        batch.save()
+        regrade_after_commit(importer.touched_subjects)
+    return ImportResult(batch=batch, errors=importer.errors)
+
+
+TEMPLATE_LABELS = {
+    ImportBatch.Template.GENERAL: gettext_lazy("General record template"),
+    ImportBatch.Template.PENALTY: gettext_lazy("Platform administrative-penalty template (双公示)"),
+}
+
+
+def template_headers(template: str) -> list[str]:
+    if template == ImportBatch.Template.GENERAL:
+        return GENERAL_COLUMNS + GENERAL_OPTIONAL
+    return [name for name, _code in PENALTY_COLUMNS]
+
+
+def workbook_bytes(headers: list[str], rows: list[list] | None = None, *, title: str = "Sheet1") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title)
+    sheet.append(headers)
+    for row in rows or []:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def error_workbook(batch: ImportBatch) -> bytes:
+    """The rejected rows with their original values and the reasons, to fix and upload again."""
+    headers = template_headers(batch.template)
+    by_row: dict[int, tuple[dict, list[str]]] = {}
+    for error in batch.errors.order_by("row_number", "id"):
+        values, reasons = by_row.setdefault(error.row_number, (error.values, []))
+        reasons.append(f"{error.column}：{error.message}" if error.column else error.message)
+    rows = [
+        [values.get(h, "") for h in headers] + ["；".join(reasons)]
+        for _n, (values, reasons) in sorted(by_row.items())
+    ]
+    return workbook_bytes(headers + [ERROR_COLUMN], rows, title="errors")

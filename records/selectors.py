@@ -1,0 +1,54 @@
+"""Read-side queries on records, always scoped to what the user may see (SPEC §6)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.permissions import is_credit_office, is_department_staff, is_reviewer
+
+from .models import CreditRecord, RecordStatus
+
+NOT_YET_EFFECTIVE = (RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.RETURNED)
+
+
+def records_visible_to(*, user) -> QuerySet[CreditRecord]:
+    """The credit office sees all records; department staff their own department's; others none."""
+    qs = CreditRecord.objects.select_related("subject", "kind", "department", "created_by")
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
+def record_get(*, user, pk: int) -> CreditRecord | None:
+    return records_visible_to(user=user).filter(pk=pk).first()
+
+
+def review_queue(*, user) -> QuerySet[CreditRecord]:
+    """Submitted records a reviewer may approve: their department's, not entered or submitted by them."""
+    if not is_reviewer(user):
+        return CreditRecord.objects.none()
+    return (
+        records_visible_to(user=user)
+        .filter(status=RecordStatus.SUBMITTED)
+        .exclude(Q(created_by=user) | Q(submitted_by=user))
+        .order_by("publish_due", "id")
+    )
+
+
+def records_publication_overdue(*, queryset: QuerySet[CreditRecord], today=None) -> QuerySet[CreditRecord]:
+    """Records still not effective after their 7-working-day publication deadline (004 §4(3))."""
+    today = today or timezone.localdate()
+    return queryset.filter(status__in=NOT_YET_EFFECTIVE, publish_due__lt=today, is_current=True)
+
+
+def record_versions(*, record: CreditRecord) -> list[CreditRecord]:
+    """The chain of versions this record belongs to, oldest first (corrections keep the old ones)."""
+    chain = [record]
+    while chain[0].replaces_id:
+        chain.insert(0, CreditRecord.objects.get(pk=chain[0].replaces_id))
+    newer = CreditRecord.objects.filter(replaces=chain[-1]).first()
+    while newer is not None:
+        chain.append(newer)
+        newer = CreditRecord.objects.filter(replaces=newer).first()
+    return chain

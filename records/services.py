@@ -1,0 +1,392 @@
+"""Writes to credit records: entry, editing of drafts, and every lifecycle transition.
+
+Each transition is one function that checks the role and the current status, locks the row, refuses
+an illegal move with a clear message, writes a ``RecordTransition`` row and the audit log, and — when
+the record's effect on grading changes — announces the subject for regrading after commit.
+Web forms, the API, the spreadsheet import and the commands all call these.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log_write, model_snapshot
+from subjects.models import Subject
+
+from .hooks import regrade_after_commit
+from .models import CreditRecord, RecordSource, RecordStatus, RecordTransition, Sanction
+from .permissions import (
+    EDITABLE,
+    can_edit_record,
+    can_enter_records,
+    can_review_record,
+    can_settle_record,
+)
+from .validation import CleanRecord, RecordCatalog, RecordInput, record_clean
+
+# Never the complainant (000 Art. 13): the audit log must not disclose it.
+RECORD_AUDIT_FIELDS = [
+    "subject",
+    "kind",
+    "department",
+    "document_number",
+    "decision_date",
+    "matter",
+    "content",
+    "severity",
+    "severity_source",
+    "severity_reason",
+    "fine_total",
+    "external_grade",
+    "status",
+    "version",
+    "publish_due",
+    "publish_until",
+]
+
+
+def _status_label(status: str) -> str:
+    return str(RecordStatus(status).label)
+
+
+def _refuse_transition(record: CreditRecord, action: str) -> None:
+    raise ValidationError(
+        _("A record that is “%(status)s” cannot be %(action)s.")
+        % {"status": _status_label(record.status), "action": action}
+    )
+
+
+def duplicate_of(
+    *, department_id: int, subject_id: int, clean: CleanRecord, exclude_pk=None
+) -> CreditRecord | None:
+    return (
+        CreditRecord.objects.filter(
+            department_id=department_id,
+            subject_id=subject_id,
+            document_number=clean.document_number,
+            matter_key=clean.matter_key,
+            is_current=True,
+        )
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+
+
+def duplicate_error(existing: CreditRecord) -> ValidationError:
+    return ValidationError(
+        {
+            "document_number": _(
+                "“%(matter)s” of document %(number)s is already entered for this subject (record %(id)s, %(status)s)."  # noqa: E501
+            )
+            % {
+                "matter": existing.matter,
+                "number": existing.document_number,
+                "id": existing.pk,
+                "status": _status_label(existing.status),
+            }
+        }
+    )
+
+
+def record_values(clean: CleanRecord) -> dict:
+    """Model field values of a clean record (shared by single entry and bulk import)."""
+    return {
+        "kind": clean.kind,
+        "document_number": clean.document_number,
+        "decision_date": clean.decision_date,
+        "matter": clean.matter,
+        "matter_key": clean.matter_key,
+        "content": clean.content,
+        "legal_basis": clean.legal_basis,
+        "severity": clean.severity,
+        "severity_source": clean.severity_source,
+        "severity_reason": clean.severity_reason,
+        "fine_total": clean.fine_total,
+        "external_grade": clean.external_grade,
+        "complainant_name": clean.complainant_name,
+        "complainant_contact": clean.complainant_contact,
+        "publish_due": clean.publish_due,
+        "publish_until": clean.publish_until,
+    }
+
+
+def sanction_rows(record: CreditRecord, clean: CleanRecord) -> list[Sanction]:
+    return [
+        Sanction(record=record, kind=s.kind, fine_amount=s.fine_amount, detail=s.detail)
+        for s in clean.sanctions
+    ]
+
+
+def _log_transition(record: CreditRecord, *, actor, from_status: str, reason: str = "") -> None:
+    RecordTransition.objects.create(
+        record=record,
+        from_status=from_status,
+        to_status=record.status,
+        actor=_user_or_none(actor),
+        reason=reason,
+    )
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def record_create(
+    *, actor, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
+) -> CreditRecord:
+    """Enter a record as a draft of the actor's department."""
+    if not can_enter_records(actor):
+        raise PermissionDenied(_("Only department clerks and reviewers enter records."))
+    clean = record_clean(data=data, catalog=RecordCatalog())
+    existing = duplicate_of(department_id=actor.department_id, subject_id=subject.pk, clean=clean)
+    if existing is not None:
+        raise duplicate_error(existing)
+    record = CreditRecord.objects.create(
+        subject=subject,
+        department_id=actor.department_id,
+        unit=unit or actor.unit,
+        status=RecordStatus.DRAFT,
+        source=source,
+        created_by=actor,
+        **record_values(clean),
+    )
+    Sanction.objects.bulk_create(sanction_rows(record, clean))
+    _log_transition(record, actor=actor, from_status="")
+    audit_log_write(
+        actor=actor, action="record.create", target=record, after=model_snapshot(record, RECORD_AUDIT_FIELDS)
+    )
+    return record
+
+
+def _locked(record: CreditRecord) -> CreditRecord:
+    return CreditRecord.objects.select_for_update().get(pk=record.pk)
+
+
+@transaction.atomic
+def record_update(
+    *, actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
+) -> CreditRecord:
+    """Change a draft or a returned record (the department's clerks and reviewers)."""
+    record = _locked(record)
+    if not can_edit_record(actor, record):
+        raise PermissionDenied(_("Only the entering department changes its records."))
+    if record.status not in EDITABLE:
+        _refuse_transition(record, _("changed"))
+    clean = record_clean(data=data, catalog=RecordCatalog())
+    subject = subject or record.subject
+    existing = duplicate_of(
+        department_id=record.department_id, subject_id=subject.pk, clean=clean, exclude_pk=record.pk
+    )
+    if existing is not None and existing.pk != getattr(record.replaces, "pk", None):
+        raise duplicate_error(existing)
+    before = model_snapshot(record, RECORD_AUDIT_FIELDS)
+    for name, value in record_values(clean).items():
+        setattr(record, name, value)
+    record.subject = subject
+    record.save()
+    record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
+    Sanction.objects.bulk_create(sanction_rows(record, clean))
+    audit_log_write(
+        actor=actor,
+        action="record.update",
+        target=record,
+        before=before,
+        after=model_snapshot(record, RECORD_AUDIT_FIELDS),
+    )
+    return record
+
+
+def _move(record: CreditRecord, *, actor, to: str, action: str, reason: str = "") -> CreditRecord:
+    from_status = record.status
+    record.status = to
+    record.save()
+    _log_transition(record, actor=actor, from_status=from_status, reason=reason)
+    audit_log_write(
+        actor=actor,
+        action=action,
+        target=record,
+        before={"status": from_status},
+        after={"status": to},
+        reason=reason,
+    )
+    return record
+
+
+@transaction.atomic
+def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
+    record = _locked(record)
+    if not can_edit_record(actor, record):
+        raise PermissionDenied(_("Only the entering department submits its records."))
+    if record.status not in EDITABLE:
+        _refuse_transition(record, _("submitted"))
+    record.submitted_by = actor
+    record.return_reason = ""
+    return _move(record, actor=actor, to=RecordStatus.SUBMITTED, action="record.submit")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    return reason
+
+
+def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") -> CreditRecord:
+    """Make ``record`` effective; a correction retires the version it replaces (kept, not deleted)."""
+    if record.replaces_id:
+        old = CreditRecord.objects.select_for_update().get(pk=record.replaces_id)
+        old.is_current = False
+        old.save(update_fields=["is_current", "updated_at"])
+        _move(
+            old,
+            actor=actor,
+            to=RecordStatus.CORRECTED,
+            action="record.correct",
+            reason=_("Replaced by version %(version)s.") % {"version": record.version},
+        )
+        record.is_current = True
+    record.effective_at = timezone.now()
+    _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
+    regrade_after_commit([record.subject_id])
+    return record
+
+
+@transaction.atomic
+def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
+    """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it."""
+    record = _locked(record)
+    if not can_review_record(actor, record):
+        raise PermissionDenied(
+            _(
+                "Only a reviewer of the entering department who did not enter or submit the record approves it."  # noqa: E501
+            )
+        )
+    if record.status != RecordStatus.SUBMITTED:
+        _refuse_transition(record, _("approved"))
+    record.reviewed_by = actor
+    return _take_effect(record, actor=actor, action="record.approve")
+
+
+@transaction.atomic
+def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+    record = _locked(record)
+    if not can_review_record(actor, record):
+        raise PermissionDenied(_("Only a reviewer of the entering department returns a record."))
+    if record.status != RecordStatus.SUBMITTED:
+        _refuse_transition(record, _("returned"))
+    reason = _require_reason(reason)
+    record.reviewed_by = actor
+    record.return_reason = reason
+    return _move(record, actor=actor, to=RecordStatus.RETURNED, action="record.return", reason=reason)
+
+
+def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, reason: str) -> CreditRecord:
+    record = _locked(record)
+    if not can_settle_record(actor, record):
+        raise PermissionDenied(
+            _("Only a reviewer of the entering department or the credit office does this.")
+        )
+    if record.status != RecordStatus.EFFECTIVE:
+        _refuse_transition(record, verb)
+    reason = _require_reason(reason)
+    _move(record, actor=actor, to=to, action=action, reason=reason)
+    regrade_after_commit([record.subject_id])
+    return record
+
+
+@transaction.atomic
+def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+    """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
+    return _settle(
+        record, actor=actor, to=RecordStatus.REVOKED, action="record.revoke", verb=_("revoked"), reason=reason
+    )
+
+
+@transaction.atomic
+def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+    """Effective → repaired: publication stops at once (SPEC §3.4, 003 §5(3))."""
+    return _settle(
+        record,
+        actor=actor,
+        to=RecordStatus.REPAIRED,
+        action="record.repair",
+        verb=_("repaired"),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, reason: str) -> CreditRecord:
+    """Start a correction of an effective record: a new draft version that, once approved, replaces it.
+
+    The effective version stays in force (and current) until then.
+    """
+    record = _locked(record)
+    if not can_settle_record(actor, record) or not can_enter_records(actor):
+        raise PermissionDenied(_("Only the entering department corrects its records."))
+    if record.status != RecordStatus.EFFECTIVE:
+        _refuse_transition(record, _("corrected"))
+    if CreditRecord.objects.filter(replaces=record).exists():
+        raise ValidationError(_("A correction of this record is already under way."))
+    reason = _require_reason(reason)
+    clean = record_clean(data=data, catalog=RecordCatalog())
+    existing = duplicate_of(
+        department_id=record.department_id, subject_id=record.subject_id, clean=clean, exclude_pk=record.pk
+    )
+    if existing is not None:
+        raise duplicate_error(existing)
+    new = CreditRecord.objects.create(
+        subject_id=record.subject_id,
+        department_id=record.department_id,
+        unit=record.unit,
+        status=RecordStatus.DRAFT,
+        is_current=False,
+        version=record.version + 1,
+        replaces=record,
+        source=RecordSource.WEB,
+        created_by=actor,
+        **record_values(clean),
+    )
+    Sanction.objects.bulk_create(sanction_rows(new, clean))
+    _log_transition(new, actor=actor, from_status="", reason=reason)
+    audit_log_write(
+        actor=actor,
+        action="record.correction_start",
+        target=new,
+        reason=reason,
+        before=model_snapshot(record, RECORD_AUDIT_FIELDS),
+        after=model_snapshot(new, RECORD_AUDIT_FIELDS),
+    )
+    return new
+
+
+@transaction.atomic
+def records_expire_due(*, today=None) -> int:
+    """Effective records whose publication window has ended become expired (SPEC §3.4). Nightly."""
+    today = today or timezone.localdate()
+    due = list(
+        CreditRecord.objects.select_for_update()
+        .filter(status=RecordStatus.EFFECTIVE, publish_until__lt=today)
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(due), 1000):
+        chunk = due[start : start + 1000]
+        CreditRecord.objects.filter(pk__in=chunk).update(
+            status=RecordStatus.EXPIRED, updated_at=timezone.now()
+        )
+        RecordTransition.objects.bulk_create(
+            RecordTransition(
+                record_id=pk,
+                from_status=RecordStatus.EFFECTIVE,
+                to_status=RecordStatus.EXPIRED,
+                reason=_("Publication period over."),
+            )
+            for pk in chunk
+        )
+    if due:
+        audit_log_write(
+            actor=None, action="record.expire", after={"records": len(due), "as_of": today.isoformat()}
+        )
+    return len(due)
