@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import is_credit_office, is_staff_member
+from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member
 
 
 def navigation(request) -> dict:
@@ -11,6 +11,14 @@ def navigation(request) -> dict:
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         items.append((_("Home"), reverse("home")))
+        if is_department_staff(user):
+            items.append((_("Enter a record"), reverse("records:choose_kind")))
+            items.append((_("Our records"), reverse("records:list")))
+            items.append((_("Upload"), reverse("records:import")))
+        if is_reviewer(user):
+            items.append((_("Review"), reverse("records:review")))
+        if is_credit_office(user):
+            items.append((_("All records"), reverse("records:list")))
         if is_staff_member(user):
             items.append((_("Subjects"), reverse("subjects:list")))
             items.append((_("Register a subject"), reverse("subjects:create")))

@@ -16,8 +16,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("subjects/", include("subjects.urls")),
+    path("records/", include("records.urls")),
     path("admin/", admin.site.urls),
     path("api/subjects/", include("subjects.api.urls")),
+    path("api/records/", include("records.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -390,3 +390,29 @@ def records_expire_due(*, today=None) -> int:
             actor=None, action="record.expire", after={"records": len(due), "as_of": today.isoformat()}
         )
     return len(due)
+
+
+def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
+    """The subject a clerk enters a record about: the registered one with this code, or — when it is
+    not registered yet — a new one registered with the kind and name given (validated as always)."""
+    from subjects.identifiers import normalize_identifier
+    from subjects.services import subject_register
+
+    subject = Subject.objects.filter(code=normalize_identifier(code or "")).first()
+    if subject is not None:
+        return subject
+    if not kind or not (name or "").strip():
+        if not (code or "").strip():
+            raise ValidationError({"subject_code": _("Enter the subject's code.")})
+        raise ValidationError(
+            {
+                "subject_name": _(
+                    "The code is not registered yet: give the subject's kind and name to register it."
+                )
+            }
+        )
+    try:
+        return subject_register(actor=actor, kind=kind, code=code, name=name)
+    except ValidationError as exc:
+        mapping = {"code": "subject_code", "kind": "subject_kind", "name": "subject_name"}
+        raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None

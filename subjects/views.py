@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_staff_member
+from accounts.permissions import is_department_staff, is_staff_member
 
 from .filtersets import SubjectFilterSet
 from .forms import SubjectChangeForm, SubjectRegisterForm
@@ -49,7 +49,12 @@ def subject_list(request):
     return render(
         request,
         "subjects/subject_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_enter": is_department_staff(request.user),
+        },
     )
 
 

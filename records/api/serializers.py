@@ -1,0 +1,199 @@
+"""Input and output serializers of the records API.
+
+Input serializers only check shapes (types, lengths, dates); every rule about records — kinds, sanctions,
+severity, duplicates, who may do what — lives in ``records.validation`` and ``records.services``, which the
+views call, so the API refuses exactly what the web form and the spreadsheet import refuse.
+
+The complainant (000 Art. 13) is never part of the list representation, and the detail representation
+carries it only for users who may see it (``can_see_complainant``).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from subjects.models import Subject, SubjectKind
+from subjects.selectors import subject_visible_code
+
+from ..models import CreditRecord, RecordTransition, Sanction
+from ..permissions import can_see_complainant
+from ..validation import RecordInput, SanctionInput
+
+# --- output -------------------------------------------------------------------------------------------
+
+
+class RecordSubjectOutputSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Subject
+        fields = ["code", "name", "kind"]
+
+    def get_code(self, obj: Subject) -> str:
+        # Identity numbers of natural persons are masked for roles that need not see them whole.
+        return subject_visible_code(user=self.context["request"].user, subject=obj)
+
+
+class SanctionOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="kind.code", read_only=True)
+    name = serializers.CharField(source="kind.name", read_only=True)
+
+    class Meta:
+        model = Sanction
+        fields = ["kind", "name", "fine_amount"]
+
+
+class RecordTransitionOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = RecordTransition
+        fields = ["from_status", "to_status", "actor", "reason", "at"]
+
+
+class RecordListOutputSerializer(serializers.ModelSerializer):
+    """One row of a list. Never the complainant (000 Art. 13)."""
+
+    subject = RecordSubjectOutputSerializer(read_only=True)
+    kind = serializers.CharField(source="kind.code", read_only=True)
+    kind_name = serializers.CharField(source="kind.name", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
+    sanctions = SanctionOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CreditRecord
+        fields = [
+            "id",
+            "subject",
+            "kind",
+            "kind_name",
+            "department",
+            "document_number",
+            "decision_date",
+            "matter",
+            "severity",
+            "severity_source",
+            "fine_total",
+            "status",
+            "version",
+            "is_current",
+            "publish_due",
+            "publish_until",
+            "sanctions",
+            "created_at",
+        ]
+
+
+class RecordDetailOutputSerializer(RecordListOutputSerializer):
+    """One record with its status history; the complainant only for the department's reviewers and
+    the credit office (the keys are absent for everyone else)."""
+
+    COMPLAINANT_FIELDS = ("complainant_name", "complainant_contact")
+
+    # Not read-only so that the schema does not list them as always present; this serializer is only
+    # ever used for output.
+    complainant_name = serializers.CharField(required=False, allow_blank=True)
+    complainant_contact = serializers.CharField(required=False, allow_blank=True)
+    transitions = RecordTransitionOutputSerializer(many=True, read_only=True)
+
+    class Meta(RecordListOutputSerializer.Meta):
+        fields = RecordListOutputSerializer.Meta.fields + [
+            "content",
+            "legal_basis",
+            "severity_reason",
+            "external_grade",
+            "return_reason",
+            "source",
+            "effective_at",
+            "updated_at",
+            "complainant_name",
+            "complainant_contact",
+            "transitions",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        instance = self.instance
+        if instance is not None and not can_see_complainant(self.context["request"].user, instance):
+            for name in self.COMPLAINANT_FIELDS:
+                fields.pop(name)
+        return fields
+
+
+# --- input --------------------------------------------------------------------------------------------
+
+
+class SanctionInputSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=60, help_text=_("Code or Chinese name of the sanction."))
+    fine_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, help_text=_("Amount in yuan.")
+    )
+    detail = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class RecordCreateInputSerializer(serializers.Serializer):
+    subject_code = serializers.CharField(
+        max_length=40, help_text=_("Unified social credit code, or identity number of a natural person.")
+    )
+    subject_kind = serializers.ChoiceField(
+        choices=SubjectKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Needed only to register a subject whose code is not registered yet."),
+    )
+    subject_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Needed only to register a subject whose code is not registered yet."),
+    )
+    kind = serializers.CharField(max_length=60, help_text=_("Code or Chinese name of the record kind."))
+    document_number = serializers.CharField(max_length=100)
+    decision_date = serializers.DateField(input_formats=["%Y-%m-%d"])
+    matter = serializers.CharField(max_length=200)
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    sanctions = SanctionInputSerializer(many=True, required=False, default=list)
+    severity = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Leave empty to derive it from the sanctions or the kind; set by hand it needs severity_reason."
+        ),
+    )
+    severity_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    external_grade = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    complainant_name = serializers.CharField(required=False, allow_blank=True, default="")
+    complainant_contact = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def to_record_input(self) -> RecordInput:
+        data = self.validated_data
+        return RecordInput(
+            kind=data["kind"],
+            document_number=data["document_number"],
+            decision_date=data["decision_date"],
+            matter=data["matter"],
+            content=data["content"],
+            legal_basis=data["legal_basis"],
+            sanctions=[
+                SanctionInput(kind=item["kind"], fine_amount=item.get("fine_amount"), detail=item["detail"])
+                for item in data["sanctions"]
+            ],
+            severity=data["severity"],
+            severity_reason=data["severity_reason"],
+            external_grade=data["external_grade"],
+            complainant_name=data["complainant_name"],
+            complainant_contact=data["complainant_contact"],
+        )
+
+
+class RecordReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the record is returned, revoked or repaired (required for those actions)."),
+    )

@@ -1,0 +1,187 @@
+"""Staff API of credit records: list, entry, detail and the lifecycle transitions.
+
+One view per use case. Reads go through the selectors, so a user sees exactly the records the web pages
+show them (another department's record answers 404, as if it did not exist); writes go through the same
+services as the web form and the spreadsheet import, whose ``ValidationError`` / ``PermissionDenied`` the
+project's exception handler turns into 400 / 403.
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from subjects.api.views import IsStaffMember
+
+from .. import services
+from ..filtersets import CreditRecordFilterSet
+from ..models import CreditRecord, RecordSource, RecordTransition, Sanction
+from ..selectors import record_get, records_visible_to, review_queue
+from .serializers import (
+    RecordCreateInputSerializer,
+    RecordDetailOutputSerializer,
+    RecordListOutputSerializer,
+    RecordReasonInputSerializer,
+)
+
+NOT_FOUND = OpenApiResponse(description=_("No such record, or one of another department."))
+SANCTIONS = Prefetch("sanctions", queryset=Sanction.objects.select_related("kind"))
+TRANSITIONS = Prefetch("transitions", queryset=RecordTransition.objects.select_related("actor"))
+
+
+def _with_sanctions(queryset: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    return queryset.prefetch_related(SANCTIONS)
+
+
+def _detail(request: Request, pk: int) -> CreditRecord:
+    """The record as the user may see it, with what the detail representation shows; 404 otherwise."""
+    record = record_get(user=request.user, pk=pk)
+    if record is None:
+        raise NotFound()
+    # record_get has already scoped and loaded the row; only the related lists are added here.
+    prefetch_related_objects([record], SANCTIONS, TRANSITIONS)
+    return record
+
+
+def _detail_response(request: Request, pk: int, *, code: int = status.HTTP_200_OK) -> Response:
+    record = _detail(request, pk)
+    return Response(RecordDetailOutputSerializer(record, context={"request": request}).data, status=code)
+
+
+class RecordListCreateApi(generics.ListAPIView):
+    """Records of the user's department (all records for the credit office); entry of a new draft."""
+
+    serializer_class = RecordListOutputSerializer
+    filterset_class = CreditRecordFilterSet
+    permission_classes = [IsAuthenticated, IsStaffMember]
+    queryset = CreditRecord.objects.none()
+
+    def get_queryset(self):
+        return _with_sanctions(records_visible_to(user=self.request.user))
+
+    @extend_schema(request=RecordCreateInputSerializer, responses={201: RecordDetailOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = RecordCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        # One transaction: a record that is refused registers no subject either.
+        with transaction.atomic():
+            subject = services.record_subject_resolve(
+                actor=request.user,
+                code=values["subject_code"],
+                kind=values["subject_kind"],
+                name=values["subject_name"],
+            )
+            record = services.record_create(
+                actor=request.user, subject=subject, data=data.to_record_input(), source=RecordSource.API
+            )
+        return _detail_response(request, record.pk, code=status.HTTP_201_CREATED)
+
+
+class RecordReviewQueueApi(generics.ListAPIView):
+    """Submitted records the reviewer may approve (not entered or submitted by them)."""
+
+    serializer_class = RecordListOutputSerializer
+    permission_classes = [IsAuthenticated, IsStaffMember]
+    queryset = CreditRecord.objects.none()
+
+    def get_queryset(self):
+        return _with_sanctions(review_queue(user=self.request.user))
+
+
+class RecordDetailApi(APIView):
+    """One record with its sanctions and status history."""
+
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(responses={200: RecordDetailOutputSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail_response(request, pk)
+
+
+ACTION_RESPONSES = {
+    200: RecordDetailOutputSerializer,
+    400: OpenApiResponse(description=_("The record's status does not allow this, or the reason is missing.")),
+    403: OpenApiResponse(description=_("Your role does not allow this.")),
+    404: NOT_FOUND,
+}
+
+
+class RecordActionApi(APIView):
+    """Base of the transition endpoints: look the record up as the user may see it (404 otherwise),
+    then let the service decide (403 for a role that may not, 400 for a status that does not allow it)."""
+
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    def perform(self, *, actor, record: CreditRecord, reason: str) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def act(self, request: Request, pk: int) -> Response:
+        record = record_get(user=request.user, pk=pk)
+        if record is None:
+            raise NotFound()
+        data = RecordReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.perform(actor=request.user, record=record, reason=data.validated_data["reason"])
+        return _detail_response(request, pk)
+
+
+class RecordSubmitApi(RecordActionApi):
+    """Draft or returned → submitted (the entering department)."""
+
+    def perform(self, *, actor, record, reason):
+        services.record_submit(actor=actor, record=record)
+
+    @extend_schema(request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, pk: int) -> Response:
+        return self.act(request, pk)
+
+
+class RecordApproveApi(RecordActionApi):
+    """Submitted → effective: a reviewer of the department who neither entered nor submitted it."""
+
+    def perform(self, *, actor, record, reason):
+        services.record_approve(actor=actor, record=record)
+
+    @extend_schema(request=None, responses=ACTION_RESPONSES)
+    def post(self, request: Request, pk: int) -> Response:
+        return self.act(request, pk)
+
+
+class RecordReturnApi(RecordActionApi):
+    """Submitted → returned to the clerk, with the reason."""
+
+    def perform(self, *, actor, record, reason):
+        services.record_return(actor=actor, record=record, reason=reason)
+
+    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
+    def post(self, request: Request, pk: int) -> Response:
+        return self.act(request, pk)
+
+
+class RecordRevokeApi(RecordActionApi):
+    """Effective → revoked (e.g. an objection upheld), with the reason."""
+
+    def perform(self, *, actor, record, reason):
+        services.record_revoke(actor=actor, record=record, reason=reason)
+
+    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
+    def post(self, request: Request, pk: int) -> Response:
+        return self.act(request, pk)
+
+
+class RecordRepairApi(RecordActionApi):
+    """Effective → repaired: publication stops at once, with the reason."""
+
+    def perform(self, *, actor, record, reason):
+        services.record_repair(actor=actor, record=record, reason=reason)
+
+    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
+    def post(self, request: Request, pk: int) -> Response:
+        return self.act(request, pk)

@@ -1,0 +1,87 @@
+"""Evidence attachments of a record: checked by type (name and content) and size before storage."""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log_write
+
+from .models import CreditRecord, Evidence
+from .permissions import EDITABLE, can_edit_record
+
+# Extension → the bytes such a file starts with (an empty tuple: any; text formats have no signature).
+ALLOWED = {
+    ".pdf": (b"%PDF",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".ofd": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+}
+CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def evidence_check(uploaded) -> str:
+    """The file's extension if it is an allowed evidence file; otherwise a clear ValidationError."""
+    suffix = Path(uploaded.name or "").suffix.lower()
+    if suffix not in ALLOWED:
+        raise ValidationError(
+            {"evidence": _("Evidence must be one of: %(types)s.") % {"types": ", ".join(sorted(ALLOWED))}}
+        )
+    if uploaded.size == 0:
+        raise ValidationError({"evidence": _("The file %(name)s is empty.") % {"name": uploaded.name}})
+    if uploaded.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": _("The file %(name)s is larger than %(mb)s MB.")
+                % {"name": uploaded.name, "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if not any(head.startswith(sig) for sig in ALLOWED[suffix]):
+        raise ValidationError(
+            {
+                "evidence": _("The file %(name)s is not really a %(type)s file.")
+                % {"name": uploaded.name, "type": suffix}
+            }
+        )
+    return suffix
+
+
+@transaction.atomic
+def evidence_attach(*, actor, record: CreditRecord, uploaded) -> Evidence:
+    if not can_edit_record(actor, record):
+        raise PermissionDenied(_("Only the entering department adds evidence to its records."))
+    if record.status not in EDITABLE:
+        raise ValidationError({"evidence": _("Evidence is added while the record is a draft or returned.")})
+    suffix = evidence_check(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    evidence = Evidence(
+        record=record,
+        original_name=Path(uploaded.name).name[:255],
+        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{digest.hexdigest()[:16]}{suffix}", uploaded, save=False)
+    evidence.save()
+    audit_log_write(
+        actor=actor,
+        action="record.evidence",
+        target=record,
+        after={"evidence": evidence.original_name, "sha256": evidence.sha256},
+    )
+    return evidence

@@ -1,0 +1,46 @@
+"""One filter set for the department's record list page and the records API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from subjects.identifiers import normalize_identifier
+
+from .models import CreditRecord, RecordKind, RecordStatus, Severity
+from .selectors import records_publication_overdue
+
+
+class CreditRecordFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Document number, subject name or code"), method="filter_q")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Kind"), queryset=RecordKind.objects.filter(is_active=True), to_field_name="code"
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    decision_date_from = django_filters.DateFilter(
+        label=_("Decided from"), field_name="decision_date", lookup_expr="gte"
+    )
+    decision_date_to = django_filters.DateFilter(
+        label=_("Decided until"), field_name="decision_date", lookup_expr="lte"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Publication overdue"), method="filter_overdue")
+
+    class Meta:
+        model = CreditRecord
+        fields = ["q", "status", "kind", "severity", "decision_date_from", "decision_date_to", "overdue"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(document_number__icontains=value)
+            | Q(subject__name__icontains=value)
+            | Q(subject__code=normalize_identifier(value))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = records_publication_overdue(queryset=queryset)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

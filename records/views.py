@@ -1,0 +1,430 @@
+"""Department pages for records: entry per kind, the department's list, the reviewer's queue, the
+record with its history, and spreadsheet upload. Every write calls a service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_staff_member
+from subjects.selectors import subject_get
+
+from . import services
+from .evidence import evidence_attach
+from .filtersets import CreditRecordFilterSet
+from .forms import (
+    ImportForm,
+    ReasonForm,
+    RecordForm,
+    SanctionFormSet,
+    record_initial,
+    sanction_initial,
+    sanctions_from,
+)
+from .importing import (
+    TEMPLATE_LABELS,
+    ImportFileError,
+    error_workbook,
+    records_import,
+    template_headers,
+    workbook_bytes,
+)
+from .models import ImportBatch, RecordKind, RecordStatus
+from .permissions import (
+    EDITABLE,
+    can_edit_record,
+    can_enter_records,
+    can_review_record,
+    can_see_complainant,
+    can_settle_record,
+)
+from .selectors import (
+    record_get,
+    record_versions,
+    records_publication_overdue,
+    records_visible_to,
+    review_queue,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+def _record_or_404(request, pk: int):
+    record = record_get(user=request.user, pk=pk)
+    if record is None:
+        raise Http404(_("No such record."))
+    return record
+
+
+def _form_errors(form, formset, exc: ValidationError) -> None:
+    items = exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]
+    for field, errors in items:
+        if field == "sanctions" and formset is not None:
+            formset._non_form_errors = formset.error_class(
+                list(formset.non_form_errors()) + [m for e in errors for m in e.messages]
+            )
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+@login_required
+def record_list(request):
+    _require(is_staff_member(request.user))
+    visible = records_visible_to(user=request.user)
+    filterset = CreditRecordFilterSet(request.GET, queryset=visible, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/record_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "overdue_count": records_publication_overdue(queryset=visible).count(),
+        },
+    )
+
+
+@login_required
+def record_review_queue(request):
+    queue = review_queue(user=request.user)
+    _require(can_enter_records(request.user))
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "records/review_queue.html", {"page": page, "reason_form": ReasonForm()})
+
+
+@login_required
+def record_kind_choose(request):
+    _require(can_enter_records(request.user))
+    subject_id = request.GET.get("subject_id", "")
+    subject = subject_get(user=request.user, pk=int(subject_id)) if subject_id.isdigit() else None
+    return render(
+        request,
+        "records/kind_choose.html",
+        {
+            "kinds": RecordKind.objects.filter(is_active=True),
+            "subject": subject,
+        },
+    )
+
+
+def _save_record(request, form, formset, call):
+    """Run the service (and attach evidence) in one transaction; errors go back onto the form."""
+    try:
+        with transaction.atomic():
+            record = call()
+            if form.cleaned_data.get("evidence"):
+                evidence_attach(actor=request.user, record=record, uploaded=form.cleaned_data["evidence"])
+            return record
+    except ValidationError as exc:
+        _form_errors(form, formset, exc)
+        return None
+
+
+@login_required
+def record_create(request, kind_code: str):
+    _require(can_enter_records(request.user))
+    kind = get_object_or_404(RecordKind, code=kind_code, is_active=True)
+    # Chosen from the subject look-up by row id, so an identity number never travels in an address.
+    fixed = None
+    subject_id = request.POST.get("subject_id") or request.GET.get("subject_id")
+    if subject_id and subject_id.isdigit():
+        fixed = subject_get(user=request.user, pk=int(subject_id))
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
+    formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+
+        def call():
+            subject = fixed or services.record_subject_resolve(
+                actor=request.user,
+                code=form.cleaned_data["subject_code"],
+                kind=form.cleaned_data.get("subject_kind", ""),
+                name=form.cleaned_data.get("subject_name", ""),
+            )
+            sanctions = sanctions_from(formset) if formset is not None else []
+            return services.record_create(
+                actor=request.user, subject=subject, data=form.record_input(sanctions)
+            )
+
+        record = _save_record(request, form, formset, call)
+        if record is not None:
+            messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
+            return redirect("records:detail", pk=record.pk)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "kind": kind,
+            "subject": fixed,
+            "title": _("New record: %(kind)s") % {"kind": kind.name},
+        },
+    )
+
+
+@login_required
+def record_edit(request, pk: int):
+    record = _record_or_404(request, pk)
+    _require(can_edit_record(request.user, record))
+    if record.status not in EDITABLE:
+        messages.error(request, _("Only a draft or a returned record can be changed."))
+        return redirect("records:detail", pk=record.pk)
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(
+        data, request.FILES or None, kind=record.kind, with_subject=False, initial=record_initial(record)
+    )
+    formset = None
+    if record.kind.has_sanctions:
+        formset = SanctionFormSet(
+            data, prefix="sanctions", initial=None if data else sanction_initial(record)
+        )
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        sanctions = sanctions_from(formset) if formset is not None else []
+        saved = _save_record(
+            request,
+            form,
+            formset,
+            lambda: services.record_update(
+                actor=request.user, record=record, data=form.record_input(sanctions)
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("records:detail", pk=saved.pk)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "kind": record.kind,
+            "record": record,
+            "title": _("Change record %(number)s") % {"number": record.document_number},
+        },
+    )
+
+
+@login_required
+def record_correct(request, pk: int):
+    record = _record_or_404(request, pk)
+    _require(can_settle_record(request.user, record) and can_enter_records(request.user))
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(
+        data, request.FILES or None, kind=record.kind, with_subject=False, initial=record_initial(record)
+    )
+    reason_form = ReasonForm(data)
+    formset = None
+    if record.kind.has_sanctions:
+        formset = SanctionFormSet(
+            data, prefix="sanctions", initial=None if data else sanction_initial(record)
+        )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and reason_form.is_valid()
+        and (formset is None or formset.is_valid())
+    ):
+        sanctions = sanctions_from(formset) if formset is not None else []
+        new = _save_record(
+            request,
+            form,
+            formset,
+            lambda: services.record_correction_start(
+                actor=request.user,
+                record=record,
+                data=form.record_input(sanctions),
+                reason=reason_form.cleaned_data["reason"],
+            ),
+        )
+        if new is not None:
+            messages.success(
+                request, _("The correction is a new version; it replaces the record once approved.")
+            )
+            return redirect("records:detail", pk=new.pk)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "kind": record.kind,
+            "record": record,
+            "reason_form": reason_form,
+            "title": _("Correct record %(number)s") % {"number": record.document_number},
+        },
+    )
+
+
+@login_required
+def record_detail(request, pk: int):
+    record = _record_or_404(request, pk)
+    user = request.user
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "record": record,
+            "sanctions": record.sanctions.select_related("kind"),
+            "evidence": record.evidence.all(),
+            "transitions": record.transitions.select_related("actor"),
+            "versions": record_versions(record=record),
+            "show_complainant": can_see_complainant(user, record),
+            "can_edit": can_edit_record(user, record) and record.status in EDITABLE,
+            "can_review": can_review_record(user, record) and record.status == RecordStatus.SUBMITTED,
+            "can_settle": can_settle_record(user, record) and record.status == RecordStatus.EFFECTIVE,
+            "can_correct": (
+                can_settle_record(user, record)
+                and can_enter_records(user)
+                and record.status == RecordStatus.EFFECTIVE
+            ),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+ACTIONS = {
+    "submit": (
+        lambda user, record, reason: services.record_submit(actor=user, record=record),
+        gettext_lazy("Submitted for review."),
+    ),
+    "approve": (
+        lambda user, record, reason: services.record_approve(actor=user, record=record),
+        gettext_lazy("Approved: the record is effective."),
+    ),
+    "return": (
+        lambda user, record, reason: services.record_return(actor=user, record=record, reason=reason),
+        gettext_lazy("Returned to the clerk."),
+    ),
+    "revoke": (
+        lambda user, record, reason: services.record_revoke(actor=user, record=record, reason=reason),
+        gettext_lazy("Revoked."),
+    ),
+    "repair": (
+        lambda user, record, reason: services.record_repair(actor=user, record=record, reason=reason),
+        gettext_lazy("Marked as repaired: publication stopped."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def record_action(request, pk: int, action: str):
+    record = _record_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    call, done = ACTIONS[action]
+    try:
+        call(request.user, record, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    next_url = request.POST.get("next")
+    if next_url == "queue":
+        return redirect("records:review")
+    return redirect("records:detail", pk=record.pk)
+
+
+@login_required
+def evidence_download(request, pk: int, evidence_pk: int):
+    record = _record_or_404(request, pk)
+    evidence = get_object_or_404(record.evidence, pk=evidence_pk)
+    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(evidence.original_name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(file_name)}"
+    return response
+
+
+@login_required
+def import_upload(request):
+    _require(can_enter_records(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is larger than %(mb)s MB; split it.")
+                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+            )
+        else:
+            try:
+                result = records_import(
+                    content=upload.read(),
+                    file_name=upload.name,
+                    department=request.user.department,
+                    actor=request.user,
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("records:import_result", pk=result.batch.pk)
+    batches = ImportBatch.objects.filter(department=request.user.department).select_related("uploaded_by")[
+        :20
+    ]
+    return render(
+        request,
+        "records/import_upload.html",
+        {
+            "form": form,
+            "batches": batches,
+            "templates": list(TEMPLATE_LABELS.items()),
+        },
+    )
+
+
+def _batch_or_404(request, pk: int) -> ImportBatch:
+    _require(can_enter_records(request.user))
+    return get_object_or_404(ImportBatch, pk=pk, department=request.user.department)
+
+
+@login_required
+def import_result(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    return render(request, "records/import_result.html", {"batch": batch, "errors": batch.errors.all()[:500]})
+
+
+@login_required
+def import_errors_download(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    return _xlsx_response(error_workbook(batch), f"错误行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
+
+
+@login_required
+def import_template_download(request, template: str):
+    _require(can_enter_records(request.user))
+    if template not in TEMPLATE_LABELS:
+        raise Http404(_("No such template."))
+    name = "信用记录通用模板.xlsx" if template == ImportBatch.Template.GENERAL else "双公示行政处罚模板.xlsx"
+    return _xlsx_response(workbook_bytes(template_headers(template)), name)
