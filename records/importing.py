@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,8 +32,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Department
-from audit.models import AuditLog
-from audit.services import model_snapshot
+from audit.services import audit_log_write
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_clean_new, subjects_register_bulk
@@ -49,7 +47,7 @@ from .models import (
     RecordTransition,
     Sanction,
 )
-from .services import RECORD_AUDIT_FIELDS, record_values, sanction_rows
+from .services import record_values, sanction_rows
 from .validation import RecordCatalog, RecordInput, SanctionInput, parse_amount, record_clean, squash
 
 CHUNK = 2000
@@ -558,24 +556,6 @@ class _Importer:
             ],
             batch_size=2000,
         )
-        content_type = ContentType.objects.get_for_model(CreditRecord)
-        action = "record.import_effective" if self.approve else "record.import"
-        AuditLog.objects.bulk_create(
-            [
-                AuditLog(
-                    actor=self.user,
-                    actor_label=self.user.get_username() if self.user else "system",
-                    action=action,
-                    target_type=content_type,
-                    target_id=str(r.pk),
-                    target_repr=str(r)[:255],
-                    after=model_snapshot(r, RECORD_AUDIT_FIELDS),
-                    reason=reason or self.batch.file_name,
-                )
-                for r in records
-            ],
-            batch_size=2000,
-        )
         self.created += len(records)
         if self.approve:
             self.touched_subjects.update(r.subject_id for r in records)
@@ -625,6 +605,23 @@ def records_import(
         batch.subjects_created = importer.subjects_created
         batch.seconds = round(time.perf_counter() - started, 3)
         batch.save()
+        # One audit row for the batch: each record points at its batch (who, when, which file, checksum),
+        # and has its own transition row and history row.
+        audit_log_write(
+            actor=actor,
+            action="record.import_effective" if approve else "record.import",
+            target=batch,
+            after={
+                "file": batch.file_name,
+                "sha256": batch.sha256,
+                "template": template,
+                "created": batch.rows_created,
+                "duplicates": batch.rows_duplicate,
+                "rejected": batch.rows_rejected,
+                "subjects_created": batch.subjects_created,
+            },
+            reason=_("Historical data imported by the credit office, effective at once.") if approve else "",
+        )
         regrade_after_commit(importer.touched_subjects)
     return ImportResult(batch=batch, errors=importer.errors)
 

@@ -197,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SubjectKindEnum": "subjects.models.SubjectKind",
+        "RecordStatusEnum": "records.models.RecordStatus",
+        "SeverityEnum": "records.models.Severity",
+        "SeveritySourceEnum": "records.models.SeveritySource",
+    },
 }
 
 # --- logging ----------------------------------------------------------------------------------------

@@ -9,14 +9,45 @@ carries it only for users who may see it (``can_see_complainant``).
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from subjects.models import Subject, SubjectKind
 from subjects.selectors import subject_visible_code
 
-from ..models import CreditRecord, RecordTransition, Sanction
+from ..models import CreditRecord, RecordStatus, RecordTransition, Sanction
 from ..permissions import can_see_complainant
 from ..validation import RecordInput, SanctionInput
+
+# --- schema -------------------------------------------------------------------------------------------
+# The same choice set appears under several field names (status, to_status, from_status; kind and
+# subject_kind). Named enum components keep the OpenAPI schema free of drf-spectacular's "multiple names
+# for the same choice set" warning without a project-wide ENUM_NAME_OVERRIDES entry.
+
+RECORD_STATUS_REF = {"$ref": "#/components/schemas/RecordStatusEnum"}
+
+
+@extend_schema_field({"type": "string", "enum": list(RecordStatus.values)}, component_name="RecordStatusEnum")
+class RecordStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=RecordStatus.choices, **kwargs)
+
+
+@extend_schema_field({"oneOf": [RECORD_STATUS_REF, {"type": "string", "enum": [""]}]})
+class RecordFromStatusField(serializers.ChoiceField):
+    """Empty on the transition that records the entry of the record."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=RecordStatus.choices, allow_blank=True, **kwargs)
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(SubjectKind.values)}, component_name="RecordSubjectKindEnum"
+)
+class SubjectKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=SubjectKind.choices, **kwargs)
+
 
 # --- output -------------------------------------------------------------------------------------------
 
@@ -27,6 +58,7 @@ class RecordSubjectOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Subject
         fields = ["code", "name", "kind"]
+        read_only_fields = fields
 
     def get_code(self, obj: Subject) -> str:
         # Identity numbers of natural persons are masked for roles that need not see them whole.
@@ -40,14 +72,18 @@ class SanctionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Sanction
         fields = ["kind", "name", "fine_amount"]
+        read_only_fields = fields
 
 
 class RecordTransitionOutputSerializer(serializers.ModelSerializer):
+    from_status = RecordFromStatusField(read_only=True)
+    to_status = RecordStatusField(read_only=True)
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
 
     class Meta:
         model = RecordTransition
         fields = ["from_status", "to_status", "actor", "reason", "at"]
+        read_only_fields = fields
 
 
 class RecordListOutputSerializer(serializers.ModelSerializer):
@@ -58,6 +94,7 @@ class RecordListOutputSerializer(serializers.ModelSerializer):
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     sanctions = SanctionOutputSerializer(many=True, read_only=True)
+    status = RecordStatusField(read_only=True)
 
     class Meta:
         model = CreditRecord
@@ -81,6 +118,7 @@ class RecordListOutputSerializer(serializers.ModelSerializer):
             "sanctions",
             "created_at",
         ]
+        read_only_fields = fields
 
 
 class RecordDetailOutputSerializer(RecordListOutputSerializer):
@@ -109,14 +147,15 @@ class RecordDetailOutputSerializer(RecordListOutputSerializer):
             "complainant_contact",
             "transitions",
         ]
+        read_only_fields = fields
 
-    def get_fields(self):
-        fields = super().get_fields()
-        instance = self.instance
-        if instance is not None and not can_see_complainant(self.context["request"].user, instance):
+    def to_representation(self, instance: CreditRecord) -> dict:
+        # Decided per record (also when used with many=True), never per serializer.
+        data = super().to_representation(instance)
+        if not can_see_complainant(self.context["request"].user, instance):
             for name in self.COMPLAINANT_FIELDS:
-                fields.pop(name)
-        return fields
+                data.pop(name, None)
+        return data
 
 
 # --- input --------------------------------------------------------------------------------------------
@@ -134,8 +173,7 @@ class RecordCreateInputSerializer(serializers.Serializer):
     subject_code = serializers.CharField(
         max_length=40, help_text=_("Unified social credit code, or identity number of a natural person.")
     )
-    subject_kind = serializers.ChoiceField(
-        choices=SubjectKind.choices,
+    subject_kind = SubjectKindField(
         required=False,
         allow_blank=True,
         default="",

@@ -31,12 +31,15 @@ from .serializers import (
 )
 
 NOT_FOUND = OpenApiResponse(description=_("No such record, or one of another department."))
+FORBIDDEN = OpenApiResponse(description=_("Your role does not allow this."))
+BAD_INPUT = OpenApiResponse(description=_("The input was refused; the messages are keyed by field."))
 SANCTIONS = Prefetch("sanctions", queryset=Sanction.objects.select_related("kind"))
 TRANSITIONS = Prefetch("transitions", queryset=RecordTransition.objects.select_related("actor"))
 
 
-def _with_sanctions(queryset: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
-    return queryset.prefetch_related(SANCTIONS)
+def _for_list(queryset: QuerySet[CreditRecord]) -> QuerySet[CreditRecord]:
+    # Lists never show the complainant (000 Art. 13): do not even load and decrypt it.
+    return queryset.defer("complainant_name", "complainant_contact").prefetch_related(SANCTIONS)
 
 
 def _detail(request: Request, pk: int) -> CreditRecord:
@@ -63,9 +66,12 @@ class RecordListCreateApi(generics.ListAPIView):
     queryset = CreditRecord.objects.none()
 
     def get_queryset(self):
-        return _with_sanctions(records_visible_to(user=self.request.user))
+        return _for_list(records_visible_to(user=self.request.user))
 
-    @extend_schema(request=RecordCreateInputSerializer, responses={201: RecordDetailOutputSerializer})
+    @extend_schema(
+        request=RecordCreateInputSerializer,
+        responses={201: RecordDetailOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
     def post(self, request: Request) -> Response:
         data = RecordCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,7 +98,7 @@ class RecordReviewQueueApi(generics.ListAPIView):
     queryset = CreditRecord.objects.none()
 
     def get_queryset(self):
-        return _with_sanctions(review_queue(user=self.request.user))
+        return _for_list(review_queue(user=self.request.user))
 
 
 class RecordDetailApi(APIView):
@@ -108,7 +114,7 @@ class RecordDetailApi(APIView):
 ACTION_RESPONSES = {
     200: RecordDetailOutputSerializer,
     400: OpenApiResponse(description=_("The record's status does not allow this, or the reason is missing.")),
-    403: OpenApiResponse(description=_("Your role does not allow this.")),
+    403: FORBIDDEN,
     404: NOT_FOUND,
 }
 

@@ -193,20 +193,25 @@ def test_chinese_headers_of_the_penalty_template_and_wan_yuan_as_text(fgw, tmp_p
     assert record.subject.kind == SubjectKind.INDIVIDUAL_BUSINESS and record.fine_total == Decimal("500")
 
 
-def test_with_approve_rows_take_effect_at_once_and_are_audited(fgw):
+def test_with_approve_rows_take_effect_at_once_and_are_audited(fgw, django_capture_on_commit_callbacks):
     code = make_uscc()
     regrades = []
     from records.hooks import regrade_listener_add, regrade_listener_remove
 
     regrade_listener_add(regrades.append)
     try:
-        records_import(content=_csv([_general(code)]), file_name="history.csv", department=fgw, approve=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            records_import(
+                content=_csv([_general(code)]), file_name="history.csv", department=fgw, approve=True
+            )
     finally:
         regrade_listener_remove(regrades.append)
     record = CreditRecord.objects.get()
     assert record.status == RecordStatus.EFFECTIVE and record.effective_at is not None
     entry = AuditLog.objects.get(action="record.import_effective")
-    assert entry.target_id == str(record.pk) and "credit office" in entry.reason or "信用办" in entry.reason
+    assert entry.target_id == str(record.import_batch_id) and entry.after["created"] == 1
+    assert "信用办" in entry.reason and record.transitions.get().reason == entry.reason
+    assert regrades == [[record.subject_id]]
 
 
 @pytest.mark.parametrize(
