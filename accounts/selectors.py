@@ -19,6 +19,13 @@ def home_summary(*, user) -> dict:
         summary["subject_total"] = sum(n for _label, n in summary["subjects_by_kind"])
     else:
         summary["own_subject"] = visible.first()
+    if is_department_staff(user):
+        from records.selectors import records_publication_overdue, records_visible_to, review_queue
+
+        summary["publication_overdue"] = records_publication_overdue(
+            queryset=records_visible_to(user=user)
+        ).count()
+        summary["to_review"] = review_queue(user=user).count()
     return summary
 
 

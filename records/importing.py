@@ -108,6 +108,9 @@ PENALTY_REQUIRED = [
     "处罚决定日期",
 ]
 ERROR_COLUMN = "错误原因"
+# 000 Art. 13: the complainant's identity is never kept in plain text, so a rejected row does not keep it
+# either (nor does the error workbook show it); the clerk fills it in again.
+CONFIDENTIAL_COLUMNS = {"投诉举报人", "投诉举报人联系方式"}
 
 SUBJECT_KIND_NAMES = {
     "法人": SubjectKind.LEGAL_PERSON,
@@ -406,7 +409,7 @@ class _Importer:
         row.values = {
             name: _text(get(name)) if not isinstance(get(name), datetime.date) else get(name).isoformat()
             for name in self.columns
-            if name != ERROR_COLUMN
+            if name != ERROR_COLUMN and name not in CONFIDENTIAL_COLUMNS
         }
         return row
 

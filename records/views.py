@@ -107,7 +107,7 @@ def record_review_queue(request):
     queue = review_queue(user=request.user)
     _require(can_enter_records(request.user))
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "records/review_queue.html", {"page": page, "reason_form": ReasonForm()})
+    return render(request, "records/review_queue.html", {"page": page})
 
 
 @login_required
@@ -296,7 +296,9 @@ def record_detail(request, pk: int):
                 and can_enter_records(user)
                 and record.status == RecordStatus.EFFECTIVE
             ),
-            "reason_form": ReasonForm(),
+            "return_form": ReasonForm(auto_id="return_%s"),
+            "revoke_form": ReasonForm(auto_id="revoke_%s"),
+            "repair_form": ReasonForm(auto_id="repair_%s"),
         },
     )
 

@@ -8,6 +8,7 @@ Without any environment variable the project runs on the embedded default: an SQ
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -174,7 +175,9 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Code-defined schedule; the grading and exchange apps add their entries here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "records-expire-due": {"task": "records.expire_due", "schedule": crontab(hour=0, minute=30)},
+}
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,7 +5,7 @@ import pytest
 from creditreg.demo import DEMO_PASSWORD, demo_load
 from subjects.models import Subject, SubjectKind
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_credit_office_logs_in_and_searches_subjects(browser_page, live_server):
@@ -36,3 +36,45 @@ def test_credit_office_logs_in_and_searches_subjects(browser_page, live_server):
     page.wait_for_url(f"**/subjects/{target.pk}/")
     assert target.legal_representative.name in page.content()
     page.screenshot(path="/tmp/creditreg-subject-detail.png")
+
+
+def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(browser_page, live_server):
+    from records.models import CreditRecord, RecordStatus
+    from tests.factories import make_company
+
+    demo_load()
+    firm = make_company("西峡县浏览器测试有限公司")
+    page = browser_page
+
+    def login(username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+
+    login("zjj_clerk")
+    page.click("nav >> text=录入记录")
+    page.click("text=行政处罚")
+    page.fill("input[name=subject_code]", firm.code)
+    page.fill("input[name=document_number]", "西建罚〔2026〕12号")
+    page.fill("input[name=decision_date]", "2026-06-01")
+    page.fill("input[name=matter]", "未取得施工许可证擅自施工")
+    page.select_option("select[name=sanctions-0-kind]", label="罚款")
+    page.fill("input[name=sanctions-0-fine_amount]", "12000")
+    page.click("main button:has-text('保存')")
+    assert "已保存为草稿" in page.content()
+    page.click("main button:has-text('提交审核')")
+    assert "已提交审核" in page.content()
+    page.click("header button:has-text('退出')")
+
+    login("zjj_reviewer")
+    page.click("nav >> text=审核")
+    assert "西建罚〔2026〕12号" in page.content()
+    page.click("table >> text=审核通过")
+    page.wait_for_url("**/records/review/")
+    assert "审核通过，记录已生效" in page.content()
+    record = CreditRecord.objects.get(document_number="西建罚〔2026〕12号")
+    assert record.status == RecordStatus.EFFECTIVE and record.severity == "general"
+    page.goto(f"{live_server.url}/records/{record.pk}/")
+    page.screenshot(path="/tmp/creditreg-record-detail.png", full_page=True)

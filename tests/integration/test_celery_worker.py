@@ -7,7 +7,7 @@ import pytest
 from creditreg.tasks import worker_health_check
 from tests.factories import make_company
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_task_round_trips_through_a_real_worker(celery_worker):

@@ -258,3 +258,21 @@ def test_unknown_department_is_refused(tmp_path):
     with pytest.raises(CommandError, match="department"):
         call_command("import_records", str(path), department="nope")
     assert not CreditRecord.objects.exists()
+
+
+def test_a_rejected_complaint_row_keeps_no_complainant(fgw):
+    headers = GENERAL_COLUMNS + ["投诉举报人", "投诉举报人联系方式"]
+    row = _general(make_uscc(), kind="投诉举报", sanctions="", fine="", date="2099-01-01") + [
+        "李保密",
+        "13700000000",
+    ]
+    result = records_import(content=_csv([row], headers=headers), file_name="c.csv", department=fgw)
+    assert result.batch.rows_rejected == 1
+    stored = str(list(result.batch.errors.values_list("values", flat=True)))
+    assert "李保密" not in stored and "13700000000" not in stored
+    exported = [
+        c
+        for row in load_workbook(io.BytesIO(error_workbook(result.batch))).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "在将来" in str(exported) and "李保密" not in exported and "13700000000" not in exported

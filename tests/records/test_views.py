@@ -249,3 +249,29 @@ def test_import_results_are_private_to_the_department(client, clerk, other_clerk
     client.force_login(other_clerk)
     assert client.get(reverse("records:import_result", args=[batch.pk])).status_code == 404
     assert client.get(reverse("records:import_errors", args=[batch.pk])).status_code == 404
+
+
+def test_home_page_flags_overdue_publication_and_the_review_queue(client, clerk, reviewer, firm):
+    old = record_create(
+        actor=clerk, subject=firm, data=penalty_input(decision_date=datetime.date(2026, 1, 5))
+    )
+    record_submit(actor=clerk, record=old)
+    client.force_login(reviewer)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 条记录等待您审核" in page and "超过7个工作日" in page
+
+
+def test_nightly_task_expires_records_past_publication(clerk, reviewer, firm):
+    from records.services import record_approve
+    from records.tasks import expire_due
+
+    record = record_create(
+        actor=clerk,
+        subject=firm,
+        data=penalty_input(kind="警告", sanctions=[], decision_date=datetime.date(2025, 1, 6)),
+    )
+    record_submit(actor=clerk, record=record)
+    record_approve(actor=reviewer, record=record)
+    assert expire_due.delay().get() == 1
+    record.refresh_from_db()
+    assert record.status == RecordStatus.EXPIRED
