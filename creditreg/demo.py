@@ -136,6 +136,7 @@ SHOPS = [
 class DemoReport:
     users: list[tuple[str, str, str]] = field(default_factory=list)
     created_subjects: int = 0
+    created_records: int = 0
     total_subjects: int = 0
 
 
@@ -249,11 +250,56 @@ def _ensure_subjects(report: DemoReport) -> None:
         )
 
 
+DEMO_RECORDS = [
+    # kind, matter, sanctions (name, amount), final status
+    ("行政处罚", "未按规定明码标价", [("警告", None), ("罚款", "5000")], "effective"),
+    ("行政处罚", "无证施工", [("罚款", "80000"), ("责令停产停业", None)], "effective"),
+    ("警告", "未按期报送统计资料", [], "effective"),
+    ("责令改正", "消防通道堵塞", [], "submitted"),
+    ("表彰奖励", "年度守合同重信用企业", [], "effective"),
+    ("违反信用承诺", "未按承诺期限补齐材料", [], "draft"),
+]
+
+
+def _ensure_records(report: DemoReport) -> None:
+    """A few records per demo department, through the real services: drafts, some awaiting review,
+    most approved by the department's reviewer."""
+    from records.models import CreditRecord
+    from records.services import record_approve, record_create, record_submit
+    from records.validation import RecordInput, SanctionInput
+
+    if CreditRecord.objects.exists():
+        return
+    rng = random.Random(15)
+    firms = list(Subject.objects.exclude(kind=SubjectKind.NATURAL_PERSON).order_by("code"))
+    for dept_code, prefix in (("fgw", "西发改"), ("zjj", "西建"), ("scjg", "西市监"), ("zfbz", "西房保")):
+        clerk = User.objects.get(username=f"{dept_code}_clerk")
+        reviewer = User.objects.get(username=f"{dept_code}_reviewer")
+        for number, (kind, matter, sanctions, status) in enumerate(DEMO_RECORDS * 2, start=1):
+            record = record_create(
+                actor=clerk,
+                subject=rng.choice(firms),
+                data=RecordInput(
+                    kind=kind,
+                    document_number=f"{prefix}〔2026〕{number}号",
+                    decision_date=date(2026, 1, 5) + timedelta(days=rng.randrange(0, 300)),
+                    matter=matter,
+                    sanctions=[SanctionInput(name, amount) for name, amount in sanctions],
+                ),
+            )
+            if status in ("submitted", "effective"):
+                record_submit(actor=clerk, record=record)
+            if status == "effective":
+                record_approve(actor=reviewer, record=record)
+            report.created_records += 1
+
+
 @transaction.atomic
 def demo_load() -> DemoReport:
     report = DemoReport()
     _ensure_units()
     _ensure_users(report)
     _ensure_subjects(report)
+    _ensure_records(report)
     report.total_subjects = Subject.objects.count()
     return report

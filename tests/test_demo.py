@@ -17,5 +17,10 @@ def test_demo_data_covers_every_kind_and_role_and_loads_twice_without_duplicates
     assert officer.check_password(DEMO_PASSWORD) and officer.is_staff
     organisations = Subject.objects.exclude(kind=SubjectKind.NATURAL_PERSON)
     assert not organisations.filter(legal_representative__isnull=True).exists()
+    from records.models import CreditRecord
+
+    assert report.created_records == 48
+    assert set(CreditRecord.objects.values_list("status", flat=True)) == {"draft", "submitted", "effective"}
     again = demo_load()
     assert again.created_subjects == 0 and again.total_subjects == report.total_subjects
+    assert again.created_records == 0

@@ -275,3 +275,43 @@ def test_nightly_task_expires_records_past_publication(clerk, reviewer, firm):
     assert expire_due.delay().get() == 1
     record.refresh_from_db()
     assert record.status == RecordStatus.EXPIRED
+
+
+def test_a_returned_record_is_changed_on_its_page_and_an_effective_one_corrected(
+    client, clerk, reviewer, firm
+):
+    from records.models import SanctionKind
+    from records.services import record_approve, record_return
+
+    record = record_create(actor=clerk, subject=firm, data=penalty_input())
+    record_submit(actor=clerk, record=record)
+    record_return(actor=reviewer, record=record, reason="金额有误")
+    client.force_login(clerk)
+    assert "5000" in client.get(reverse("records:edit", args=[record.pk])).content.decode()
+    fine = SanctionKind.objects.get(code="fine")
+    form = {
+        "document_number": record.document_number,
+        "decision_date": "2026-03-02",
+        "matter": record.matter,
+        "sanctions-TOTAL_FORMS": "3",
+        "sanctions-INITIAL_FORMS": "0",
+        "sanctions-MIN_NUM_FORMS": "0",
+        "sanctions-MAX_NUM_FORMS": "10",
+        "sanctions-0-kind": str(fine.pk),
+        "sanctions-0-fine_amount": "6000",
+    }
+    assert client.post(reverse("records:edit", args=[record.pk]), form).status_code == 302
+    record.refresh_from_db()
+    assert record.fine_total == 6000 and record.status == RecordStatus.RETURNED
+    record_submit(actor=clerk, record=record)
+    record_approve(actor=reviewer, record=record)
+    assert client.get(reverse("records:edit", args=[record.pk])).status_code == 302  # effective: not editable
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("records:correct", args=[record.pk]),
+        {**form, "sanctions-0-fine_amount": "7000", "reason": "复核更正"},
+    )
+    correction = CreditRecord.objects.get(replaces=record)
+    assert response.status_code == 302 and correction.version == 2 and correction.fine_total == 7000
+    page = client.get(reverse("records:detail", args=[correction.pk])).content.decode()
+    assert "v1" in page and "v2" in page

@@ -9,6 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = demo_load()
         self.stdout.write(f"Subjects: {report.created_subjects} new, {report.total_subjects} in all.")
+        self.stdout.write(f"Records: {report.created_records} new.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for username, password, role in report.users:
             self.stdout.write(f"  {username:<16} {password:<12} {role}")
