@@ -71,7 +71,7 @@ def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(browser_page, live_se
     login("zjj_reviewer")
     page.click("nav >> text=审核")
     assert "西建罚〔2026〕12号" in page.content()
-    page.click("table >> text=审核通过")
+    page.locator("tr", has_text="西建罚〔2026〕12号").locator("button:has-text('审核通过')").click()
     page.wait_for_url("**/records/review/")
     assert "审核通过，记录已生效" in page.content()
     record = CreditRecord.objects.get(document_number="西建罚〔2026〕12号")
