@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from creditreg.history import history_copy
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_clean_new, subjects_register_bulk
@@ -538,7 +538,7 @@ class _Importer:
             )
             for _row, subject, clean in rows
         ]
-        records = bulk_create_with_history(records, CreditRecord, batch_size=1000, default_user=self.user)
+        records = CreditRecord.objects.bulk_create(records, batch_size=1000)
         if any(r.pk is None for r in records):  # pragma: no cover - every supported backend returns ids
             raise RuntimeError("the database did not return the new record ids")
         Sanction.objects.bulk_create(
@@ -549,16 +549,20 @@ class _Importer:
             ],
             batch_size=2000,
         )
+        # History and the first status line of every new record, copied set-based from the rows written.
+        where, params = "import_batch_id = %s AND id >= %s", [self.batch.pk, min(r.pk for r in records)]
+        history_copy(model=CreditRecord, where=where, params=params, user_id=getattr(self.user, "pk", None))
         reason = (
             _("Historical data imported by the credit office, effective at once.") if self.approve else ""
         )
-        RecordTransition.objects.bulk_create(
-            [
-                RecordTransition(record=r, from_status="", to_status=status, actor=self.user, reason=reason)
-                for r in records
-            ],
-            batch_size=2000,
-        )
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(RecordTransition._meta.db_table)} "
+                "(record_id, from_status, to_status, actor_id, reason, at) "
+                f"SELECT id, '', status, %s, %s, %s FROM {quote(CreditRecord._meta.db_table)} WHERE {where}",
+                [getattr(self.user, "pk", None), reason, timezone.now(), *params],
+            )
         self.created += len(records)
         if self.approve:
             self.touched_subjects.update(r.subject_id for r in records)

@@ -276,3 +276,17 @@ def test_a_rejected_complaint_row_keeps_no_complainant(fgw):
         for c in row
     ]
     assert "在将来" in str(exported) and "李保密" not in exported and "13700000000" not in exported
+
+
+def test_imported_records_have_history_and_a_status_line(fgw, clerk):
+    content = _csv([_general(make_uscc()), _general(make_uscc(), doc="第2号")])
+    records_import(content=content, file_name="h.csv", department=fgw, actor=clerk)
+    for record in CreditRecord.objects.all():
+        created = record.history.get()
+        assert (created.history_type, created.history_user, created.document_number) == (
+            "+",
+            clerk,
+            record.document_number,
+        )
+        line = record.transitions.get()
+        assert (line.from_status, line.to_status, line.actor) == ("", RecordStatus.SUBMITTED, clerk)
