@@ -50,6 +50,12 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "records.change_sanctionkind",
         "records.view_creditrecord",
         "records.view_importbatch",
+        "grading.view_scheme",
+        "grading.change_scheme",
+        "grading.view_schemeversion",
+        "grading.add_schemeversion",
+        "grading.change_schemeversion",
+        "grading.view_grade",
     ],
 }
 

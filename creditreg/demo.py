@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from accounts.models import Department, Role, Unit, User
-from accounts.services import user_create
+from accounts.services import role_group_sync, user_create
 from subjects.identifiers import USCC_ALPHABET, org_code_check_char, resident_id_check_char, uscc_check_char
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_register
@@ -297,6 +297,8 @@ def _ensure_records(report: DemoReport) -> None:
 @transaction.atomic
 def demo_load() -> DemoReport:
     report = DemoReport()
+    for role in Role.values:  # an older demo database gets the permissions added since
+        role_group_sync(role=role)
     _ensure_units()
     _ensure_users(report)
     _ensure_subjects(report)

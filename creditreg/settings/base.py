@@ -177,6 +177,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Code-defined schedule; the grading and exchange apps add their entries here.
 CELERY_BEAT_SCHEDULE: dict = {
     "records-expire-due": {"task": "records.expire_due", "schedule": crontab(hour=0, minute=30)},
+    # Records leave the one-year window every day (SPEC §3.5).
+    "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
 }
 
 # --- REST API ---------------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Grading schemes, their versions, and the grades they give.
+
+A scheme (评价方案) is data, not code: each version holds its window (one year, 001 Art. 4), its record
+scope and its rules, so the credit office can change the numbers in the admin. A grade records the
+scheme version, the as-of date and its reasons — the rules that fired and the document numbers behind
+them — so every grade explains itself (SPEC §2, §3). Publishing a new version never changes a grade
+already given: grades point at the version that gave them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class SchemeKind(models.TextChoices):
+    CONDITIONS = "conditions", _("Ordered conditions → grade")
+    SCORE = "score", _("Score model → levels")
+
+
+class Scheme(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("rule set"), max_length=12, choices=SchemeKind.choices)
+    # Empty: the credit office's county scheme; otherwise the department running it.
+    owner = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("owner")
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grading scheme")
+        verbose_name_plural = _("grading schemes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class RecordScope(models.TextChoices):
+    OWN = "own", _("The grading department's records")
+    ALL = "all", _("All departments' records")
+    KINDS = "kinds", _("Own records and the named kinds from others")
+
+
+class SchemeVersion(models.Model):
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="versions", verbose_name=_("scheme")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    window_days = models.PositiveIntegerField(_("window (days)"), default=365)
+    record_scope = models.CharField(
+        _("records counted"), max_length=10, choices=RecordScope.choices, default=RecordScope.ALL
+    )
+    scope_kinds = models.JSONField(_("kinds counted from other departments"), default=list, blank=True)
+    rules = models.JSONField(_("rules"))
+    note = models.TextField(_("what changed"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
+        ordering = ["scheme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="scheme_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["scheme"], condition=Q(status="published"), name="scheme_one_published_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} v{self.number}"
+
+
+class GradeSource(models.TextChoices):
+    DYNAMIC = "dynamic", _("Records changed")
+    NIGHTLY = "nightly", _("Nightly regrade")
+    YEARLY = "yearly", _("Yearly evaluation")
+    COMMAND = "command", _("Command")
+    ADJUSTED = "adjusted", _("Adjusted by the credit office")
+
+
+class Grade(models.Model):
+    """One subject's grade under one scheme version (and, for a department scheme run by several
+    departments, one department), as of a date, with its reasons."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject", on_delete=models.PROTECT, related_name="grades", verbose_name=_("subject")
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"))
+    version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, related_name="grades", verbose_name=_("scheme version")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    as_of = models.DateField(_("as of"))
+    grade = models.CharField(_("grade"), max_length=4, blank=True)  # empty: not graded
+    score = models.DecimalField(_("score"), max_digits=10, decimal_places=2, null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list)
+    source = models.CharField(_("given by"), max_length=10, choices=GradeSource.choices)
+    is_current = models.BooleanField(_("current"), default=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "scheme"],
+                condition=Q(is_current=True, department__isnull=True),
+                name="grade_one_current_county",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "scheme", "department"],
+                condition=Q(is_current=True, department__isnull=False),
+                name="grade_one_current_per_department",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "department", "is_current", "subject"], name="grade_current_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.scheme.code} {self.grade or '—'}"

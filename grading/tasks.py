@@ -1,0 +1,21 @@
+"""Celery tasks of grading; thin, they call the services."""
+
+from celery import shared_task
+
+from .services import regrade_all, regrade_subjects
+
+
+@shared_task(name="grading.regrade_subjects", acks_late=True)
+def regrade_subjects_task(subject_ids: list[int]) -> dict:
+    return regrade_subjects(subject_ids=subject_ids)
+
+
+@shared_task(name="grading.regrade_all")
+def regrade_all_task() -> dict:
+    return regrade_all()
+
+
+def regrade_subjects_after_records_changed(subject_ids: list[int]) -> None:
+    """The intake hook (records.hooks): runs after commit; inline in the embedded mode, on a worker
+    otherwise."""
+    regrade_subjects_task.delay(list(subject_ids))

@@ -1,0 +1,169 @@
+"""Grades through the real services: the window, what counts, dynamic/nightly/evaluate agreement."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from grading.models import Grade, GradeSource, Scheme
+from grading.services import grades_refresh, regrade_all
+from records.services import record_approve, record_create, record_repair, record_revoke, record_submit
+from tests.factories import make_company
+from tests.records.conftest import penalty_input
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 12, 15)
+
+
+def effective(clerk, reviewer, subject, **overrides):
+    record = record_create(actor=clerk, subject=subject, data=penalty_input(**overrides))
+    record_submit(actor=clerk, record=record)
+    return record_approve(actor=reviewer, record=record)
+
+
+def current(subject, code="public"):
+    return Grade.objects.get(subject=subject, scheme__code=code, is_current=True)
+
+
+def test_the_window_holds_365_days(clerk, reviewer):
+    firm = make_company()
+    scheme = Scheme.objects.get(code="abc")
+    # Day 365 of the window (as of 2026-12-15) is 2025-12-16; day 366 is 2025-12-15.
+    effective(clerk, reviewer, firm, kind="警告", sanctions=[], decision_date=datetime.date(2025, 12, 15))
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.COMMAND)
+    assert current(firm, "abc").grade == "A"
+    effective(
+        clerk,
+        reviewer,
+        firm,
+        kind="警告",
+        sanctions=[],
+        decision_date=datetime.date(2025, 12, 16),
+        document_number="第二号",
+    )
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.COMMAND)
+    grade = current(firm, "abc")
+    assert grade.grade == "B" and grade.reasons[0]["documents"] == ["第二号"]
+
+
+def test_revoked_and_repaired_records_do_not_count(clerk, reviewer):
+    firm = make_company()
+    first = effective(
+        clerk,
+        reviewer,
+        firm,
+        sanctions=[penalty_input().sanctions[0]],
+        kind="行政处罚",
+        matter="甲",
+        decision_date=datetime.date(2026, 6, 1),
+    )
+    second = effective(clerk, reviewer, firm, matter="乙", decision_date=datetime.date(2026, 6, 2))
+    regrade_all(as_of=AS_OF)
+    assert current(firm).grade in ("C", "C-")
+    record_revoke(actor=reviewer, record=first, reason="异议成立")
+    record_repair(actor=reviewer, record=second, reason="已修复")
+    regrade_all(as_of=AS_OF)
+    assert current(firm).grade == "A" and current(firm, "abc").grade == "A"
+
+
+def test_approval_regrades_the_subject_at_once(clerk, reviewer, django_capture_on_commit_callbacks):
+    firm = make_company()
+    with django_capture_on_commit_callbacks(execute=True):
+        effective(clerk, reviewer, firm, decision_date=datetime.date(2026, 11, 2))
+    grade = current(firm)
+    assert grade.source == GradeSource.DYNAMIC and grade.grade in ("C", "C-")
+    assert any("西发改罚〔2026〕1号" in r["documents"] for r in grade.reasons)
+    assert current(firm, "abc").grade == "B"
+
+
+def test_only_changed_grades_are_written(clerk, reviewer):
+    firms = [make_company() for _ in range(3)]
+    effective(clerk, reviewer, firms[0], decision_date=datetime.date(2026, 6, 1))
+    first = regrade_all(as_of=AS_OF)
+    assert first["public:"] == {"graded": 3, "changed": 3}
+    again = regrade_all(as_of=AS_OF)
+    assert again["public:"] == {"graded": 3, "changed": 0}
+    assert Grade.objects.filter(scheme__code="public").count() == 3
+    # A year later the record has left the window: that one subject changes.
+    later = regrade_all(as_of=datetime.date(2027, 6, 2))
+    assert later["public:"]["changed"] == 1
+    assert Grade.objects.filter(subject=firms[0], scheme__code="public").count() == 2
+    assert current(firms[0]).grade == "A"
+
+
+def test_evaluate_agrees_with_the_stored_grades(clerk, reviewer, tmp_path):
+    firms = [make_company() for _ in range(4)]
+    effective(clerk, reviewer, firms[0], decision_date=datetime.date(2026, 6, 1))
+    effective(clerk, reviewer, firms[1], kind="警告", sanctions=[], decision_date=datetime.date(2026, 6, 1))
+    regrade_all(as_of=AS_OF)
+    for code in ("public", "abc"):
+        path = tmp_path / f"{code}.jsonl"
+        call_command("evaluate", scheme=code, as_of=AS_OF.isoformat(), output=str(path))
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert len(lines) == 4
+        stored = dict(
+            Grade.objects.filter(scheme__code=code, is_current=True).values_list("subject__code", "grade")
+        )
+        assert {line["subject_code"]: line["grade"] for line in lines} == stored
+        line = next(row for row in lines if row["subject_code"] == firms[0].code)
+        assert line["scheme"] == code and line["scheme_version"] == 1 and line["as_of"] == "2026-12-15"
+        assert any("西发改罚〔2026〕1号" in reason for reason in line["reasons"])
+    out = io.StringIO()
+    call_command("evaluate", scheme="abc", department="zjj", as_of="2026-12-15", stdout=out)
+    assert len(out.getvalue().splitlines()) == 4  # zjj's own records: none, so all A
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"scheme": "nope", "as_of": "2026-12-15"}, "unknown scheme"),
+        ({"scheme": "abc", "as_of": "2026-13-01"}, "YYYY-MM-DD"),
+        ({"scheme": "abc", "as_of": "2026-12-15", "department": "nope"}, "unknown department"),
+    ],
+)
+def test_evaluate_refuses_bad_arguments(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate", **options)
+
+
+def test_subject_page_explains_the_grade_in_chinese(
+    client, clerk, reviewer, django_capture_on_commit_callbacks
+):
+    firm = make_company()
+    with django_capture_on_commit_callbacks(execute=True):
+        effective(clerk, reviewer, firm, decision_date=datetime.date(2026, 11, 2))
+    client.force_login(clerk)
+    page = client.get(f"/subjects/{firm.pk}/").content.decode()
+    assert "公共信用综合评价" in page and "一般失信信息：1 条" in page and "西发改罚〔2026〕1号" in page
+
+
+def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
+    from grading.models import SchemeVersion
+
+    public = Scheme.objects.get(code="public")
+    rules = SchemeVersion.objects.get(scheme=public, number=1).rules
+    broken = {
+        **rules,
+        "levels": [["A+", 1010], ["A", 1020], ["B", 950], ["C", 900], ["C-", 800], ["D", 700], ["D-", None]],
+        "ignore_kinds": ["no_such_kind"],
+    }
+    client.force_login(credit_office_user)
+    response = client.post(
+        "/admin/grading/schemeversion/add/",
+        {
+            "scheme": public.pk,
+            "number": 2,
+            "status": "draft",
+            "window_days": 365,
+            "record_scope": "all",
+            "scope_kinds": "[]",
+            "rules": json.dumps(broken),
+            "note": "试算",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "逐级严格递减" in page and "no_such_kind" in page
+    assert not SchemeVersion.objects.filter(scheme=public, number=2).exists()
