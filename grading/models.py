@@ -100,6 +100,102 @@ class GradeSource(models.TextChoices):
     ADJUSTED = "adjusted", _("Adjusted by the credit office")
 
 
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed, awaiting review")
+    PUBLISHED = "published", _("Published")
+
+
+class EvaluationRun(models.Model):
+    """A yearly evaluation of every subject as of a date (003 §3(2): reported every December 15).
+
+    One run per scheme, department and date (idempotent); its work is split into chunks over subject
+    id ranges that any worker can take, and a chunk that was interrupted is simply done again.
+    """
+
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="runs", verbose_name=_("scheme")
+    )
+    version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, related_name="runs", verbose_name=_("scheme version")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    subjects_total = models.PositiveIntegerField(_("subjects"), default=0)
+    subjects_graded = models.PositiveIntegerField(_("graded"), default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("evaluation run")
+        verbose_name_plural = _("evaluation runs")
+        ordering = ["-as_of", "scheme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "as_of"], condition=Q(department__isnull=True), name="run_unique_county"
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "department", "as_of"],
+                condition=Q(department__isnull=False),
+                name="run_unique_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} {self.as_of}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 1)
+
+
+class RunChunk(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="chunks")
+    first_subject_id = models.BigIntegerField()
+    last_subject_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    graded = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["run", "first_subject_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "first_subject_id"], name="chunk_unique_start")]
+
+    def __str__(self) -> str:
+        return f"{self.run} [{self.first_subject_id}-{self.last_subject_id}] {self.status}"
+
+
 class Grade(models.Model):
     """One subject's grade under one scheme version (and, for a department scheme run by several
     departments, one department), as of a date, with its reasons."""
@@ -125,6 +221,18 @@ class Grade(models.Model):
     reasons = models.JSONField(_("reasons"), default=list)
     source = models.CharField(_("given by"), max_length=10, choices=GradeSource.choices)
     is_current = models.BooleanField(_("current"), default=True)
+    # A yearly run's grades are a snapshot (not current); once the run is published they are the
+    # official, public grades (``published``) until the next published run.
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grades",
+        verbose_name=_("evaluation run"),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    adjusted_reason = models.TextField(_("reason for the adjustment"), blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
 
     class Meta:
@@ -141,6 +249,9 @@ class Grade(models.Model):
                 fields=["subject", "scheme", "department"],
                 condition=Q(is_current=True, department__isnull=False),
                 name="grade_one_current_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "subject"], condition=Q(run__isnull=False), name="grade_once_per_run"
             ),
         ]
         indexes = [

@@ -19,3 +19,10 @@ def regrade_subjects_after_records_changed(subject_ids: list[int]) -> None:
     """The intake hook (records.hooks): runs after commit; inline in the embedded mode, on a worker
     otherwise."""
     regrade_subjects_task.delay(list(subject_ids))
+
+
+@shared_task(name="grading.run_chunk", acks_late=True)
+def run_chunk_task(chunk_id: int) -> str:
+    from .runs import chunk_process
+
+    return chunk_process(chunk_id=chunk_id)

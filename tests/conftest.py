@@ -63,64 +63,100 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+class WorkerProcess:
+    """A real ``celery worker`` process that a test can kill (SIGKILL, as a crash) and start again."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.node = ""
+        self.proc: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="celery-worker-", suffix=".log", delete=False)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def start(self) -> "WorkerProcess":
+        from creditreg.celery import app
+
+        self.node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "creditreg",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                self.node,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[self.node], timeout=1.0):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                pytest.fail(f"the Celery worker did not start:\n{self.log.read()[-4000:]}")
+        return self
+
+    def log_tail(self, size: int = 4000) -> str:
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as handle:
+            return handle.read()[-size:]
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+        os.unlink(self.log.name)
+
+
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real ``celery worker`` process on the test database and the broker of ``REDIS_URL``.
-
-    Tasks sent while the fixture is active go through Redis to that process; the test process stops
-    running them inline. The worker is stopped, and its log shown on failure, afterwards.
-    """
-    from creditreg.celery import app
-
+def worker_env(transactional_db):
+    """The environment of a worker sharing the test database and the broker of ``REDIS_URL``."""
     if not settings.TEST_REDIS_URL:
         service_unavailable("REDIS_URL is not set: there is no broker for a real worker")
-    database_url = _database_url_for_worker()
-    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = tempfile.NamedTemporaryFile("w+", prefix="celery-worker-", suffix=".log", delete=False)
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "creditreg.settings.base",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": _database_url_for_worker(),
         "REDIS_URL": settings.TEST_REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "creditreg",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-n",
-            node,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+
+
+@pytest.fixture
+def celery_worker(worker_env):
+    """A real worker; tasks sent while the fixture is active go through Redis to it, not inline."""
+    from creditreg.celery import app
+
+    worker = WorkerProcess(worker_env)
     app.conf.task_always_eager = False
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[node], timeout=1.0):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"the Celery worker did not start:\n{log.read()[-4000:]}")
-        yield {"node": node, "pid": proc.pid}
+        worker.start()
+        yield worker
     finally:
         app.conf.task_always_eager = True
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        os.unlink(log.name)
+        worker.close()
 
 
 @pytest.fixture

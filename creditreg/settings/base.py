@@ -181,6 +181,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
 }
 
+# --- grading runs -----------------------------------------------------------------------------------
+# A yearly-run chunk "running" longer than this is taken to be lost with its worker and done again.
+GRADING_CHUNK_LEASE_SECONDS = env.int("CREDITREG_CHUNK_LEASE_SECONDS", default=600)
+# Pause before each chunk: a throttle to spread a run over time on a database under load.
+GRADING_CHUNK_PAUSE_SECONDS = env.float("CREDITREG_CHUNK_PAUSE_SECONDS", default=0.0)
+
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

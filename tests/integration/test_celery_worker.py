@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serial
 def test_task_round_trips_through_a_real_worker(celery_worker):
     make_company("往返测试有限公司")  # committed: the worker reads the same test database
     result = worker_health_check.delay().get(timeout=60)
-    assert result["pid"] == celery_worker["pid"] != os.getpid()
+    assert result["pid"] == celery_worker.pid != os.getpid()
     assert result["database"] == "postgresql"
     assert result["subjects"] == 1
     print(
-        f"\ncelery round trip: task ran in worker {celery_worker['node']} pid {result['pid']}, "
+        f"\ncelery round trip: task ran in worker {celery_worker.node} pid {result['pid']}, "
         f"saw {result['subjects']} subject(s) in the shared test database"
     )
 
@@ -26,3 +26,64 @@ def test_tasks_run_inline_without_a_worker(db):
     make_company("内联测试有限公司")
     result = worker_health_check.delay().get(timeout=5)
     assert result["pid"] == os.getpid() and result["subjects"] == 1
+
+
+def test_yearly_run_survives_a_killed_worker(worker_env, settings):
+    """003 §3(2) yearly run across a real worker; the worker is killed mid-run (SIGKILL, as a crash),
+    started again, and the run completes with every subject graded exactly once."""
+    import datetime
+    import time
+
+    from creditreg.celery import app
+    from grading.models import EvaluationRun, RunChunk, RunStatus, Scheme
+    from grading.runs import run_dispatch, run_start
+    from subjects.models import Subject, SubjectKind
+    from subjects.services import subjects_register_bulk
+    from tests.conftest import WorkerProcess
+    from tests.factories import make_uscc
+
+    subjects_register_bulk(
+        actor=None,
+        subjects=[
+            Subject(kind=SubjectKind.LEGAL_PERSON, code=make_uscc(), name=f"年度评价测试{i}有限公司")
+            for i in range(600)
+        ],
+    )
+    settings.GRADING_CHUNK_LEASE_SECONDS = 2
+    env = {**worker_env, "CREDITREG_CHUNK_PAUSE_SECONDS": "0.3", "CREDITREG_CHUNK_LEASE_SECONDS": "2"}
+    worker = WorkerProcess(env)
+    app.conf.task_always_eager = False
+    try:
+        worker.start()
+        run, _created = run_start(
+            scheme=Scheme.objects.get(code="public"), as_of=datetime.date(2026, 12, 15), chunk_subjects=20
+        )
+        assert run.chunks_total == 30
+        run_dispatch(run=run)
+        deadline = time.monotonic() + 60
+        while run.chunks.filter(status=RunChunk.Status.DONE).count() < 3:
+            assert time.monotonic() < deadline, f"no chunk finished:\n{worker.log_tail()}"
+            time.sleep(0.05)
+        worker.kill()
+        done_at_kill = run.chunks.filter(status=RunChunk.Status.DONE).count()
+        assert done_at_kill < 30, "the run finished before the worker could be killed"
+        time.sleep(2.5)  # past the lease of the chunk the dead worker held
+        worker.start()
+        run_dispatch(run=run)  # what running `yearly_run` again does: resend every chunk not done
+        deadline = time.monotonic() + 120
+        while EvaluationRun.objects.get(pk=run.pk).status == RunStatus.RUNNING:
+            assert time.monotonic() < deadline, (
+                f"the run did not complete after the restart:\n{worker.log_tail()}"
+            )
+            time.sleep(0.2)
+        run.refresh_from_db()
+        assert run.status == RunStatus.COMPLETED and run.subjects_graded == 600
+        assert run.grades.count() == 600 and run.grades.values("subject").distinct().count() == 600
+        print(
+            f"\nyearly run: worker killed after {done_at_kill}/30 chunks, restarted, "
+            f"run completed with {run.grades.count()} grades for 600 subjects, "
+            f"{sum(c.attempts for c in run.chunks.all())} chunk attempts"
+        )
+    finally:
+        app.conf.task_always_eager = True
+        worker.close()
