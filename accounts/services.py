@@ -56,6 +56,8 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "grading.add_schemeversion",
         "grading.change_schemeversion",
         "grading.view_grade",
+        "grading.change_grade",
+        "grading.view_evaluationrun",
     ],
 }
 

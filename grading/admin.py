@@ -1,21 +1,27 @@
-"""Schemes and their versions for the credit office. A version is validated before it is saved as
-published, so a scheme with overlapping thresholds, missing levels or unknown kinds never grades."""
+"""The credit office's screens in the admin: schemes and versions (validated, previewed, published),
+the yearly evaluation runs under review (distribution against last year, changed subjects, each
+subject's reasons, adjustment with a reason, publication), and grades."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from records.models import RecordKind
 
-from .engine import validate_rules
-from .models import Grade, Scheme, SchemeVersion, VersionStatus
+from .engine import LEVELS, validate_rules
+from .models import EvaluationRun, Grade, RunStatus, Scheme, SchemeVersion, VersionStatus
+from .presentation import reasons_text
+from .runs import grade_adjust, run_changes, run_distribution, run_publish
+from .versions import version_preview, version_publish
 
 
 class SchemeVersionForm(forms.ModelForm):
     class Meta:
         model = SchemeVersion
-        fields = ["scheme", "number", "status", "window_days", "record_scope", "scope_kinds", "rules", "note"]
+        fields = ["scheme", "number", "window_days", "record_scope", "scope_kinds", "rules", "note"]
 
     def clean(self):
         cleaned = super().clean()
@@ -36,7 +42,7 @@ class SchemeVersionForm(forms.ModelForm):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(SimpleHistoryAdmin):
+class SchemeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "owner"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -44,33 +50,244 @@ class SchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SchemeVersion)
-class SchemeVersionAdmin(SimpleHistoryAdmin):
+class SchemeVersionAdmin(admin.ModelAdmin):
     form = SchemeVersionForm
     list_display = ["scheme", "number", "status", "window_days", "record_scope", "published_at"]
     list_filter = ["scheme", "status"]
+    actions = ["publish_versions"]
 
     def get_readonly_fields(self, request, obj=None):
         # A published or retired version is evidence for the grades it gave: it never changes.
         if obj is not None and obj.status != VersionStatus.DRAFT:
-            return [f.name for f in SchemeVersion._meta.fields]
-        return ["published_at", "published_by"]
+            return [f.name for f in SchemeVersion._meta.fields] + ["preview"]
+        return ["status", "published_at", "published_by", "preview"]
+
+    @admin.display(description=_("Preview against the published version"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None or obj.status != VersionStatus.DRAFT:
+            return "—"
+        moves = version_preview(version=obj)
+        if not moves["moves"]:
+            return _("No subject would change its grade (%(total)s subjects).") % {"total": moves["total"]}
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>→</td><td>{}</td><td>{}</td></tr>",
+            ((a or "—", b or "—", n) for (a, b), n in sorted(moves["moves"].items())),
+        )
+        return format_html(
+            "<p>{}</p><table>{}</table>", _("%(changed)s of %(total)s subjects would change:") % moves, rows
+        )
+
+    @admin.action(description=_("Publish the selected draft versions"))
+    def publish_versions(self, request, queryset):
+        for version in queryset:
+            try:
+                version_publish(actor=request.user, version=version)
+            except ValidationError as exc:
+                self.message_user(request, f"{version}: {'; '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(version)s is published.") % {"version": version})
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
-@admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
-    list_display = ["subject", "scheme", "department", "grade", "score", "as_of", "source", "is_current"]
-    list_filter = ["scheme", "grade", "is_current", "source", "department"]
-    search_fields = ["subject__name", "=subject__code"]
-    list_select_related = ["subject", "scheme", "department"]
-
+class ReadOnly:
     def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "scheme",
+        "department",
+        "as_of",
+        "status",
+        "subjects_total",
+        "subjects_graded",
+        "seconds",
+        "published_at",
+    ]
+    list_filter = ["scheme", "status", "as_of"]
+    actions = ["publish_runs"]
+    fields = [
+        "scheme",
+        "version",
+        "department",
+        "as_of",
+        "status",
+        "subjects_total",
+        "subjects_graded",
+        "chunks_total",
+        "started_at",
+        "finished_at",
+        "published_at",
+        "published_by",
+        "errors",
+        "distribution",
+        "changes",
+        "grades_link",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("grading.view_evaluationrun") and obj is None
+
+    @admin.display(description=_("Distribution (this run / previous published run)"))
+    def distribution(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><td><strong>{}</strong></td><td>{}</td><td>{}</td></tr>",
+            ((g or "—", now, before) for g, now, before in run_distribution(run=obj)),
+        )
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("Grade"),
+            _("This run"),
+            _("Previous run"),
+            rows,
+        )
+
+    @admin.display(description=_("Subjects whose grade changed"))
+    def changes(self, obj):
+        changes = run_changes(run=obj, limit=200)
+        if not changes:
+            return "—"
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>→ {}</td></tr>',
+            (
+                (
+                    reverse("admin:grading_grade_change", args=[g.pk]),
+                    g.subject.name,
+                    before or "—",
+                    g.grade or "—",
+                )
+                for g, before in changes
+            ),
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description=_("Grades"))
+    def grades_link(self, obj):
+        return format_html(
+            '<a href="{}?run__id__exact={}">{}</a>',
+            reverse("admin:grading_grade_changelist"),
+            obj.pk,
+            _("All grades of this run, with filters and reasons"),
+        )
+
+    @admin.action(description=_("Publish the selected runs (their grades become the official ones)"))
+    def publish_runs(self, request, queryset):
+        for run in queryset:
+            try:
+                run_publish(actor=request.user, run=run)
+            except ValidationError as exc:
+                self.message_user(request, f"{run}: {'; '.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(run)s is published.") % {"run": run})
+
+
+class GradeAdjustForm(forms.ModelForm):
+    new_grade = forms.ChoiceField(
+        label=_("Adjusted grade"), choices=[(g, g) for g in LEVELS] + [("", _("not graded"))], required=False
+    )
+    reason = forms.CharField(label=_("Reason for the adjustment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Grade
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if "reason" in cleaned:
+            try:
+                grade_adjust(
+                    actor=self.user,
+                    grade=self.instance,
+                    new_grade=cleaned.get("new_grade", ""),
+                    reason=cleaned["reason"],
+                    dry_run=True,
+                )
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from None
+        return cleaned
+
+
+@admin.register(Grade)
+class GradeAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "scheme",
+        "department",
+        "grade",
+        "score",
+        "as_of",
+        "source",
+        "is_current",
+        "published",
+        "reason_summary",
+    ]
+    list_filter = [
+        "scheme",
+        "grade",
+        "is_current",
+        "published",
+        "source",
+        "department",
+        "subject__kind",
+        "run",
+    ]
+    search_fields = ["subject__name", "=subject__code"]
+    list_select_related = ["subject", "scheme", "department"]
+    form = GradeAdjustForm
+    readonly_fields = [
+        "subject",
+        "scheme",
+        "version",
+        "department",
+        "as_of",
+        "grade",
+        "score",
+        "source",
+        "published",
+        "run",
+        "reason_list",
+    ]
+
+    @admin.display(description=_("Why"))
+    def reason_summary(self, obj):
+        return "；".join(reasons_text(obj.reasons))[:200]
+
+    @admin.display(description=_("Why"))
+    def reason_list(self, obj):
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((t,) for t in reasons_text(obj.reasons)))
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Only a grade of a run under review is adjusted, and only by the credit office.
+        if obj is None:
+            return request.user.has_perm("grading.change_grade")
+        return (
+            request.user.has_perm("grading.change_grade")
+            and obj.run_id is not None
+            and obj.run.status == RunStatus.COMPLETED
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        grade_adjust(
+            actor=request.user,
+            grade=obj,
+            new_grade=form.cleaned_data.get("new_grade", ""),
+            reason=form.cleaned_data["reason"],
+        )

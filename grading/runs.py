@@ -183,8 +183,29 @@ def run_distribution(*, run: EvaluationRun) -> list[tuple[str, int, int]]:
     return [(g, now.get(g, 0), before.get(g, 0)) for g in grades]
 
 
+def run_changes(*, run: EvaluationRun, limit: int = 200) -> list[tuple[Grade, str]]:
+    """Grades of this run that differ from the subject's grade in the previous published run."""
+    previous = (
+        EvaluationRun.objects.filter(
+            scheme=run.scheme, department=run.department, as_of__lt=run.as_of, status=RunStatus.PUBLISHED
+        )
+        .order_by("-as_of")
+        .first()
+    )
+    if previous is None:
+        return []
+    before = dict(previous.grades.values_list("subject_id", "grade"))
+    changed = []
+    for grade in run.grades.select_related("subject").order_by("subject_id").iterator(chunk_size=2000):
+        if grade.subject_id in before and before[grade.subject_id] != grade.grade:
+            changed.append((grade, before[grade.subject_id]))
+            if len(changed) >= limit:
+                break
+    return changed
+
+
 @transaction.atomic
-def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str) -> Grade:
+def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: bool = False) -> Grade:
     """The credit office's manual adjustment of a grade in a run under review: only with a reason,
     audited, and shown among the grade's reasons (SPEC §3.5)."""
     from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,6 +228,8 @@ def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str) -> Grade:
         raise ValidationError(
             {"grade": _("Choose one of: %(grades)s.") % {"grades": ", ".join(g or "—" for g in allowed)}}
         )
+    if dry_run:
+        return grade
     before = grade.grade
     grade.grade = new_grade
     grade.adjusted_reason = reason

@@ -1,0 +1,75 @@
+"""Scheme versions: publication (validated first) and the preview of a draft against the published one.
+
+A new version never changes a grade already given — grades point at the version that gave them — it
+only grades from its publication on (SPEC §2)."""
+
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_credit_office
+from audit.services import audit_log_write
+from records.models import RecordKind
+
+from .engine import validate_rules
+from .models import Grade, SchemeVersion, VersionStatus
+from .services import grades_compute, grading_department
+
+
+def version_problems(*, version: SchemeVersion) -> list[str]:
+    known = set(RecordKind.objects.values_list("code", flat=True))
+    problems = validate_rules(version.scheme.kind, version.rules, known_kinds=known)
+    unknown = sorted(set(version.scope_kinds or []) - known)
+    if unknown:
+        problems.append(_("Unknown record kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})
+    return problems
+
+
+def version_preview(*, version: SchemeVersion, as_of=None) -> dict:
+    """How many subjects would move between grades if the draft replaced the published version:
+    {"total": n, "changed": m, "moves": {(from, to): count}} (from the current grades)."""
+    as_of = as_of or timezone.localdate()
+    department = grading_department(scheme=version.scheme, department=None)
+    current = dict(
+        Grade.objects.filter(scheme=version.scheme, department=department, is_current=True).values_list(
+            "subject_id", "grade"
+        )
+    )
+    moves: Counter = Counter()
+    total = 0
+    for subject_id, outcome in grades_compute(version=version, department=department, as_of=as_of):
+        total += 1
+        before = current.get(subject_id)
+        if before != outcome.grade:
+            moves[(before or "", outcome.grade)] += 1
+    return {"total": total, "changed": sum(moves.values()), "moves": dict(moves)}
+
+
+@transaction.atomic
+def version_publish(*, actor, version: SchemeVersion) -> SchemeVersion:
+    if actor is not None and not is_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office publishes a scheme version."))
+    version = SchemeVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(_("Only a draft version can be published."))
+    problems = version_problems(version=version)
+    if problems:
+        raise ValidationError(problems)
+    previous = SchemeVersion.objects.filter(scheme=version.scheme, status=VersionStatus.PUBLISHED).first()
+    if previous is not None:
+        previous.status = VersionStatus.RETIRED
+        previous.save(update_fields=["status"])
+    version.status, version.published_at = VersionStatus.PUBLISHED, timezone.now()
+    version.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    version.save(update_fields=["status", "published_at", "published_by"])
+    audit_log_write(
+        actor=actor,
+        action="scheme.publish",
+        target=version,
+        before={"published": previous.number if previous else None},
+        after={"published": version.number},
+    )
+    return version

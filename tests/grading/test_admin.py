@@ -1,0 +1,90 @@
+"""The credit office's review of a yearly run and of scheme versions, in the admin."""
+
+import copy
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from grading.models import EvaluationRun, Grade, RunStatus, SchemeVersion, VersionStatus
+from grading.services import regrade_all
+from grading.versions import version_preview, version_publish
+
+from .test_runs import county  # noqa: F401 - fixture
+from .test_services import AS_OF
+
+pytestmark = pytest.mark.django_db
+
+
+def test_run_review_distribution_adjustment_and_publication(client, credit_office_user, county):  # noqa: F811
+    call_command("yearly_run", as_of="2025-12-15", scheme="public", publish=True, stdout=io.StringIO())
+    call_command("yearly_run", as_of=AS_OF.isoformat(), scheme="public", stdout=io.StringIO())
+    run = EvaluationRun.objects.get(scheme__code="public", as_of=AS_OF)
+    client.force_login(credit_office_user)
+    page = client.get(reverse("admin:grading_evaluationrun_change", args=[run.pk])).content.decode()
+    assert "本次" in page and "上一次" in page and county[0].name in page  # changed since last year
+    grade = run.grades.get(subject=county[1])
+    form = client.get(reverse("admin:grading_grade_change", args=[grade.pk])).content.decode()
+    assert "轻微失信" in form and 'name="reason"' in form
+    response = client.post(
+        reverse("admin:grading_grade_change", args=[grade.pk]), {"new_grade": "A", "reason": ""}
+    )
+    assert response.status_code == 200
+    grade.refresh_from_db()
+    assert grade.grade == "B"
+    response = client.post(
+        reverse("admin:grading_grade_change", args=[grade.pk]), {"new_grade": "A", "reason": "经核实已整改"}
+    )
+    assert response.status_code == 302
+    grade.refresh_from_db()
+    assert grade.grade == "A" and grade.adjusted_reason == "经核实已整改"
+    client.post(
+        reverse("admin:grading_evaluationrun_changelist"),
+        {"action": "publish_runs", "_selected_action": [run.pk]},
+    )
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED and run.grades.filter(published=True).count() == 12
+    published = client.get(reverse("admin:grading_grade_change", args=[grade.pk])).content.decode()
+    assert 'name="reason"' not in published  # a published grade is no longer adjusted
+
+
+def test_draft_version_preview_and_publication(credit_office_user, county):  # noqa: F811
+    regrade_all(as_of=AS_OF)
+    published = SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED)
+    rules = copy.deepcopy(published.rules)
+    rules["classes"][3] = {"label": "轻微失信", "severities": ["minor"], "best": "C", "worst": "C"}
+    draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="all")
+    preview = version_preview(version=draft, as_of=AS_OF)
+    assert preview["total"] == 12 and preview["moves"] == {("B", "C"): 1}
+    old_grades = list(Grade.objects.filter(scheme__code="public").values_list("pk", "grade", "version_id"))
+    version_publish(actor=credit_office_user, version=draft)
+    published.refresh_from_db()
+    assert published.status == VersionStatus.RETIRED
+    # Publishing changed no grade already given.
+    assert (
+        list(
+            Grade.objects.filter(pk__in=[p for p, _g, _v in old_grades]).values_list(
+                "pk", "grade", "version_id"
+            )
+        )
+        == old_grades
+    )
+    regrade_all(as_of=AS_OF)
+    assert Grade.objects.get(subject=county[1], scheme__code="public", is_current=True).grade == "C"
+
+
+def test_an_invalid_draft_cannot_be_published(client, credit_office_user):
+    published = SchemeVersion.objects.get(scheme__code="abc", status=VersionStatus.PUBLISHED)
+    rules = copy.deepcopy(published.rules)
+    rules["conditions"][0]["grade"] = "E"
+    draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="kinds")
+    client.force_login(credit_office_user)
+    response = client.post(
+        reverse("admin:grading_schemeversion_changelist"),
+        {"action": "publish_versions", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "等级必须是 A、B 或 C" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
