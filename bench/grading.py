@@ -1,0 +1,155 @@
+"""Benchmark of the grading engine on PostgreSQL.
+
+Usage: .venv/bin/python bench/grading.py --subjects 100000 --records-per-subject 10 \
+           [--database-url postgres://postgres@127.0.0.1:5432/creditreg_bench]
+
+Creates (drops first) the database, migrates it, generates a synthetic county with SQL (subjects with
+valid-looking codes, records of every negative and positive kind spread over the last 400 days), then
+prints:
+  (a) the full regrade of every subject under ``public`` through the real service (first run: every
+      grade written; second run: nothing changed, nothing written);
+  (b) a hand-written SQL aggregate over the same window (one GROUP BY per subject), and the ratio;
+  (c) single-subject regrade (dynamic, every scheme) p50 / p99 over 1,000 tries.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--records-per-subject", type=int, default=10)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/creditreg_bench")
+    parser.add_argument("--tries", type=int, default=1000)
+    args = parser.parse_args()
+    name = args.database_url.rsplit("/", 1)[1]
+    base = args.database_url.rsplit("/", 1)[0]
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "creditreg.settings.base", "DATABASE_URL": args.database_url}
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    n, per = args.subjects, args.records_per_subject
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO subjects_subject (kind, code, name, address, phone, created_at, updated_at)
+            SELECT 'legal_person', '91411323' || lpad(g::text, 10, '0'), '测试企业' || g, '', '', now(), now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [n],
+        )
+        cursor.execute("SELECT id, code FROM records_recordkind")
+        kinds = dict((code, pk) for pk, code in cursor.fetchall())
+        cursor.execute("SELECT id FROM accounts_department WHERE code = 'fgw'")
+        department = cursor.fetchone()[0]
+        # kind, severity, fine: a mix where most subjects have something negative.
+        mix = [
+            ("warning", "minor", 0),
+            ("correction_order", "minor", 0),
+            ("administrative_penalty", "general", 5000),
+            ("administrative_penalty", "serious", 200000),
+            ("commendation", "", 0),
+            ("commitment_breach", "general", 0),
+            ("inspection_failed", "minor", 0),
+            ("administrative_penalty", "general", 20000),
+            ("complaint", "minor", 0),
+            ("red_list", "", 0),
+        ]
+        cases = " ".join(f"WHEN {i} THEN {kinds[k]}" for i, (k, _s, _f) in enumerate(mix))
+        severities = " ".join(f"WHEN {i} THEN '{s}'" for i, (_k, s, _f) in enumerate(mix))
+        fines = " ".join(f"WHEN {i} THEN {f}" for i, (_k, _s, f) in enumerate(mix))
+        cursor.execute(
+            f"""
+            INSERT INTO records_creditrecord
+              (subject_id, kind_id, department_id, document_number, decision_date, matter, matter_key, content,
+               legal_basis, severity, severity_source, severity_reason, fine_total, external_grade,
+               complainant_name, complainant_contact, status, is_current, version, source, return_reason,
+               created_at, updated_at, publish_due)
+            SELECT s.id, CASE m {cases} END, %s, 'BENCH-' || s.id || '-' || r, current_date - ((s.id * 7 + r * 37) %% 400)::int,
+                   'x', 'x' || r, '', '', CASE m {severities} END, 'kind', '', CASE m {fines} END, '', '', '',
+                   'effective', true, 1, 'import', '', now(), now(), current_date
+            FROM subjects_subject s CROSS JOIN generate_series(1, %s) AS r
+            CROSS JOIN LATERAL (SELECT ((s.id * 31 + r * 17) %% 10) AS m) mm
+            """,
+            [department, per],
+        )
+        cursor.execute("ANALYZE")
+    print(f"generated {n:,} subjects and {n * per:,} records in {time.perf_counter() - started:.1f} s")
+
+    from grading.models import GradeSource, Scheme
+    from grading.services import grades_refresh, regrade_subjects
+
+    scheme = Scheme.objects.get(code="public")
+    for label in ("full regrade, first run (all written)", "full regrade, second run (nothing changed)"):
+        started = time.perf_counter()
+        counts = grades_refresh(
+            scheme=scheme, as_of=django.utils.timezone.localdate(), source=GradeSource.NIGHTLY
+        )
+        print(f"(a) {label}: {time.perf_counter() - started:.1f} s, {counts}")
+    service_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT r.subject_id, count(*), sum(r.fine_total),
+                   sum(CASE r.severity WHEN 'minor' THEN -10 WHEN 'general' THEN -50 WHEN 'serious' THEN -150 ELSE 0 END),
+                   max(CASE r.severity WHEN 'serious' THEN 3 WHEN 'general' THEN 2 WHEN 'minor' THEN 1 ELSE 0 END),
+                   string_agg(r.document_number, ',')
+            FROM records_creditrecord r
+            WHERE r.status IN ('effective', 'expired') AND r.is_current
+              AND r.decision_date > current_date - 365 AND r.decision_date <= current_date
+            GROUP BY r.subject_id
+            """
+        )
+        rows = len(cursor.fetchall())
+    sql_seconds = time.perf_counter() - started
+    print(
+        f"(b) hand-written SQL aggregate: {sql_seconds:.1f} s ({rows:,} subjects with records); "
+        f"service / SQL = {service_seconds / sql_seconds:.1f}x"
+    )
+
+    ids = list(range(1, n + 1))
+    rng = random.Random(3)
+    timings = []
+    for _ in range(args.tries):
+        sid = rng.choice(ids)
+        started = time.perf_counter()
+        regrade_subjects(subject_ids=[sid])
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    print(
+        f"(c) single-subject regrade (all schemes), {args.tries} tries: p50 {statistics.median(timings):.1f} ms, "
+        f"p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms"
+    )
+    connection.close()
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+    )
+    print(f"(database {base}/{name} dropped)")
+
+
+if __name__ == "__main__":
+    main()
