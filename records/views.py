@@ -181,13 +181,8 @@ def record_create(request, kind_code: str):
     )
 
 
-@login_required
-def record_edit(request, pk: int):
-    record = _record_or_404(request, pk)
-    _require(can_edit_record(request.user, record))
-    if record.status not in EDITABLE:
-        messages.error(request, _("Only a draft or a returned record can be changed."))
-        return redirect("records:detail", pk=record.pk)
+def _existing_record_forms(request, record):
+    """The record form (and sanctions) filled from an existing record, or from the posted data."""
     data = request.POST if request.method == "POST" else None
     form = RecordForm(
         data, request.FILES or None, kind=record.kind, with_subject=False, initial=record_initial(record)
@@ -197,6 +192,17 @@ def record_edit(request, pk: int):
         formset = SanctionFormSet(
             data, prefix="sanctions", initial=None if data else sanction_initial(record)
         )
+    return data, form, formset
+
+
+@login_required
+def record_edit(request, pk: int):
+    record = _record_or_404(request, pk)
+    _require(can_edit_record(request.user, record))
+    if record.status not in EDITABLE:
+        messages.error(request, _("Only a draft or a returned record can be changed."))
+        return redirect("records:detail", pk=record.pk)
+    data, form, formset = _existing_record_forms(request, record)
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         sanctions = sanctions_from(formset) if formset is not None else []
         saved = _save_record(
@@ -227,16 +233,8 @@ def record_edit(request, pk: int):
 def record_correct(request, pk: int):
     record = _record_or_404(request, pk)
     _require(can_settle_record(request.user, record) and can_enter_records(request.user))
-    data = request.POST if request.method == "POST" else None
-    form = RecordForm(
-        data, request.FILES or None, kind=record.kind, with_subject=False, initial=record_initial(record)
-    )
+    data, form, formset = _existing_record_forms(request, record)
     reason_form = ReasonForm(data)
-    formset = None
-    if record.kind.has_sanctions:
-        formset = SanctionFormSet(
-            data, prefix="sanctions", initial=None if data else sanction_initial(record)
-        )
     if (
         request.method == "POST"
         and form.is_valid()

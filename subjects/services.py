@@ -187,27 +187,16 @@ def subject_register(
     ``actor=None`` is the system (demo data, migrations of historical data)."""
     if actor is not None and not can_register_subject(actor):
         raise PermissionDenied(_("Your role cannot register subjects."))
-    errors: dict = {}
-    values: dict = {}
-    for key, fn in (
-        ("code", lambda: subject_code_clean(kind=kind, code=code)),
-        ("name", lambda: _clean_name(name)),
-    ):
-        try:
-            values[key] = fn()
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
-    _ensure_code_free(code=values["code"])
+    clean_code, clean_name = subject_clean_new(kind=kind, code=code, name=name)
+    _ensure_code_free(code=clean_code)
     representative = _resolve_legal_representative(
         actor=actor, kind=kind, id_number=legal_representative_id_number, name=legal_representative_name
     )
     return _subject_insert(
         actor=actor,
         kind=kind,
-        code=values["code"],
-        name=values["name"],
+        code=clean_code,
+        name=clean_name,
         legal_representative=representative,
         address=address,
         phone=phone,
