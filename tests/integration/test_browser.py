@@ -78,3 +78,28 @@ def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(browser_page, live_se
     assert record.status == RecordStatus.EFFECTIVE and record.severity == "general"
     page.goto(f"{live_server.url}/records/{record.pk}/")
     page.screenshot(path="/tmp/creditreg-record-detail.png", full_page=True)
+
+
+def test_credit_office_reviews_a_yearly_run_in_the_admin(browser_page, live_server):
+    import io
+
+    from django.core.management import call_command
+
+    from grading.models import EvaluationRun
+
+    demo_load()
+    call_command("yearly_run", as_of="2026-12-15", scheme="public", stdout=io.StringIO())
+    run = EvaluationRun.objects.get(scheme__code="public")
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "xyb_staff")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/grading/evaluationrun/{run.pk}/change/")
+    content = page.content()
+    assert "等级分布" in content and "已完成，待审核" in content
+    page.click("text=本次评价的全部等级")
+    page.wait_for_url("**/admin/grading/grade/**")
+    assert page.locator("#result_list tbody tr").count() == min(100, run.subjects_total)
+    assert str(run.subjects_total) in page.locator(".paginator").inner_text()
+    page.screenshot(path="/tmp/creditreg-run-review.png", full_page=False)
