@@ -15,10 +15,15 @@ def regrade_all_task() -> dict:
     return regrade_all()
 
 
+REGRADE_CHUNK = 1000
+
+
 def regrade_subjects_after_records_changed(subject_ids: list[int]) -> None:
     """The intake hook (records.hooks): runs after commit; inline in the embedded mode, on a worker
-    otherwise."""
-    regrade_subjects_task.delay(list(subject_ids))
+    otherwise. A large set (an approved import) goes as several tasks of bounded size."""
+    ids = sorted(set(subject_ids))
+    for start in range(0, len(ids), REGRADE_CHUNK):
+        regrade_subjects_task.delay(ids[start : start + REGRADE_CHUNK])
 
 
 @shared_task(name="grading.run_chunk", acks_late=True)

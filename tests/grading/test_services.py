@@ -167,3 +167,33 @@ def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
     page = response.content.decode()
     assert response.status_code == 200 and "逐级严格递减" in page and "no_such_kind" in page
     assert not SchemeVersion.objects.filter(scheme=public, number=2).exists()
+
+
+def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from accounts.models import Department
+    from grading import tasks
+    from records.importing import GENERAL_COLUMNS, records_import
+    from tests.factories import make_uscc
+
+    monkeypatch.setattr(tasks, "REGRADE_CHUNK", 2)
+    sent = []
+    real_delay = tasks.regrade_subjects_task.delay
+    monkeypatch.setattr(
+        tasks.regrade_subjects_task, "delay", lambda ids: sent.append(len(ids)) or real_delay(ids)
+    )
+    codes = [make_uscc() for _ in range(5)]
+    rows = [",".join(GENERAL_COLUMNS)] + [
+        f"企业{i},法人,{c},警告,第{i}号,2026-11-02,,,,未按期报送" for i, c in enumerate(codes)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        records_import(
+            content="\n".join(rows).encode(),
+            file_name="h.csv",
+            department=Department.objects.get(code="fgw"),
+            approve=True,
+        )
+    grades = Grade.objects.filter(scheme__code="abc", is_current=True, subject__code__in=codes)
+    assert sorted(grades.values_list("grade", flat=True)) == ["B"] * 5
+    assert sent == [2, 2, 1]
