@@ -135,13 +135,25 @@ def worker_env(transactional_db):
     """The environment of a worker sharing the test database and the broker of ``REDIS_URL``."""
     if not settings.TEST_REDIS_URL:
         service_unavailable("REDIS_URL is not set: there is no broker for a real worker")
-    return {
+    _broker_forget()
+    yield {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "creditreg.settings.base",
         "DATABASE_URL": _database_url_for_worker(),
         "REDIS_URL": settings.TEST_REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
+    _broker_forget()
+
+
+def _broker_forget() -> None:
+    """Drop this project's queued and unacknowledged messages, so a message left by a killed worker
+    is never delivered to a later test (or a later run) against another test database."""
+    import redis
+
+    client = redis.Redis.from_url(settings.TEST_REDIS_URL)
+    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE, "unacked", "unacked_index", "unacked_mutex")
+    client.close()
 
 
 @pytest.fixture
