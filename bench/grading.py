@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--records-per-subject", type=int, default=10)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/creditreg_bench")
     parser.add_argument("--tries", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
     base = args.database_url.rsplit("/", 1)[0]
@@ -145,10 +146,11 @@ def main() -> None:
         f"p99 {timings[int(len(timings) * 0.99) - 1]:.1f} ms"
     )
     connection.close()
-    subprocess.run(
-        ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True
-    )
-    print(f"(database {base}/{name} dropped)")
+    if not args.keep:
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+        )
+        print(f"(database {base}/{name} dropped)")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,16 @@ def counting_records(*, version: SchemeVersion, department: Department | None, a
     return qs
 
 
-def _fact_stream(qs) -> Iterator[tuple[int, list[Fact]]]:
+SMALL_SET = 5000
+
+
+def _rows(qs, *, stream: bool):
+    """A server-side cursor for the whole registry; a plain fetch for a small set (a dynamic regrade),
+    where the cursor's extra round trips would cost more than the rows."""
+    return qs.iterator(chunk_size=5000) if stream else list(qs)
+
+
+def _fact_stream(qs, *, stream: bool = True) -> Iterator[tuple[int, list[Fact]]]:
     rows = qs.order_by("subject_id").values_list(
         "subject_id",
         "kind__code",
@@ -70,7 +79,7 @@ def _fact_stream(qs) -> Iterator[tuple[int, list[Fact]]]:
         "decision_date",
         "external_grade",
     )
-    for subject_id, group in groupby(rows.iterator(chunk_size=5000), key=lambda row: row[0]):
+    for subject_id, group in groupby(_rows(rows, stream=stream), key=lambda row: row[0]):
         yield subject_id, [Fact(*row[1:]) for row in group]
 
 
@@ -84,12 +93,14 @@ def grades_compute(
     """(subject id, outcome) for every subject asked for — the whole registry by default — in id order."""
     records = counting_records(version=version, department=department, as_of=as_of)
     subjects = Subject.objects.order_by("pk")
+    stream = True
     if subject_ids is not None:
         ids = sorted(set(subject_ids))
         records = records.filter(subject_id__in=ids)
         subjects = subjects.filter(pk__in=ids)
+        stream = len(ids) > SMALL_SET
     input_scheme = version.rules.get("input_scheme")
-    facts = _fact_stream(records)
+    facts = _fact_stream(records, stream=stream)
     pending = next(facts, None)
     chunk: list[int] = []
 
@@ -110,7 +121,7 @@ def grades_compute(
                 ),
             )
 
-    for subject_id in subjects.values_list("pk", flat=True).iterator(chunk_size=CHUNK):
+    for subject_id in _rows(subjects.values_list("pk", flat=True), stream=stream):
         chunk.append(subject_id)
         if len(chunk) >= CHUNK:
             yield from flush(chunk)
@@ -203,10 +214,10 @@ def _write(scheme, version, department, as_of, source, batch, counts) -> None:
     )
 
 
-def grading_targets() -> list[tuple[Scheme, Department | None]]:
-    """Every (scheme, department) pair graded: county schemes first (department schemes may take the
-    county grade as input), then each department scheme for its owner and every department that has
-    graded with it."""
+def grading_targets(*, subject_ids: list[int] | None = None) -> list[tuple[Scheme, Department | None]]:
+    """Every (scheme, department) pair to grade: county schemes first (department schemes may take the
+    county grade as input), then each department scheme for its owner and every other department that
+    grades with it — among ``subject_ids``' grades when given, so a dynamic regrade stays small."""
     targets: list[tuple[Scheme, Department | None]] = []
     schemes = (
         Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).select_related("owner").distinct()
@@ -215,11 +226,18 @@ def grading_targets() -> list[tuple[Scheme, Department | None]]:
         if scheme.owner_id is None:
             targets.append((scheme, None))
             continue
+        graded = Grade.objects.filter(scheme=scheme, is_current=True, department__isnull=False)
+        if subject_ids is not None:
+            graded = graded.filter(subject_id__in=subject_ids)
         departments = {scheme.owner_id: scheme.owner}
-        others = Department.objects.filter(
-            pk__in=Grade.objects.filter(scheme=scheme, is_current=True).values("department_id")
+        departments.update(
+            {
+                d.pk: d
+                for d in Department.objects.filter(pk__in=graded.values("department_id")).exclude(
+                    pk=scheme.owner_id
+                )
+            }
         )
-        departments.update({d.pk: d for d in others})
         targets.extend((scheme, d) for d in departments.values())
     return targets
 
@@ -227,14 +245,16 @@ def grading_targets() -> list[tuple[Scheme, Department | None]]:
 def regrade_subjects(
     *, subject_ids: list[int], as_of: datetime.date | None = None, source: str = GradeSource.DYNAMIC
 ):
-    """Dynamic regrade (001 Art. 3, 动态管理、实时更新) of the given subjects under every scheme."""
+    """Dynamic regrade (001 Art. 3, 动态管理、实时更新) of the given subjects under every scheme, in one
+    transaction (one commit: a subject's grades change together)."""
     as_of = as_of or timezone.localdate()
-    return {
-        f"{scheme.code}:{getattr(department, 'code', '')}": grades_refresh(
-            scheme=scheme, department=department, as_of=as_of, source=source, subject_ids=subject_ids
-        )
-        for scheme, department in grading_targets()
-    }
+    with transaction.atomic():
+        return {
+            f"{scheme.code}:{getattr(department, 'code', '')}": grades_refresh(
+                scheme=scheme, department=department, as_of=as_of, source=source, subject_ids=subject_ids
+            )
+            for scheme, department in grading_targets(subject_ids=subject_ids)
+        }
 
 
 def regrade_all(*, as_of: datetime.date | None = None, source: str = GradeSource.NIGHTLY) -> dict:
