@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "grading",
     "measures",
     "objections",
+    "exchange",
 ]
 
 MIDDLEWARE = [
