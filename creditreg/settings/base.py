@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "measures",
     "objections",
     "exchange",
+    "reminders",
+    "repair",
+    "commitments",
+    "public",
+    "reports",
 ]
 
 MIDDLEWARE = [
