@@ -130,9 +130,9 @@ def _window_filter(
     return " AND ".join(parts)
 
 
-def _subject_filter(
-    q: _Query, column: str, *, subject_ids: list[int] | None, id_range: tuple[int, int] | None
-):
+def _subject_filter(q: _Query, column: str, *, subject_ids=None, id_range=None, subject_table=None) -> str:
+    if subject_table is not None:  # a temporary table of this module's own, never user input
+        return f"{column} IN (SELECT subject_id FROM {subject_table})"
     if subject_ids is not None:
         return f"{column} = ANY({q.p(list(subject_ids))})"
     if id_range is not None:
@@ -147,16 +147,17 @@ def outcomes_sql(
     as_of: datetime.date,
     subject_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
+    subject_table: str | None = None,
+    light: bool = False,
 ) -> tuple[str, dict]:
-    """SQL and parameters of a query answering (subject_id, grade, score, reasons) for every subject
-    asked for (all by default), as ``engine.evaluate`` would."""
-    if version.scheme.kind == "score":
-        return _score_sql(
-            version=version, department=department, as_of=as_of, subject_ids=subject_ids, id_range=id_range
-        )
-    return _conditions_sql(
-        version=version, department=department, as_of=as_of, subject_ids=subject_ids, id_range=id_range
-    )
+    """SQL and parameters of a query answering (subject_id, grade, score, reasons, digest) for every
+    subject asked for (all by default: or a list, an id range, the ids in a temporary table), as
+    ``engine.evaluate`` would. ``digest`` fingerprints the facts behind the reasons (counts, fines,
+    points, the document numbers' hashes): equal digests under one version mean equal reasons. A
+    ``light`` query leaves the reasons out — the cheap first pass of a whole-county regrade."""
+    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
+    build = _score_sql if version.scheme.kind == "score" else _conditions_sql
+    return build(version=version, department=department, as_of=as_of, target=target, light=light)
 
 
 SEVERITIES = ["", "minor", "general", "serious"]
@@ -182,7 +183,7 @@ def _masks(q: _Query, rules: list[dict]) -> str:
     return f"(VALUES {', '.join(rows)}) AS lk(kind_id, severity, mask)"
 
 
-def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
+def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: bool) -> str:
     """Layer 1, per subject and rule: the count of matching records (``c``), of their distinct document
     numbers (``k``: decisions), the documents themselves in code point order (``d``; sorted({...}) in
     Python is the "C" collation), and the points of fine bands (``p``) or the fines (``f``).
@@ -216,8 +217,10 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
         outer += [
             f"sum(c{u}) AS c{u}",
             f"count(*) FILTER (WHERE c{u} > 0) AS k{u}",
-            f"array_agg(doc) FILTER (WHERE c{u} > 0) AS d{u}",
+            f"sum(hashtext(doc)) FILTER (WHERE c{u} > 0) AS h{u}",
         ]
+        if not light:
+            outer.append(f"array_agg(doc) FILTER (WHERE c{u} > 0) AS d{u}")
         if fines:
             # In fen as bigint: integer sums cost far less than numeric ones; yuan again below.
             inner.append(f"sum((r.fine_total * 100)::bigint) FILTER (WHERE {m}) AS f{u}")
@@ -229,9 +232,17 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
             )
             inner.append(f"sum(CASE{bands} ELSE 0 END) FILTER (WHERE {m}) AS p{u}")
             outer.append(f"sum(p{u}) AS p{u}")
-    columns = ["subject_id", "n_all"]
+    parts = ["n_all"]
+    for u, rule in enumerate(shared):
+        parts += [f"c{u}", f"k{u}", f"h{u}"]
+        if fines:
+            parts.append(f"f{u}")
+        elif "fine_bands" in rule:
+            parts.append(f"p{u}")
+    fingerprint = ", ".join(f"coalesce({part}::text, '-')" for part in parts)
+    columns = ["subject_id", "n_all", f"hashtextextended(concat_ws(',', {fingerprint}), 0) AS digest"]
     for i, u in enumerate(rule_set):
-        columns += [f"c{u} AS c{i}", f"k{u} AS k{i}", f"d{u} AS d{i}"]
+        columns += [f"c{u} AS c{i}", f"k{u} AS k{i}", f"NULL::text[] AS d{i}" if light else f"d{u} AS d{i}"]
         if fines:
             columns.append(f"f{u} AS f{i}")
         elif "fine_bands" in rules[i]:
@@ -245,7 +256,7 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
     )
 
 
-def _score_sql(*, version, department, as_of, subject_ids, id_range) -> tuple[str, dict]:
+def _score_sql(*, version, department, as_of, target, light) -> tuple[str, dict]:
     rules = version.rules
     items: list[dict] = list(rules.get("items", []))
     classes: list[dict] = list(rules.get("classes", []))
@@ -254,11 +265,11 @@ def _score_sql(*, version, department, as_of, subject_ids, id_range) -> tuple[st
     where = _window_filter(q, version=version, department=department, as_of=as_of)
     if rules.get("ignore_kinds"):
         where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(set(rules['ignore_kinds'])))}::int[]))"
-    where += " AND " + _subject_filter(q, "r.subject_id", subject_ids=subject_ids, id_range=id_range)
-    aggregate = _aggregate(q, items + filtered_classes, fines=False, where=where)
+    where += " AND " + _subject_filter(q, "r.subject_id", **target)
+    aggregate = _aggregate(q, items + filtered_classes, fines=False, where=where, light=light)
 
     # Layer 2: each item's points after its cap, and whether it fired (hits and points not zero).
-    layer2 = ["s.id AS subject_id"]
+    layer2 = ["s.id AS subject_id", "coalesce(a.digest, 0) AS digest"]
     for i, item in enumerate(items):
         # A fixed number of points per record: the count times the points (the engine's sum).
         points = (
@@ -273,7 +284,7 @@ def _score_sql(*, version, department, as_of, subject_ids, id_range) -> tuple[st
     for j, _band in enumerate(filtered_classes):
         k = len(items) + j
         layer2 += [f"coalesce(a.c{k}, 0) > 0 AS h{j}", f"a.d{k} AS e{j}"]
-    subjects = _subject_filter(q, "s.id", subject_ids=subject_ids, id_range=id_range)
+    subjects = _subject_filter(q, "s.id", **target)
     base = _num(q, rules.get("base", 1000))
     score = " + ".join([base] + [f"CASE WHEN c{i} > 0 THEN q{i} ELSE 0 END" for i in range(len(items))])
 
@@ -329,7 +340,7 @@ def _score_sql(*, version, department, as_of, subject_ids, id_range) -> tuple[st
     level_names = _text_array(q, LEVELS)
     sql = f"""
         SELECT z.subject_id, ({level_names})[{clamp_expr} + 1] AS grade, round(z.score, 2) AS score,
-               {_reasons_array(reasons)} AS reasons
+               {"NULL::jsonb" if light else _reasons_array(reasons)} AS reasons, z.digest
         FROM (
           SELECT y.*, {band_expr} AS band FROM (
             SELECT x.*, {level_index} AS li FROM (
@@ -355,15 +366,15 @@ def _reasons_array(reasons: list[str]) -> str:
     return f"('[' || concat_ws(',', {', '.join(reasons)}) || ']')::jsonb"
 
 
-def _conditions_sql(*, version, department, as_of, subject_ids, id_range) -> tuple[str, dict]:
+def _conditions_sql(*, version, department, as_of, target, light) -> tuple[str, dict]:
     rules = version.rules
     conditions: list[dict] = list(rules.get("conditions", []))
     counted = [c for c in conditions if "input_grades" not in c]
     q = _new_query()
     where = _window_filter(q, version=version, department=department, as_of=as_of)
-    where += " AND " + _subject_filter(q, "r.subject_id", subject_ids=subject_ids, id_range=id_range)
-    aggregate = _aggregate(q, counted, fines=True, where=where)
-    subjects = _subject_filter(q, "s.id", subject_ids=subject_ids, id_range=id_range)
+    where += " AND " + _subject_filter(q, "r.subject_id", **target)
+    aggregate = _aggregate(q, counted, fines=True, where=where, light=light)
+    subjects = _subject_filter(q, "s.id", **target)
 
     # 000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none).
     input_scheme = rules.get("input_scheme")
@@ -431,7 +442,13 @@ def _conditions_sql(*, version, department, as_of, subject_ids, id_range) -> tup
 
     none_grade, none_reason = default("no_record_grade", "no_record_label")
     some_grade, some_reason = default("default_grade", "default_label")
-    layer2 = ["s.id AS subject_id", "coalesce(a.n_all, 0) AS n_all", f"{input_grade} AS input_grade"]
+    layer2 = [
+        "s.id AS subject_id",
+        "coalesce(a.n_all, 0) AS n_all",
+        f"{input_grade} AS input_grade",
+        # The county grade taken as input is part of what the reasons depend on.
+        f"hashtextextended(coalesce(a.digest, 0)::text || ':' || {input_grade}, 0) AS digest",
+    ]
     for i, _condition in enumerate(counted):
         layer2 += [
             f"coalesce(a.c{i}, 0) AS c{i}",
@@ -440,14 +457,18 @@ def _conditions_sql(*, version, department, as_of, subject_ids, id_range) -> tup
             f"(a.f{i} / 100.0)::numeric(20, 2) AS f{i}",
         ]
     chosen = "CASE" + "".join(fired) + " ELSE -1 END" if fired else "-1"
+    reasons_sql = (
+        "NULL::jsonb"
+        if light
+        else f"""(CASE v.chosen{"".join(reasons)}
+                 ELSE CASE WHEN v.n_all > 0 THEN {some_reason} ELSE {none_reason} END END)::jsonb"""
+    )
     sql = f"""
         SELECT v.subject_id,
                CASE v.chosen{grades} ELSE CASE WHEN v.n_all > 0 THEN {some_grade} ELSE {none_grade} END END
                  AS grade,
                NULL::numeric AS score,
-               (CASE v.chosen{"".join(reasons)}
-                 ELSE CASE WHEN v.n_all > 0 THEN {some_reason} ELSE {none_reason} END END)::jsonb
-                 AS reasons
+               {reasons_sql} AS reasons, v.digest
         FROM (
           SELECT w.*, {chosen} AS chosen FROM (
             SELECT {", ".join(layer2)} FROM subjects_subject s

@@ -236,7 +236,7 @@ def compiled_grading() -> bool:
 
 GRADE_COLUMNS = (
     "subject_id, scheme_id, version_id, department_id, as_of, grade, score, reasons, source, is_current, "
-    "run_id, published, adjusted_reason, computed_at"
+    "run_id, published, adjusted_reason, computed_at, reasons_digest"
 )
 
 
@@ -247,7 +247,7 @@ def grade_insert_sql(*, source_table: str) -> str:
         f"INSERT INTO grading_grade ({GRADE_COLUMNS}) "
         "SELECT c.subject_id, %(scheme)s, %(version)s, %(department)s, %(as_of)s, "
         "c.grade, c.score, c.reasons, "
-        f"%(source)s, %(current)s, %(run)s, false, '', now() FROM {source_table} c"
+        f"%(source)s, %(current)s, %(run)s, false, '', now(), c.digest FROM {source_table} c"
     )
 
 
@@ -274,41 +274,66 @@ def grading_lock(cursor, *, scheme_ids: list[int]) -> None:
 
 
 def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids) -> dict[str, int]:
-    """The set-based refresh: compute in the database, keep only the subjects whose grade, score,
-    reasons or version differ from their current grade, retire those and insert the new ones."""
+    """The set-based refresh, in two passes inside the database. The first computes every subject's
+    grade, score and digest without reasons and keeps the candidates: no current grade, another
+    version, grade or score, or another digest (the facts behind the reasons changed, or the grade was
+    written by the engine, which stores none). The second computes the candidates' reasons; the ones
+    whose grade and reasons are the same only get their digest stored, the others are retired and
+    inserted anew. A night when little changed costs the first pass and little more."""
     ids = None if subject_ids is None else sorted(set(subject_ids))
-    sql, params = outcomes_sql(version=version, department=department, as_of=as_of, subject_ids=ids)
-    params.update(
-        scheme=scheme.pk,
-        version=version.pk,
-        department=getattr(department, "pk", None),
-        as_of=as_of,
-        source=source,
-        current=True,
-        run=None,
-    )
+    fixed = {
+        "scheme": scheme.pk,
+        "version": version.pk,
+        "department": getattr(department, "pk", None),
+        "as_of": as_of,
+        "source": source,
+        "current": True,
+        "run": None,
+    }
     same_department = "g.department_id IS NULL" if department is None else "g.department_id = %(department)s"
-    changed = f"""
-        SELECT c.subject_id, c.grade, c.score, c.reasons, g.id AS old_id FROM ({sql}) c
-        LEFT JOIN grading_grade g ON g.subject_id = c.subject_id AND g.scheme_id = %(scheme)s
-             AND {same_department} AND g.is_current
-        WHERE g.id IS NULL OR g.version_id <> %(version)s OR g.grade <> c.grade
-           OR g.score IS DISTINCT FROM c.score OR g.reasons <> c.reasons
-    """
+    current = (
+        f"LEFT JOIN grading_grade g ON g.subject_id = c.subject_id AND g.scheme_id = %(scheme)s "
+        f"AND {same_department} AND g.is_current"
+    )
+    light, light_params = outcomes_sql(
+        version=version, department=department, as_of=as_of, subject_ids=ids, light=True
+    )
+    full, full_params = outcomes_sql(
+        version=version, department=department, as_of=as_of, subject_table="grading_candidates"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         grading_lock(cursor, scheme_ids=[scheme.pk])
         compiled_session(cursor)
-        cursor.execute("DROP TABLE IF EXISTS grading_changed")
-        cursor.execute(f"CREATE TEMP TABLE grading_changed ON COMMIT DROP AS {changed}", params)
-        cursor.execute("SELECT count(*) FROM grading_changed")
-        count = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE IF EXISTS grading_candidates, grading_changed")
         cursor.execute(
-            "UPDATE grading_grade g SET is_current = false FROM grading_changed c WHERE g.id = c.old_id"
+            f"""CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS
+                SELECT c.subject_id FROM ({light}) c {current}
+                WHERE g.id IS NULL OR g.version_id <> %(version)s OR g.grade <> c.grade
+                   OR g.score IS DISTINCT FROM c.score OR g.reasons_digest IS DISTINCT FROM c.digest""",
+            light_params | fixed,
         )
-        cursor.execute(grade_insert_sql(source_table="grading_changed"), params)
-        cursor.execute("DROP TABLE grading_changed")
+        cursor.execute("ANALYZE grading_candidates")
+        cursor.execute(
+            f"""CREATE TEMP TABLE grading_changed ON COMMIT DROP AS
+                SELECT c.*, g.id AS old_id,
+                       (g.id IS NOT NULL AND g.version_id = %(version)s AND g.grade = c.grade
+                        AND g.score IS NOT DISTINCT FROM c.score AND g.reasons = c.reasons) AS same
+                FROM ({full}) c {current}""",
+            full_params | fixed,
+        )
+        cursor.execute(
+            "UPDATE grading_grade g SET reasons_digest = c.digest FROM grading_changed c "
+            "WHERE g.id = c.old_id AND c.same"
+        )
+        cursor.execute(
+            "UPDATE grading_grade g SET is_current = false FROM grading_changed c "
+            "WHERE g.id = c.old_id AND NOT c.same"
+        )
+        cursor.execute(grade_insert_sql(source_table="(SELECT * FROM grading_changed WHERE NOT same)"), fixed)
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE grading_candidates, grading_changed")
         graded = len(ids) if ids is not None else Subject.objects.count()
-    return {"graded": graded, "changed": count}
+    return {"graded": graded, "changed": changed}
 
 
 def grading_targets(*, subject_ids: list[int] | None = None) -> list[tuple[Scheme, Department | None]]:
