@@ -17,9 +17,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("subjects/", include("subjects.urls")),
     path("records/", include("records.urls")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
+    path("api/public/subjects/", include("public.api.urls")),
+    path("public/", include("public.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
