@@ -99,7 +99,7 @@ def _log(reminder: Reminder, *, actor, from_status: str, reason: str = "") -> No
 
 def _locked(reminder: Reminder) -> Reminder:
     return (
-        Reminder.objects.select_for_update()
+        Reminder.objects.select_for_update(of=("self",))
         .select_related("subject", "department", "record")
         .get(pk=reminder.pk)
     )
@@ -140,7 +140,7 @@ def reminders_sync(*, subject_ids: list[int] | None = None, today: datetime.date
 
     # Corrections: the reminder follows the record to its new effective version.
     moved = list(
-        scope.select_for_update()
+        scope.select_for_update(of=("self",))
         .filter(record__status=RecordStatus.CORRECTED, record__replaced_by__status=RecordStatus.EFFECTIVE)
         .values_list("pk", "record__replaced_by__pk", "record__replaced_by__severity")
     )
@@ -152,7 +152,7 @@ def reminders_sync(*, subject_ids: list[int] | None = None, today: datetime.date
 
     # Reminders that no longer have a reason to be done.
     stale = list(
-        scope.select_for_update()
+        scope.select_for_update(of=("self",))
         .filter(status=ReminderStatus.DUE, record__isnull=False)
         .exclude(record__status=RecordStatus.EFFECTIVE, record__severity__in=DUE_SEVERITIES)
         .exclude(record__status__in=[RecordStatus.CORRECTED, RecordStatus.EXPIRED])
@@ -187,7 +187,7 @@ def reminders_sync(*, subject_ids: list[int] | None = None, today: datetime.date
             status=ReminderStatus.DUE,
             due_date=add_working_days(_effective_day(record), settings.REMINDER_DUE_WORKING_DAYS),
         )
-        for record in records.select_for_update().only(
+        for record in records.select_for_update(of=("self",)).only(
             "pk", "subject_id", "department_id", "severity", "effective_at", "decision_date"
         )
     ]
@@ -212,7 +212,7 @@ def reminders_escalate(*, today: datetime.date | None = None) -> int:
     interview falls due, by the same department (004 §6(2)). Idempotent; nightly."""
     today = today or timezone.localdate()
     overdue = list(
-        Reminder.objects.select_for_update()
+        Reminder.objects.select_for_update(of=("self",))
         .filter(status=ReminderStatus.DONE, rectification_deadline__lt=today, rectified_on__isnull=True)
         .order_by("pk")
     )

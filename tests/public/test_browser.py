@@ -13,7 +13,7 @@ from tests.factories import make_company, make_person, make_user
 from .conftest import effective_record
 from .test_api import black
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 
