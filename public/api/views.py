@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +34,8 @@ def _bad_input(exc: ValidationError) -> exceptions.ParseError:
 class PublicApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # JSON whatever the client accepts (SPEC §7), also for a browser asking for HTML.
+    renderer_classes = [JSONRenderer]
     throttle_classes = [PublicRateThrottle]
 
     def throttled(self, request, wait):

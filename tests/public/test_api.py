@@ -252,3 +252,10 @@ def test_list_memberships_in_force_are_shown(api, firm, credit_office_user):
     ]
     red = api.get(detail(clean_firm.code)).json()["lists"]
     assert [(e["list_type"], e["authority"]) for e in red] == [("red", "西峡县信用办")]
+
+
+def test_a_browser_asking_for_html_gets_json_too(api, firm):
+    for url in (detail(firm.code), detail("bad"), detail(make_uscc())):
+        response = api.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml")
+        assert response["Content-Type"] == "application/json"
+        assert response.json()
