@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
@@ -42,6 +44,9 @@ def rate_limited(view):
     return wrapper
 
 
+# A read-only search changes nothing, so it needs no CSRF token (a browser without cookies works too).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited
 def lookup(request):
     """Search by part of an organisation's name or by a complete code. An exact code shows the subject

@@ -111,3 +111,12 @@ def test_page_queries_are_bounded(web, credit_office_user, clerk, reviewer, djan
         assert web.get("/public/", {"q": "页面有界"}).status_code == 200
     with django_assert_max_num_queries(5):
         assert web.get(f"/public/subjects/{firms[0].code}/").status_code == 200
+
+
+def test_the_lookup_form_posts_without_a_session(clerk, reviewer):
+    person = make_person("陈十")
+    effective_record(clerk, reviewer, person, document_number="西发改罚〔2026〕51号")
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/public/", {"q": person.code})
+    assert response.status_code == 200 and "西发改罚〔2026〕51号" in response.content.decode()
+    assert strict.put("/public/").status_code == 405
