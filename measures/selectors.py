@@ -66,9 +66,9 @@ def _list_reason(entry: ListEntry) -> str:
 
 
 def _item(measure: Measure, *, grade, entry, via: Subject | None) -> dict:
-    reasons = reasons_text(grade.reasons) if grade is not None else []
+    reasons = list(grade.reason_texts) if grade is not None else []
     if entry is not None:
-        reasons.append(_list_reason(entry))
+        reasons.append(entry.reason_text)
     return {
         "measure_code": measure.code,
         "measure_name": measure.name,
@@ -92,7 +92,7 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None) -> dict:
     }
 
 
-def measures_applicable(*, subject: Subject, on: datetime.date | None = None) -> list[dict]:
+def measures_applicable(*, subject: Subject) -> list[dict]:
     """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its current
     grades bring and those of the lists it is on — and, for a natural person, the measures that extend
     to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it represents, marked with
@@ -111,9 +111,11 @@ def measures_applicable(*, subject: Subject, on: datetime.date | None = None) ->
         .exclude(grade="")
         .select_related("scheme", "department")
     ):
+        grade.reason_texts = reasons_text(grade.reasons)  # worded once, in the reader's language
         grades[grade.subject_id].append(grade)
     entries: dict[int, list[ListEntry]] = {i: [] for i in ids}
-    for entry in list_entries_in_force(subject_ids=ids, on=on):
+    for entry in list_entries_in_force(subject_ids=ids):
+        entry.reason_text = _list_reason(entry)
         entries[entry.subject_id].append(entry)
     measures = list(
         Measure.objects.filter(is_active=True)

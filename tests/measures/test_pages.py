@@ -184,3 +184,20 @@ def test_the_counts_page_is_for_the_credit_office(
     filtered = client.get(url, {"department": "scjg"})
     assert filtered.context["total"] == 5
     assert client.get(url, {"applied_from": "31/31/2026"}).status_code == 200
+
+
+def test_subject_users_do_not_see_staff_pages_or_the_section(client):
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    firm = make_company()
+    graded([firm.pk])
+    client.force_login(make_user(Role.SUBJECT, None, subject=firm))
+    for url in [
+        reverse("measures:subject", args=[firm.pk]),
+        reverse("measures:applications"),
+        reverse("measures:application_create"),
+        reverse("measures:counts"),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert not MeasureApplication.objects.exists()
