@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_department_staff
-from grading.models import Grade
+from grading.models import Grade, SchemeVersion, VersionStatus
 from grading.presentation import reasons_text
+from grading.services import grades_compute, grading_department
 from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from subjects.models import Subject
 
@@ -91,12 +92,45 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: l
     }
 
 
+def _grades_not_stored_yet(subject_ids: list[int], stored: set[tuple[int, int]]) -> list[Grade]:
+    """Grades of subjects that have none yet under a published scheme (registered since the last
+    nightly regrade), computed now by the grading service and not stored: "now" does not wait for
+    the night. Costs one query when every grade is stored."""
+    today = timezone.localdate()
+    computed: list[Grade] = []
+    for version in SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+        "scheme__owner"
+    ):
+        scheme = version.scheme
+        missing = [i for i in subject_ids if (i, scheme.pk) not in stored]
+        if not missing:
+            continue
+        department = grading_department(scheme=scheme, department=None)
+        for subject_id, outcome in grades_compute(
+            version=version, department=department, as_of=today, subject_ids=missing
+        ):
+            computed.append(
+                Grade(
+                    subject_id=subject_id,
+                    scheme=scheme,
+                    version=version,
+                    department=department,
+                    as_of=today,
+                    grade=outcome.grade,
+                    score=outcome.score,
+                    reasons=outcome.reasons,
+                )
+            )
+    return computed
+
+
 def measures_applicable(*, subject: Subject) -> list[dict]:
     """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its current
     grades bring and those of the lists it is on — and, for a natural person, the measures that extend
     to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it represents, marked with
     ``via_subject``. A measure applies by grade (its scheme's current grade is one of its grades) or by
-    list (the subject is on its list); a measure is listed once per subject it comes from.
+    list (the subject is on its list); a measure is listed once per subject it comes from. A subject
+    not graded yet under a scheme is graded on the fly (not stored).
 
     Set-based: a fixed number of queries whatever the number of measures, grades or represented firms.
     """
@@ -104,12 +138,13 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
     if subject.is_natural_person:
         represented = list(Subject.objects.filter(legal_representative=subject).order_by("name", "pk"))
     ids = [subject.pk] + [s.pk for s in represented]
+    stored = list(
+        Grade.objects.filter(subject_id__in=ids, is_current=True).select_related("scheme", "department")
+    )
     grades: dict[int, list] = {i: [] for i in ids}
-    for grade in (
-        Grade.objects.filter(subject_id__in=ids, is_current=True)
-        .exclude(grade="")
-        .select_related("scheme", "department")
-    ):
+    for grade in stored + _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored}):
+        if not grade.grade:
+            continue  # "not graded": no grade brings measures
         grade.reason_texts = reasons_text(grade.reasons)  # worded once, in the reader's language
         grades[grade.subject_id].append(grade)
     entries: dict[int, list[ListEntry]] = {i: [] for i in ids}

@@ -158,9 +158,15 @@ def test_measures_extend_to_the_legal_representative(clerk, reviewer, credit_off
     assert all(i["via_subject"] is None for i in measures_applicable(subject=firm))
 
 
-def test_a_subject_never_graded_has_no_measures_yet():
-    firm = make_company()
-    assert measures_applicable(subject=firm) == []
+def test_a_subject_not_graded_yet_is_graded_on_the_fly(clerk, reviewer):
+    clean, dishonest = make_company(), make_company()
+    effective(clerk, reviewer, dishonest, "行政处罚", serious=True)  # no regrade ran
+    assert not Grade.objects.filter(subject__in=[clean, dishonest]).exists()
+    assert codes(measures_applicable(subject=clean)) == expected("public", "A") | expected("abc", "A")
+    items = measures_applicable(subject=dishonest)
+    county = next(i["grade"] for i in items if i["scheme"] == "public")
+    assert county in ("D", "D-") and codes(items) == expected("public", county) | expected("abc", "C")
+    assert not Grade.objects.filter(subject__in=[clean, dishonest]).exists()  # computed, not stored
 
 
 def test_inactive_measures_do_not_apply(clerk, reviewer):
