@@ -61,6 +61,10 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "measures.view_listentry",
         "measures.add_listentry",
         "measures.change_listentry",
+        "measures.view_measure",
+        "measures.add_measure",
+        "measures.change_measure",
+        "measures.view_measureapplication",
     ],
 }
 

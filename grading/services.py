@@ -7,10 +7,12 @@ only grades that changed are written, in bulk.
 """
 
 import datetime
+import json
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from accounts.models import Department
 from records.models import CreditRecord, RecordStatus
 from subjects.models import Subject
 
+from .compiled import outcomes_sql
 from .engine import Fact, Outcome, evaluate
 from .models import Grade, GradeSource, RecordScope, Scheme, SchemeVersion, VersionStatus
 
@@ -165,6 +168,15 @@ def grades_refresh(
     if version is None:
         return {"graded": 0, "changed": 0}
     department = grading_department(scheme=scheme, department=department)
+    if compiled_grading():
+        return _refresh_compiled(
+            scheme=scheme,
+            version=version,
+            department=department,
+            as_of=as_of,
+            source=source,
+            subject_ids=subject_ids,
+        )
     counts = {"graded": 0, "changed": 0}
     batch: list[tuple[int, Outcome]] = []
     for item in grades_compute(version=version, department=department, as_of=as_of, subject_ids=subject_ids):
@@ -212,6 +224,92 @@ def _write(scheme, version, department, as_of, source, batch, counts) -> None:
         ],
         batch_size=1000,
     )
+
+
+def compiled_grading() -> bool:
+    """On PostgreSQL the rules run inside the database (grading/compiled.py); elsewhere (the embedded
+    SQLite mode) the engine grades the streamed records."""
+    return connection.vendor == "postgresql" and settings.GRADING_COMPILED
+
+
+GRADE_COLUMNS = (
+    "subject_id, scheme_id, version_id, department_id, as_of, grade, score, reasons, source, is_current, "
+    "run_id, published, adjusted_reason, computed_at"
+)
+
+
+def grade_insert_sql(*, source_table: str) -> str:
+    """INSERT of grades from rows (subject_id, grade, score, reasons) of ``source_table``; the other
+    columns are the parameters scheme, version, department, as_of, source, current, run."""
+    return (
+        f"INSERT INTO grading_grade ({GRADE_COLUMNS}) "
+        "SELECT c.subject_id, %(scheme)s, %(version)s, %(department)s, %(as_of)s, "
+        "c.grade, c.score, c.reasons, "
+        f"%(source)s, %(current)s, %(run)s, false, '', now() FROM {source_table} c"
+    )
+
+
+def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids) -> dict[str, int]:
+    """The set-based refresh: compute in the database, keep only the subjects whose grade, score,
+    reasons or version differ from their current grade, retire those and insert the new ones."""
+    ids = None if subject_ids is None else sorted(set(subject_ids))
+    sql, params = outcomes_sql(version=version, department=department, as_of=as_of, subject_ids=ids)
+    params.update(
+        scheme=scheme.pk,
+        version=version.pk,
+        department=getattr(department, "pk", None),
+        as_of=as_of,
+        source=source,
+        current=True,
+        run=None,
+    )
+    same_department = "g.department_id IS NULL" if department is None else "g.department_id = %(department)s"
+    changed = f"""
+        SELECT c.subject_id, c.grade, c.score, c.reasons, g.id AS old_id FROM ({sql}) c
+        LEFT JOIN grading_grade g ON g.subject_id = c.subject_id AND g.scheme_id = %(scheme)s
+             AND {same_department} AND g.is_current
+        WHERE g.id IS NULL OR g.version_id <> %(version)s OR g.grade <> c.grade
+           OR g.score IS DISTINCT FROM c.score OR g.reasons <> c.reasons
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One writer per (scheme, department) at a time: the nightly regrade and a dynamic one never
+        # both retire the same current grade.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [scheme.pk, getattr(department, "pk", 0)])
+        if ids is not None and len(ids) <= SMALL_SET:
+            cursor.execute(changed, params)
+            rows = cursor.fetchall()
+            if rows:
+                retired = [row[4] for row in rows if row[4] is not None]
+                if retired:
+                    Grade.objects.filter(pk__in=retired).update(is_current=False)
+                Grade.objects.bulk_create(
+                    Grade(
+                        subject_id=sid,
+                        scheme=scheme,
+                        version=version,
+                        department=department,
+                        as_of=as_of,
+                        grade=grade,
+                        score=score,
+                        reasons=json.loads(reasons),
+                        source=source,
+                        is_current=True,
+                    )
+                    for sid, grade, score, reasons, _old in rows
+                )
+            return {"graded": len(ids), "changed": len(rows)}
+        cursor.execute(f"SET LOCAL work_mem = '{settings.GRADING_WORK_MEM}'")
+        cursor.execute("DROP TABLE IF EXISTS grading_changed")
+        cursor.execute(f"CREATE TEMP TABLE grading_changed ON COMMIT DROP AS {changed}", params)
+        cursor.execute("SELECT count(*) FROM grading_changed")
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            "UPDATE grading_grade g SET is_current = false FROM grading_changed c WHERE g.id = c.old_id"
+        )
+        cursor.execute(grade_insert_sql(source_table="grading_changed"), params)
+        cursor.execute("DROP TABLE grading_changed")
+        graded = len(ids) if ids is not None else Subject.objects.count()
+    return {"graded": graded, "changed": count}
 
 
 def grading_targets(*, subject_ids: list[int] | None = None) -> list[tuple[Scheme, Department | None]]:

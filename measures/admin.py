@@ -1,6 +1,7 @@
-"""The credit office's screens in the admin: the red and black lists (listing with reason, authority and
-dates; removal). Saving goes through the services, so the admin refuses what they refuse, with the same
-messages, and writes the audit log and the platform's outbox like every other entry point."""
+"""The credit office's screens in the admin: the measures catalogue (versioned, audited), the red and
+black lists (listing with reason, authority and dates; removal), and the applied measures (read-only).
+Saving goes through the services, so the admin refuses what they refuse, with the same messages, and
+writes the audit log and the platform's outbox like every other entry point."""
 
 from django import forms
 from django.contrib import admin
@@ -8,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ListEntry
+from .models import ListEntry, Measure, MeasureApplication
 from .services import (
     list_entry_add,
     list_entry_add_clean,
     list_entry_remove,
     list_entry_remove_clean,
+    measure_clean,
+    measure_save,
 )
 
 
@@ -168,3 +171,106 @@ class ListEntryAdmin(SimpleHistoryAdmin):
                 document_number=data.get("document_number") or "",
             )
         obj.pk = saved.pk
+
+
+class MeasureAdminForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "category",
+            "description",
+            "scheme",
+            "grades",
+            "list_type",
+            "legal_basis",
+            "departments",
+            "extends_to_legal_representative",
+            "parameters",
+            "is_active",
+            "sort_order",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the change."))
+        if {"grades", "parameters", "scheme", "list_type"} & set(self.errors):
+            return cleaned
+        try:
+            measure_clean(
+                scheme=cleaned.get("scheme"),
+                grades=cleaned.get("grades"),
+                list_type=cleaned.get("list_type") or "",
+                parameters=cleaned.get("parameters"),
+            )
+        except ValidationError as exc:
+            _errors_to_form(self, exc)
+        return cleaned
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    form = MeasureAdminForm
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "category",
+        "scheme",
+        "grades_text",
+        "list_type",
+        "extends_to_legal_representative",
+        "is_active",
+    ]
+    list_filter = ["kind", "category", "scheme", "list_type", "is_active", "extends_to_legal_representative"]
+    search_fields = ["code", "name", "legal_basis"]
+    list_select_related = ["scheme"]
+    filter_horizontal = ["departments"]
+
+    @admin.display(description=_("grades"))
+    def grades_text(self, obj) -> str:
+        return "、".join(obj.grades or [])
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Applications point at measures: a measure no longer used is deactivated, never deleted.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The form has already run the catalogue's checks.
+        measure_save(
+            actor=request.user,
+            measure=obj,
+            departments=form.cleaned_data.get("departments") or [],
+            reason=form.cleaned_data.get("reason", ""),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the departments (and audited them); only inline formsets remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(MeasureApplication)
+class MeasureApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ["applied_on", "measure", "subject", "department", "outcome", "created_by"]
+    list_filter = ["outcome", "department", "measure__kind"]
+    search_fields = ["=subject__code", "subject__name", "measure__name", "measure__code"]
+    list_select_related = ["measure", "subject", "department", "created_by"]
+    date_hierarchy = "applied_on"
+
+    # Entered by the departments through the staff pages and the API (audited there); read-only here.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,5 +1,12 @@
 """Measures (措施) tied to grades, red and black lists (SPEC §4, §5).
 
+- The catalogue: every incentive, management and punishment measure the seeds name (000 Art. 9–12,
+  001 Art. 11–14, 002 §3–4, 003 §4, 004 §3(1), §6), each tied to a scheme's grades and/or to a list,
+  with its legal basis, implementing departments, whether it extends to the legal representative
+  (000 Art. 11(3), 004 §6(5)) and its parameters (the random-inspection cap of 003 §4). Reference data
+  the credit office maintains in the admin; versioned and audited.
+- Applications (004 §6(3) 成效统计与反馈): a department records that it applied a measure, and with what
+  outcome.
 - Red and black lists (002 §3(1), §4(3); 004 §6(1)): integrity models (诚信红榜) chosen by the credit
   office among A+/A subjects, and joint-punishment (black) lists, local or pushed down from above. A
   listing counts in grading through an effective credit record of kind ``red_list`` /
@@ -11,6 +18,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+class MeasureKind(models.TextChoices):
+    INCENTIVE = "incentive", _("Incentive")
+    MANAGEMENT = "management", _("Management")
+    PUNISHMENT = "punishment", _("Punishment")
+
+
+class MeasureCategory(models.TextChoices):
+    """004 §6(3): administrative, market and industry measures (行政性、市场性、行业性), and social ones
+    (publicity, 003 §4.1(5))."""
+
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    MARKET = "market", _("Market")
+    INDUSTRY = "industry", _("Industry")
+    SOCIAL = "social", _("Social")
 
 
 class ListType(models.TextChoices):
@@ -107,3 +130,93 @@ class ListEntry(models.Model):
     @property
     def in_force(self) -> bool:
         return self.removed_on is None
+
+
+class Measure(models.Model):
+    """One measure of the catalogue. It applies to a subject whose current grade under ``scheme`` is one
+    of ``grades``, or who is on the ``list_type`` list (either suffices)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=MeasureKind.choices)
+    category = models.CharField(_("category"), max_length=16, choices=MeasureCategory.choices)
+    description = models.TextField(_("text of the measure"), blank=True)
+    scheme = models.ForeignKey(
+        "grading.Scheme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("scheme"),
+    )
+    grades = models.JSONField(_("grades"), default=list, blank=True)
+    list_type = models.CharField(_("list"), max_length=10, choices=ListType.choices, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    # Empty: every department that supervises the subject (各行业监管部门, 003 §4).
+    departments = models.ManyToManyField(
+        "accounts.Department", blank=True, related_name="+", verbose_name=_("implementing departments")
+    )
+    extends_to_legal_representative = models.BooleanField(
+        _("extends to the legal representative and responsible persons"), default=False
+    )
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    history = HistoricalRecords(m2m_fields=[departments])
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures catalogue")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class MeasureApplication(models.Model):
+    """A department's record that it applied a measure to a subject, with the outcome (004 §6(3))."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        RECTIFIED = "rectified", _("Applied; the subject rectified")
+        NOT_APPLICABLE = "not_applicable", _("Not applied: conditions not met")
+        OTHER = "other", _("Other outcome")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="applications", verbose_name=_("measure")
+    )
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        on_delete=models.PROTECT,
+        related_name="measure_applications",
+        verbose_name=_("subject"),
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    applied_on = models.DateField(_("applied on"))
+    matter = models.CharField(_("matter"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    outcome_note = models.TextField(_("outcome in detail"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure application")
+        verbose_name_plural = _("measure applications")
+        ordering = ["-applied_on", "-id"]
+        indexes = [
+            models.Index(fields=["department", "applied_on"], name="measure_app_dept_date_idx"),
+            models.Index(fields=["measure", "applied_on"], name="measure_app_measure_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.name} · {self.subject} · {self.applied_on}"

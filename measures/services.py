@@ -1,4 +1,4 @@
-"""Writes of the measures app: red and black list entries.
+"""Writes of the measures app: red and black list entries, and applications of measures.
 
 A listing feeds grading through an effective credit record (SPEC §3.2: on a joint-punishment list →
 D-; 001 Art. 8(1): a commendation → A), entered through the records services so the regrade hook,
@@ -15,15 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
-from accounts.permissions import is_credit_office
-from audit.services import audit_log_write, model_snapshot
+from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
+from audit.services import audit_log_write, model_snapshot, snapshot_diff
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
 
-from .models import ListEntry, ListLevel, ListSource, ListType
+from .models import ListEntry, ListLevel, ListSource, ListType, Measure, MeasureApplication
 from .selectors import list_entries_in_force
 
 # The credit office's own department (SPEC §7 standard departments): lists pushed down by the platform
@@ -33,6 +34,7 @@ CREDIT_OFFICE_DEPARTMENT = "xyb"
 RED_LIST_GRADES = ("A+", "A")
 RED_LIST_SCHEME = "public"
 EARLIEST_LISTING = datetime.date(1990, 1, 1)
+COUNTING = (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED)
 
 LIST_RECORD_KIND = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
 # Stored data, always in Chinese like the reference data (the matter of the record behind a listing).
@@ -169,6 +171,19 @@ def list_entry_add_clean(
                         )
                         % {"name": subject.name, "grade": grade or _("not graded")},
                     )
+        if not errors and document_number:
+            taken = CreditRecord.objects.filter(
+                subject=subject,
+                document_number=document_number,
+                matter_key=LIST_MATTER[list_type].casefold(),
+                is_current=True,
+            ).exists()
+            if taken:
+                fail(
+                    "document_number",
+                    _("A listing of %(name)s under document %(number)s is already entered.")
+                    % {"name": subject.name, "number": document_number},
+                )
         if not errors and not external_id:
             same = [e for e in in_force if e.list_type == list_type and e.authority == authority]
             if same:
@@ -310,7 +325,9 @@ def _remove(entry: ListEntry, *, actor, removed_on: datetime.date, reason: str) 
     entry.removal_reason = reason
     entry.removed_by = actor if getattr(actor, "is_authenticated", False) else None
     entry.save(update_fields=["removed_on", "removal_reason", "removed_by"])
-    if entry.record_id is not None:
+    # A record already revoked or repaired by its own workflow (an objection, credit repair) no longer
+    # counts; only one still counting is withdrawn.
+    if entry.record_id is not None and entry.record.status in COUNTING:
         record_withdraw(
             actor=actor,
             record=entry.record,
@@ -358,3 +375,175 @@ def list_entry_remove(*, actor, entry: ListEntry, removed_on, reason: str) -> Li
     entry = ListEntry.objects.select_for_update().select_related("subject", "department").get(pk=entry.pk)
     day, reason = list_entry_remove_clean(entry=entry, removed_on=removed_on, reason=reason)
     return _remove(entry, actor=actor, removed_on=day, reason=reason)
+
+
+# --- applying a measure and feedback (004 §6(3): 健全重点惩戒措施的成效统计与反馈机制) ---------------------
+
+APPLICATION_AUDIT_FIELDS = [
+    "measure",
+    "subject",
+    "department",
+    "applied_on",
+    "matter",
+    "outcome",
+    "outcome_note",
+]
+
+
+@transaction.atomic
+def measure_application_record(
+    *,
+    actor,
+    measure: Measure | None,
+    subject: Subject | None,
+    applied_on,
+    outcome: str,
+    department: Department | None = None,
+    matter: str = "",
+    outcome_note: str = "",
+) -> MeasureApplication:
+    """Record that a department applied a measure to a subject, and with what outcome.
+
+    Department staff record for their own department; the credit office for any department (its own by
+    default). The measure need not apply today: it may have been applied under an earlier grade."""
+    if not is_staff_member(actor):
+        raise PermissionDenied(_("Only department staff and the credit office record applied measures."))
+    if is_department_staff(actor) and not is_credit_office(actor):
+        if department is not None and department.pk != actor.department_id:
+            raise PermissionDenied(_("You record measures applied by your own department only."))
+        department = actor.department
+    department = department or actor.department
+    errors: dict[str, list[str]] = {}
+    if measure is None:
+        errors["measure"] = [_("Choose the measure.")]
+    elif not measure.is_active:
+        errors["measure"] = [_("The measure %(name)s is no longer in use.") % {"name": measure.name}]
+    if subject is None:
+        errors["subject"] = [_("Choose the subject.")]
+    if department is None:
+        errors["department"] = [_("Choose the department that applied the measure.")]
+    if outcome not in MeasureApplication.Outcome.values:
+        errors["outcome"] = [_("Choose the outcome.")]
+    matter = " ".join((matter or "").split())
+    if len(matter) > 200:
+        errors["matter"] = [_("The matter is too long (at most 200 characters).")]
+    day = None
+    try:
+        day = _date(applied_on, field="applied_on", label=_("date applied"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    application = MeasureApplication.objects.create(
+        measure=measure,
+        subject=subject,
+        department=department,
+        applied_on=day,
+        matter=matter,
+        outcome=outcome,
+        outcome_note=(outcome_note or "").strip(),
+        created_by=actor,
+    )
+    audit_log_write(
+        actor=actor,
+        action="measure.apply",
+        target=application,
+        after=model_snapshot(application, APPLICATION_AUDIT_FIELDS),
+    )
+    return application
+
+
+# --- the catalogue (maintained by the credit office in the admin) -------------------------------------
+
+MEASURE_AUDIT_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "category",
+    "description",
+    "scheme",
+    "grades",
+    "list_type",
+    "legal_basis",
+    "extends_to_legal_representative",
+    "parameters",
+    "is_active",
+    "sort_order",
+]
+
+
+def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
+    """The rules of a catalogue entry; raises ``ValidationError`` keyed by field (the admin form and
+    ``measure_save`` both call it)."""
+    from grading.engine import ABC, LEVELS
+    from grading.models import SchemeKind
+
+    errors: dict[str, list[str]] = {}
+    if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
+        errors["grades"] = [_('Give the grades as a list, for example ["A+", "A"].')]
+    elif scheme is not None:
+        allowed = LEVELS if scheme.kind == SchemeKind.SCORE else ABC
+        unknown = [g for g in grades if g not in allowed]
+        if unknown or not grades:
+            errors["grades"] = [
+                _("The grades of the scheme %(scheme)s are %(allowed)s.")
+                % {"scheme": scheme.name, "allowed": "、".join(allowed)}
+            ]
+    elif grades:
+        errors["grades"] = [_("Grades need a scheme.")]
+    if scheme is None and not list_type:
+        errors.setdefault("scheme", []).append(
+            _("A measure applies by a scheme's grades, by a list, or both.")
+        )
+    if list_type and list_type not in ListType.values:
+        errors["list_type"] = [_("Choose the red list or the black list.")]
+    if not isinstance(parameters, dict):
+        errors["parameters"] = [_("The parameters must be a JSON object.")]
+    elif "inspections_per_year" in parameters:
+        cap = parameters["inspections_per_year"]
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
+            errors["parameters"] = [
+                _("inspections_per_year is a whole number of at least 0 (0: exempt), or null for no cap.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def measure_save(*, actor, measure: Measure, departments, reason: str) -> Measure:
+    """Create or change a catalogue entry (credit office only), audited with before and after."""
+    if not is_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office maintains the measures catalogue."))
+    reason = (reason or "").strip()
+    if measure.pk is not None and not reason:
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    measure_clean(
+        scheme=measure.scheme,
+        grades=measure.grades,
+        list_type=measure.list_type,
+        parameters=measure.parameters,
+    )
+    before = None
+    if measure.pk is not None:
+        old = Measure.objects.select_for_update().get(pk=measure.pk)
+        before = model_snapshot(old, MEASURE_AUDIT_FIELDS) | {
+            "departments": sorted(old.departments.values_list("code", flat=True))
+        }
+    created = measure.pk is None
+    measure._change_reason = reason
+    measure.save()
+    measure.departments.set(list(departments))
+    after = model_snapshot(measure, MEASURE_AUDIT_FIELDS) | {
+        "departments": sorted(d.code for d in departments)
+    }
+    if before is not None:
+        before, after = snapshot_diff(before, after)
+    audit_log_write(
+        actor=actor,
+        action="measure.create" if created else "measure.update",
+        target=measure,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    return measure
