@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member
+from .permissions import is_subject_user as _is_subject_user
 
 
 def navigation(request) -> dict:
@@ -24,4 +25,6 @@ def navigation(request) -> dict:
             items.append((_("Register a subject"), reverse("subjects:create")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
+        if is_staff_member(user) or _is_subject_user(user):
+            items.append((_("Credit repair"), reverse("repair:home")))
     return {"nav_items": items}

@@ -40,3 +40,10 @@ def is_own_subject(user, subject) -> bool:
 
 
 is_staff_member = is_credit_office | is_department_staff
+
+
+@rules.predicate
+def is_subject_user_of(user, subject) -> bool:
+    """A verified subject user of ``subject``: an account is linked to its subject only after
+    verification, so the link itself is the proof (pages outside the portal use this predicate)."""
+    return bool(is_own_subject(user, subject))
