@@ -27,4 +27,5 @@ def navigation(request) -> dict:
             items.append((_("Administration"), reverse("admin:index")))
         if is_staff_member(user) or _is_subject_user(user):
             items.append((_("Credit repair"), reverse("repair:home")))
+            items.append((_("Credit commitments"), reverse("commitments:home")))
     return {"nav_items": items}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("subjects/", include("subjects.urls")),
     path("records/", include("records.urls")),
     path("repair/", include("repair.urls")),
+    path("commitments/", include("commitments.urls")),
     path("admin/", admin.site.urls),
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
