@@ -75,4 +75,6 @@ class VoluntaryForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Reasons given"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

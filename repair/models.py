@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RepairStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Applied")
+    SUBMITTED = "submitted", _("Application filed")
     ACCEPTED = "accepted", _("Accepted for handling")
     APPROVED = "approved", _("Repair approved")
     REFUSED = "refused", _("Repair refused")

@@ -22,6 +22,8 @@ from audit.services import audit_log_write, model_snapshot
 from creditreg.workdays import add_working_days
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from measures.selectors import list_entries_in_force
+from measures.services import list_entry_remove
 from records.evidence import CONTENT_TYPES, evidence_check
 from records.models import CreditRecord
 from records.services import record_repair
@@ -291,9 +293,45 @@ def repair_approve(
     reason = (reason or "").strip() or _("Credit repair approved (application %(id)s).") % {
         "id": application.pk
     }
-    record_repair(actor=actor, record=application.record, reason=reason)
+    ended = _end_list_membership(application, today=today, reason=reason)
+    if not ended:
+        record_repair(actor=actor, record=application.record, reason=reason)
     application.record.refresh_from_db()
-    return _decide(application, actor=actor, to=RepairStatus.APPROVED, action="repair.approve", reason=reason)
+    application = _decide(
+        application, actor=actor, to=RepairStatus.APPROVED, action="repair.approve", reason=reason
+    )
+    if ended:
+        audit_log_write(
+            actor=actor,
+            action="repair.list_entries_end",
+            target=application,
+            after={"list_entries": [entry.pk for entry in ended]},
+            reason=reason,
+        )
+    return application
+
+
+def _end_list_membership(application: RepairApplication, *, today, reason: str) -> list:
+    """004 §6(6): once repaired, joint punishment ends. The list entries in force whose listing record
+    is the repaired record end through ``measures.services.list_entry_remove`` — which also withdraws
+    that record, so it stops being published and counting at once (and tells the platform of the
+    removal). The removal is the system's act on the department's repair decision: the list service
+    takes only the credit office or the system as its actor; the handler is in this application's
+    audit row. Returns the entries ended (none for an ordinary record, which ``record_repair`` repairs)."""
+    entries = list(
+        list_entries_in_force(subject_ids=[application.subject_id], on=today).filter(
+            record_id=application.record_id
+        )
+    )
+    for entry in entries:
+        list_entry_remove(
+            actor=None,
+            entry=entry,
+            removed_on=max(today, entry.listed_on),
+            reason=_("Credit repair approved (application %(id)s): %(reason)s")
+            % {"id": application.pk, "reason": reason},
+        )
+    return entries
 
 
 @transaction.atomic

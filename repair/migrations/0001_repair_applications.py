@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='RepairApplication',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('submitted', 'Applied'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=12, verbose_name='status')),
+                ('status', models.CharField(choices=[('submitted', 'Application filed'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=12, verbose_name='status')),
                 ('channel', models.CharField(choices=[('online', 'Online by the subject'), ('paper', 'Paper application registered by staff')], max_length=10, verbose_name='channel')),
                 ('statement', models.TextField(verbose_name='how the behaviour was corrected')),
                 ('contact', models.CharField(blank=True, max_length=100, verbose_name='contact person and phone')),
@@ -66,8 +66,8 @@ class Migration(migrations.Migration):
             name='RepairTransition',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('submitted', 'Applied'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('submitted', 'Applied'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='to')),
+                ('from_status', models.CharField(blank=True, choices=[('submitted', 'Application filed'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('submitted', 'Application filed'), ('accepted', 'Accepted for handling'), ('approved', 'Repair approved'), ('refused', 'Repair refused'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='to')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
                 ('at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),

@@ -3,11 +3,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from audit.models import AuditLog
 from exchange.models import OutboxItem, OutboxType
 from grading.selectors import grades_current
 from records.models import RecordStatus
+from records.selectors import records_published
 from records.services import record_revoke
 from repair.eligibility import repair_eligibility, repair_eligible_from
 from repair.models import (
@@ -325,3 +327,62 @@ def test_approval_is_refused_when_the_record_left_force_meanwhile(clerk, reviewe
     assert application.status == RepairStatus.ACCEPTED
     assert not OutboxItem.objects.filter(type=OutboxType.REPAIR_DECIDED).exists()
     assert RepairTransition.objects.filter(application=application).count() == 2
+
+
+def test_repairing_a_listing_record_ends_the_list_membership(
+    credit_office_user, firm, firm_user, django_capture_on_commit_callbacks
+):
+    from accounts.models import Role
+    from measures.models import ListType
+    from measures.selectors import list_entries_in_force
+    from measures.services import list_entry_add
+    from tests.factories import make_user
+
+    listed_on = datetime.date(2025, 6, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = list_entry_add(
+            actor=credit_office_user,
+            list_type=ListType.BLACK,
+            subject=firm,
+            reason="拒不履行法院判决",
+            authority="西峡县人民法院",
+            listed_on=listed_on,
+        )
+    record = entry.record
+    assert record.kind.code == "joint_punishment_list" and record.department.code == "xyb"
+    # whoever determines, repairs: a reviewer of the department the listing record belongs to
+    office_reviewer = make_user(Role.REVIEWER, "xyb", username="xyb-reviewer")
+    application = repair_accept(actor=office_reviewer, application=_apply(firm_user, record))
+    with django_capture_on_commit_callbacks(execute=True):
+        application = repair_approve(actor=office_reviewer, application=application, reason="已履行判决")
+    assert application.status == RepairStatus.APPROVED
+    entry.refresh_from_db()
+    assert entry.removed_on == timezone.localdate() and "已履行判决" in entry.removal_reason
+    assert not list_entries_in_force(subject_ids=[firm.pk]).exists()
+    record.refresh_from_db()
+    assert record.status == RecordStatus.REVOKED  # withdrawn by the list service: no longer published
+    assert not records_published().filter(pk=record.pk).exists()
+    types = set(OutboxItem.objects.values_list("type", flat=True))
+    assert {OutboxType.LIST_ENTRY, OutboxType.REPAIR_DECIDED} <= types
+    assert AuditLog.objects.filter(action="repair.list_entries_end", target_id=str(application.pk)).exists()
+
+
+def test_an_ordinary_record_leaves_other_listings_alone(clerk, reviewer, credit_office_user, firm, firm_user):
+    from measures.models import ListType
+    from measures.selectors import list_entries_in_force
+    from measures.services import list_entry_add
+
+    list_entry_add(
+        actor=credit_office_user,
+        list_type=ListType.BLACK,
+        subject=firm,
+        reason="另案",
+        authority="县法院",
+        listed_on=datetime.date(2026, 1, 5),
+    )
+    record = effective_record(clerk, reviewer, firm)
+    application = repair_accept(actor=reviewer, application=_apply(firm_user, record))
+    repair_approve(actor=reviewer, application=application)
+    record.refresh_from_db()
+    assert record.status == RecordStatus.REPAIRED
+    assert list_entries_in_force(subject_ids=[firm.pk]).count() == 1

@@ -146,7 +146,7 @@ def test_the_queue_shows_overdue_applications_first(client, clerk, reviewer, fir
     assert [a.pk for a in repair_queue(user=reviewer)] == [second.pk, first.pk]
     client.force_login(reviewer)
     page = client.get(reverse("repair:home")).content.decode()
-    assert "已超期" in page and page.index("罚B") < page.index("罚A")
+    assert "已逾期" in page and page.index("罚B") < page.index("罚A")
 
 
 def test_list_pages_have_bounded_queries(
