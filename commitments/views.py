@@ -83,7 +83,10 @@ def commitments_home(request):
             "status": status,
             "statuses": CommitmentStatus.choices,
             "is_subject_user": is_subject_user(user),
-            "templates": list(commitment_templates_for(user=user).filter(is_active=True)[:200]),
+            # Subject users sign, department staff register paper ones; the credit office only reads.
+            "templates": list(commitment_templates_for(user=user).filter(is_active=True)[:200])
+            if is_subject_user(user) or is_department_staff(user)
+            else [],
             "overdue_count": commitments_materials_overdue(queryset=visible).count(),
             "today": timezone.localdate(),
             "is_staff": is_department_staff(user),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
+    path("api/repair/", include("repair.api.urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
