@@ -5,12 +5,11 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
 from accounts.permissions import is_credit_office, is_department_staff
 from grading.models import Grade
 from grading.presentation import reasons_text
@@ -65,10 +64,10 @@ def _list_reason(entry: ListEntry) -> str:
     }
 
 
-def _item(measure: Measure, *, grade, entry, via: Subject | None) -> dict:
-    reasons = reasons_text(grade.reasons) if grade is not None else []
+def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: list[str]) -> dict:
+    reasons = list(grade.reason_texts) if grade is not None else []
     if entry is not None:
-        reasons.append(_list_reason(entry))
+        reasons.append(entry.reason_text)
     return {
         "measure_code": measure.code,
         "measure_name": measure.name,
@@ -84,7 +83,7 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None) -> dict:
         "listed_on": entry.listed_on.isoformat() if entry is not None else None,
         "legal_basis": measure.legal_basis,
         "parameters": dict(measure.parameters or {}),
-        "departments": [d.code for d in measure.departments.all()],
+        "departments": list(departments),
         "extends_to_legal_representative": measure.extends_to_legal_representative,
         "reasons": reasons,
         "via_subject": via.code if via is not None else None,
@@ -92,7 +91,7 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None) -> dict:
     }
 
 
-def measures_applicable(*, subject: Subject, on: datetime.date | None = None) -> list[dict]:
+def measures_applicable(*, subject: Subject) -> list[dict]:
     """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its current
     grades bring and those of the lists it is on — and, for a natural person, the measures that extend
     to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it represents, marked with
@@ -111,15 +110,18 @@ def measures_applicable(*, subject: Subject, on: datetime.date | None = None) ->
         .exclude(grade="")
         .select_related("scheme", "department")
     ):
+        grade.reason_texts = reasons_text(grade.reasons)  # worded once, in the reader's language
         grades[grade.subject_id].append(grade)
     entries: dict[int, list[ListEntry]] = {i: [] for i in ids}
-    for entry in list_entries_in_force(subject_ids=ids, on=on):
+    for entry in list_entries_in_force(subject_ids=ids):
+        entry.reason_text = _list_reason(entry)
         entries[entry.subject_id].append(entry)
-    measures = list(
-        Measure.objects.filter(is_active=True)
-        .select_related("scheme")
-        .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("sort_order", "code")))
-    )
+    measures = list(Measure.objects.filter(is_active=True).select_related("scheme"))
+    departments: dict[int, list[str]] = {}
+    for measure_id, code in Measure.departments.through.objects.order_by(
+        "department__sort_order", "department__code"
+    ).values_list("measure_id", "department__code"):
+        departments.setdefault(measure_id, []).append(code)
     items: list[dict] = []
     for source, via in [(subject, None)] + [(firm, firm) for firm in represented]:
         own_grades = sorted(grades[source.pk], key=_grade_order)
@@ -139,7 +141,15 @@ def measures_applicable(*, subject: Subject, on: datetime.date | None = None) ->
                 None,
             )
             if grade is not None or entry is not None:
-                items.append(_item(measure, grade=grade, entry=entry, via=via))
+                items.append(
+                    _item(
+                        measure,
+                        grade=grade,
+                        entry=entry,
+                        via=via,
+                        departments=departments.get(measure.pk, []),
+                    )
+                )
     return items
 
 

@@ -19,6 +19,7 @@ from accounts.permissions import is_credit_office, is_department_staff, is_staff
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
@@ -33,6 +34,7 @@ CREDIT_OFFICE_DEPARTMENT = "xyb"
 RED_LIST_GRADES = ("A+", "A")
 RED_LIST_SCHEME = "public"
 EARLIEST_LISTING = datetime.date(1990, 1, 1)
+COUNTING = (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED)
 
 LIST_RECORD_KIND = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
 # Stored data, always in Chinese like the reference data (the matter of the record behind a listing).
@@ -169,6 +171,19 @@ def list_entry_add_clean(
                         )
                         % {"name": subject.name, "grade": grade or _("not graded")},
                     )
+        if not errors and document_number:
+            taken = CreditRecord.objects.filter(
+                subject=subject,
+                document_number=document_number,
+                matter_key=LIST_MATTER[list_type].casefold(),
+                is_current=True,
+            ).exists()
+            if taken:
+                fail(
+                    "document_number",
+                    _("A listing of %(name)s under document %(number)s is already entered.")
+                    % {"name": subject.name, "number": document_number},
+                )
         if not errors and not external_id:
             same = [e for e in in_force if e.list_type == list_type and e.authority == authority]
             if same:
@@ -310,7 +325,9 @@ def _remove(entry: ListEntry, *, actor, removed_on: datetime.date, reason: str) 
     entry.removal_reason = reason
     entry.removed_by = actor if getattr(actor, "is_authenticated", False) else None
     entry.save(update_fields=["removed_on", "removal_reason", "removed_by"])
-    if entry.record_id is not None:
+    # A record already revoked or repaired by its own workflow (an objection, credit repair) no longer
+    # counts; only one still counting is withdrawn.
+    if entry.record_id is not None and entry.record.status in COUNTING:
         record_withdraw(
             actor=actor,
             record=entry.record,

@@ -293,9 +293,8 @@ def repair_approve(
     reason = (reason or "").strip() or _("Credit repair approved (application %(id)s).") % {
         "id": application.pk
     }
+    record_repair(actor=actor, record=application.record, reason=reason)
     ended = _end_list_membership(application, today=today, reason=reason)
-    if not ended:
-        record_repair(actor=actor, record=application.record, reason=reason)
     application.record.refresh_from_db()
     application = _decide(
         application, actor=actor, to=RepairStatus.APPROVED, action="repair.approve", reason=reason
@@ -313,11 +312,11 @@ def repair_approve(
 
 def _end_list_membership(application: RepairApplication, *, today, reason: str) -> list:
     """004 §6(6): once repaired, joint punishment ends. The list entries in force whose listing record
-    is the repaired record end through ``measures.services.list_entry_remove`` — which also withdraws
-    that record, so it stops being published and counting at once (and tells the platform of the
-    removal). The removal is the system's act on the department's repair decision: the list service
-    takes only the credit office or the system as its actor; the handler is in this application's
-    audit row. Returns the entries ended (none for an ordinary record, which ``record_repair`` repairs)."""
+    is the repaired record end through ``measures.services.list_entry_remove`` (which leaves the
+    already repaired record as it is and tells the platform of the removal). The removal is the
+    system's act on the department's repair decision: the list service takes only the credit office
+    or the system as its actor; the handler is in this application's audit row. Returns the entries
+    ended (none for an ordinary record)."""
     entries = list(
         list_entries_in_force(subject_ids=[application.subject_id], on=today).filter(
             record_id=application.record_id

@@ -3,7 +3,7 @@ from django import template
 from accounts.permissions import is_staff_member
 
 from ..models import ListType, MeasureKind
-from ..selectors import measures_applicable
+from ..selectors import list_entries_in_force, measures_applicable
 
 register = template.Library()
 
@@ -30,5 +30,6 @@ def measures_section(context, subject) -> dict:
         "show": True,
         "subject": subject,
         "items": measures_labelled(measures_applicable(subject=subject)),
+        "entries": list(list_entries_in_force(subject_ids=[subject.pk])),
         "request": context["request"],
     }

@@ -316,3 +316,44 @@ def test_records_entered_effective_only_by_the_credit_office(clerk, reviewer, cr
         record_withdraw(actor=reviewer, record=submitted, reason="移出")
     submitted.refresh_from_db()
     assert submitted.status == RecordStatus.SUBMITTED
+
+
+def test_a_document_number_is_used_once_per_subject_and_list(client, credit_office_user):
+    firm = make_company()
+    black(credit_office_user, firm, document_number="西信发〔2026〕9号")
+    with pytest.raises(ValidationError) as caught:
+        black(credit_office_user, firm, authority="另一机关", document_number="西信发〔2026〕9号")
+    assert "西信发〔2026〕9号" in caught.value.message_dict["document_number"][0]
+    assert ListEntry.objects.count() == 1
+    client.force_login(credit_office_user)
+    response = client.post(
+        reverse("admin:measures_listentry_add"),
+        {
+            "list_type": "black",
+            "subject": firm.pk,
+            "reason": "重复",
+            "authority": "第三机关",
+            "document_number": "西信发〔2026〕9号",
+            "level": "county",
+            "listed_on": days_ago(1).isoformat(),
+        },
+    )
+    assert response.status_code == 200 and ListEntry.objects.count() == 1
+
+
+def test_removal_after_the_record_was_revoked_elsewhere(credit_office_user, regrading):
+    from records.services import record_revoke
+
+    firm = make_company()
+    with regrading():
+        entry = black(credit_office_user, firm)
+    with regrading():
+        record_revoke(actor=credit_office_user, record=entry.record, reason="异议成立")
+    assert grade(firm, "public") == "A"
+    with regrading():
+        list_entry_remove(
+            actor=credit_office_user, entry=entry, removed_on=days_ago(0), reason="异议成立，移出"
+        )
+    entry.refresh_from_db()
+    assert entry.removed_on == days_ago(0) and entry.record.status == RecordStatus.REVOKED
+    assert AuditLog.objects.filter(action="list.remove").count() == 1

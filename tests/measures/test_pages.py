@@ -184,3 +184,42 @@ def test_the_counts_page_is_for_the_credit_office(
     filtered = client.get(url, {"department": "scjg"})
     assert filtered.context["total"] == 5
     assert client.get(url, {"applied_from": "31/31/2026"}).status_code == 200
+
+
+def test_subject_users_do_not_see_staff_pages_or_the_section(client):
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    firm = make_company()
+    graded([firm.pk])
+    client.force_login(make_user(Role.SUBJECT, None, subject=firm))
+    for url in [
+        reverse("measures:subject", args=[firm.pk]),
+        reverse("measures:applications"),
+        reverse("measures:application_create"),
+        reverse("measures:counts"),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert not MeasureApplication.objects.exists()
+
+
+def test_the_subject_page_shows_list_memberships(client, clerk, credit_office_user):
+    from measures.models import ListType
+    from measures.services import list_entry_add
+
+    firm = make_company()
+    list_entry_add(
+        actor=credit_office_user,
+        list_type=ListType.BLACK,
+        subject=firm,
+        reason="恶意拖欠农民工工资",
+        authority="西峡县人力资源和社会保障局",
+        listed_on=days_ago(4),
+    )
+    graded([firm.pk])
+    client.force_login(clerk)
+    page = client.get(reverse("subjects:detail", args=[firm.pk])).content.decode()
+    assert (
+        "联合惩戒（黑）名单" in page and "恶意拖欠农民工工资" in page and "西峡县人力资源和社会保障局" in page
+    )
+    assert "限制获得授信" in page  # a black-list measure

@@ -360,7 +360,7 @@ def test_repairing_a_listing_record_ends_the_list_membership(
     assert entry.removed_on == timezone.localdate() and "已履行判决" in entry.removal_reason
     assert not list_entries_in_force(subject_ids=[firm.pk]).exists()
     record.refresh_from_db()
-    assert record.status == RecordStatus.REVOKED  # withdrawn by the list service: no longer published
+    assert record.status == RecordStatus.REPAIRED and record.transitions.last().reason == "已履行判决"
     assert not records_published().filter(pk=record.pk).exists()
     types = set(OutboxItem.objects.values_list("type", flat=True))
     assert {OutboxType.LIST_ENTRY, OutboxType.REPAIR_DECIDED} <= types
@@ -386,3 +386,13 @@ def test_an_ordinary_record_leaves_other_listings_alone(clerk, reviewer, credit_
     record.refresh_from_db()
     assert record.status == RecordStatus.REPAIRED
     assert list_entries_in_force(subject_ids=[firm.pk]).count() == 1
+
+
+def test_an_accepted_application_can_still_be_withdrawn(clerk, reviewer, firm, firm_user):
+    application = repair_accept(
+        actor=reviewer, application=_apply(firm_user, effective_record(clerk, reviewer, firm))
+    )
+    application = repair_withdraw(actor=firm_user, application=application, reason="暂不申请")
+    assert application.status == RepairStatus.WITHDRAWN
+    assert [t.to_status for t in application.transitions.all()] == ["submitted", "accepted", "withdrawn"]
+    assert application.record.status == RecordStatus.EFFECTIVE
