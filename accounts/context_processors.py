@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member
+from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member, is_subject_user
 
 
 def navigation(request) -> dict:
@@ -26,4 +26,7 @@ def navigation(request) -> dict:
             items.append((_("Applied measures"), reverse("measures:applications")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
+        if is_staff_member(user) or is_subject_user(user):
+            items.append((_("Credit repair"), reverse("repair:home")))
+            items.append((_("Credit commitments"), reverse("commitments:home")))
     return {"nav_items": items}
