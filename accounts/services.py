@@ -58,6 +58,9 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "grading.view_grade",
         "grading.change_grade",
         "grading.view_evaluationrun",
+        "objections.view_subjectaccountrequest",
+        "objections.change_subjectaccountrequest",
+        "objections.view_objection",
     ],
 }
 

@@ -17,9 +17,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("subjects/", include("subjects.urls")),
     path("records/", include("records.urls")),
+    path("portal/", include("objections.portal_urls")),
+    path("objections/", include("objections.urls")),
     path("admin/", admin.site.urls),
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
+    path("api/objections/", include("objections.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

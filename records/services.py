@@ -416,3 +416,10 @@ def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") 
     except ValidationError as exc:
         mapping = {"code": "subject_code", "kind": "subject_kind", "name": "subject_name"}
         raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None
+
+
+def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> None:
+    """Set the "under objection" mark of a record (003 §5(2)). Called by the objection services inside
+    their own transaction, which audits the objection; the mark changes nothing else of the record."""
+    CreditRecord.objects.filter(pk=record.pk).update(under_objection=under_objection)
+    record.under_objection = under_objection
