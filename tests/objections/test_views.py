@@ -143,3 +143,12 @@ def test_notices_are_listed_and_marked_read(client, subject_user, record):
     assert "您的异议已收到" in page and "您的账号已关联信用主体" in page
     client.post(reverse("portal:notifications"))
     assert not subject_user.notifications.filter(read_at__isnull=True).exists()
+
+
+def test_the_home_page_tells_the_handler_how_many_objections_wait(client, subject_user, record, reviewer):
+    objection = objection_file(actor=subject_user, record=record, reasons="理由")
+    client.force_login(reviewer)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 项异议待处理。" in page and "已超期" not in page
+    Objection.objects.filter(pk=objection.pk).update(deadline=datetime.date(2020, 1, 6))
+    assert "其中 1 项已超期。" in client.get(reverse("home")).content.decode()
