@@ -10,10 +10,11 @@ class ObjectionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
     target = django_filters.ChoiceFilter(label=_("Objection against"), choices=ObjectionTarget.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    record = django_filters.NumberFilter(label=_("Record number"), field_name="record_id")
 
     class Meta:
         model = Objection
-        fields = ["status", "target", "overdue"]
+        fields = ["status", "target", "overdue", "record"]
 
     def filter_overdue(self, queryset, name, value):
         # ``overdue`` is annotated by objections.selectors.objections_visible_to.

@@ -27,6 +27,7 @@ from audit.services import audit_log_write
 from creditreg.workdays import add_working_days
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from grading.models import Grade
 from records.evidence import CONTENT_TYPES, evidence_check
 from records.hooks import regrade_after_commit
 from records.models import CreditRecord, RecordStatus
@@ -369,6 +370,7 @@ def objection_file(
         department = record.department
         target = ObjectionTarget.RECORD
     else:
+        grade = Grade.objects.select_for_update().get(pk=grade.pk)
         if not grade.is_current and not grade.published:
             raise ValidationError(_("Only a current or published grade can be objected to."))
         open_same = Objection.objects.filter(grade=grade, status__in=OPEN_STATUSES)

@@ -63,7 +63,10 @@ def test_a_bad_file_is_refused_on_the_form(client, subject_user, record):
 def test_the_record_pages_and_api_mark_the_record_under_objection(client, subject_user, record, clerk):
     objection_file(actor=subject_user, record=record, reasons="理由")
     client.force_login(clerk)
-    assert "异议处理中" in client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    detail = client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert "异议处理中" in detail and f"/objections/?record={record.pk}" in detail
+    listed = client.get(reverse("objections:list"), {"record": record.pk}).content.decode()
+    assert record.document_number in listed.split('role="search"')[1].split("</form>")[1]
     assert "异议处理中" in client.get(reverse("records:list")).content.decode()
     rows = client.get("/api/records/").json()["results"]
     assert [r["under_objection"] for r in rows if r["id"] == record.pk] == [True]
