@@ -61,6 +61,13 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "objections.view_subjectaccountrequest",
         "objections.change_subjectaccountrequest",
         "objections.view_objection",
+        "measures.view_listentry",
+        "measures.add_listentry",
+        "measures.change_listentry",
+        "measures.view_measure",
+        "measures.add_measure",
+        "measures.change_measure",
+        "measures.view_measureapplication",
     ],
 }
 

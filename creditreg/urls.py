@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
     path("api/objections/", include("objections.api.urls")),
+    path("measures/", include("measures.urls")),
+    path("api/measures/", include("measures.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_staff_member, is_subject_user
 from grading.models import Grade
 from grading.selectors import grades_current
+from measures.selectors import list_entries_in_force, measures_applicable
+from measures.templatetags.measure_tags import measures_labelled
 from records.models import CreditRecord
 from records.selectors import NOT_YET_EFFECTIVE
 
@@ -115,6 +117,7 @@ def portal_home(request):
             "records": records,
             "grades": grades,
             "measures": _measures(subject),
+            "list_entries": list(list_entries_in_force(subject_ids=[subject.pk])),
             "objections": objections_visible_to(user=user).order_by("-submitted_at", "-id")[:100],
             "notifications": notifications_for(user=user, limit=10),
             "unread": notifications_unread_count(user=user),
@@ -123,7 +126,9 @@ def portal_home(request):
 
 
 def _measures(subject) -> list[dict]:
-    return []
+    """The measures that apply to the subject now (its grades and list memberships), worded as on the
+    staff's subject page."""
+    return measures_labelled(measures_applicable(subject=subject))
 
 
 def _file(request, *, record=None, grade=None):

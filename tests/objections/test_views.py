@@ -155,3 +155,17 @@ def test_the_home_page_tells_the_handler_how_many_objections_wait(client, subjec
     assert "1 项异议待处理。" in page and "已超期" not in page
     Objection.objects.filter(pk=objection.pk).update(deadline=datetime.date(2020, 1, 6))
     assert "其中 1 项已超期。" in client.get(reverse("home")).content.decode()
+
+
+def test_the_portal_lists_the_measures_that_apply(client, subject_user, record, firm):
+    from measures.selectors import measures_applicable
+
+    regrade_subjects(subject_ids=[firm.pk])
+    items = measures_applicable(subject=firm)
+    assert items  # a general penalty gives C in `public`: the C measures apply
+    client.force_login(subject_user)
+    section = (
+        client.get(reverse("portal:home")).content.decode().split('id="measures"')[1].split("</section>")[0]
+    )
+    for item in items:
+        assert item["measure_name"] in section
