@@ -243,6 +243,10 @@ def test_a_grade_objection_upheld_regrades_the_subject(
         ("upheld", "accept"),
         ("upheld", "uphold"),
         ("upheld", "reject"),
+        ("upheld", "partly_uphold"),
+        ("partly_upheld", "accept"),
+        ("partly_upheld", "uphold"),
+        ("partly_upheld", "reject"),
         ("rejected", "accept"),
         ("rejected", "uphold"),
         ("rejected", "partly_uphold"),
@@ -259,6 +263,11 @@ def test_illegal_transitions_are_refused_with_a_clear_message_and_change_nothing
         objection_uphold(actor=reviewer, objection=objection, reason="成立")
     elif status == "rejected":
         objection_reject(actor=reviewer, objection=objection, reason="不成立")
+    elif status == "partly_upheld":
+        record_correction_start(
+            actor=reviewer, record=record, data=penalty_input(content="更正"), reason="部分成立"
+        )
+        objection_partly_uphold(actor=reviewer, objection=objection, reason="部分成立")
     record.refresh_from_db()
     record_state = (record.status, record.under_objection)
     before = _snapshot(objection)
