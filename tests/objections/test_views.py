@@ -169,3 +169,40 @@ def test_the_portal_lists_the_measures_that_apply(client, subject_user, record, 
     )
     for item in items:
         assert item["measure_name"] in section
+
+
+def test_a_subject_objects_to_its_grade_on_the_portal_and_the_credit_office_handles_it(
+    client, subject_user, record, firm, credit_office_user, reviewer
+):
+    regrade_subjects(subject_ids=[firm.pk])
+    grade = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    client.force_login(subject_user)
+    response = client.post(
+        reverse("portal:object_grade", args=[grade.pk]), {"reasons": "评价结果与事实不符。"}
+    )
+    objection = Objection.objects.get()
+    assert response.status_code == 302 and objection.grade == grade and objection.department.code == "xyb"
+    assert "异议处理中" in client.get(reverse("portal:home")).content.decode().split('id="grades"')[1]
+    client.force_login(reviewer)
+    assert client.get(reverse("objections:detail", args=[objection.pk])).status_code == 404
+    client.force_login(credit_office_user)
+    queue = client.get(reverse("objections:list")).content.decode().split('id="queue"')[1]
+    assert f"#{objection.pk}<" in queue
+    client.post(reverse("objections:action", args=[objection.pk, "accept"]))
+    client.post(reverse("objections:action", args=[objection.pk, "reject"]), {"reason": "评价依据准确。"})
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.REJECTED
+    client.force_login(subject_user)
+    page = client.get(reverse("objections:detail", args=[objection.pk])).content.decode()
+    assert "评价依据准确。" in page and "异议不成立" in page
+
+
+def test_a_subject_cannot_open_the_forms_for_another_subjects_record_or_grade(
+    client, subject_user, other_record, other_firm
+):
+    regrade_subjects(subject_ids=[other_firm.pk])
+    grade = Grade.objects.filter(subject=other_firm).first()
+    client.force_login(subject_user)
+    assert client.get(reverse("portal:object_record", args=[other_record.pk])).status_code == 404
+    assert client.post(reverse("portal:object_grade", args=[grade.pk]), {"reasons": "x"}).status_code == 404
+    assert not Objection.objects.exists()
