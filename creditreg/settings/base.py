@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 GRADING_CHUNK_LEASE_SECONDS = env.int("CREDITREG_CHUNK_LEASE_SECONDS", default=600)
 # Pause before each chunk: a throttle to spread a run over time on a database under load.
 GRADING_CHUNK_PAUSE_SECONDS = env.float("CREDITREG_CHUNK_PAUSE_SECONDS", default=0.0)
+# On PostgreSQL the scheme rules run as one SQL query (grading/compiled.py); false falls back to the
+# engine over streamed records, as on SQLite.
+GRADING_COMPILED = env.bool("CREDITREG_GRADING_COMPILED", default=True)
+# Memory for the per-subject aggregation of a whole-county regrade (one transaction, SET LOCAL).
+GRADING_WORK_MEM = env.str("CREDITREG_GRADING_WORK_MEM", default="256MB")
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
