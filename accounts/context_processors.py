@@ -24,6 +24,13 @@ def navigation(request) -> dict:
             items.append((_("Subjects"), reverse("subjects:list")))
             items.append((_("Register a subject"), reverse("subjects:create")))
             items.append((_("Applied measures"), reverse("measures:applications")))
+        if is_staff_member(user):
+            items.append((_("Objections"), reverse("objections:list")))
+        if is_credit_office(user):
+            items.append((_("Subject accounts"), reverse("objections:account_requests")))
+        if is_subject_user(user):
+            items.append((_("My credit"), reverse("portal:home")))
+            items.append((_("Notices"), reverse("portal:notifications")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
         if is_staff_member(user) or is_subject_user(user):
