@@ -24,6 +24,7 @@ from .compiled import outcomes_sql
 from .models import EvaluationRun, Grade, GradeSource, RunChunk, RunStatus, Scheme
 from .services import (
     compiled_grading,
+    compiled_session,
     grade_insert_sql,
     grades_compute,
     grading_department,
@@ -149,6 +150,7 @@ def _chunk_write_compiled(*, run: EvaluationRun, chunk: RunChunk) -> int:
         run=run.pk,
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        compiled_session(cursor)
         cursor.execute(grade_insert_sql(source_table=f"({sql})") + " ON CONFLICT DO NOTHING", params)
     return Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1]).count()
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from accounts.models import Department
 from grading.compiled import outcomes_sql
 from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
-from grading.services import grades_compute
+from grading.services import grades_compute, grades_refresh
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
@@ -83,7 +83,10 @@ def _compiled(version, department, ids):
     sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {sid: (grade, score, json.loads(reasons)) for sid, grade, score, reasons in cursor.fetchall()}
+        return {
+            sid: (grade, score, json.loads(reasons))
+            for sid, grade, score, reasons, _digest in cursor.fetchall()
+        }
 
 
 def _engine(version, department, ids):
@@ -171,3 +174,95 @@ def test_county_grade_as_input(clerk):
     version = _variant("abc", housing)
     _check(version, Department.objects.get(code="zjj"), [firm.pk, other.pk])
     assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
+
+
+def _light(version, department, ids):
+    sql, params = outcomes_sql(
+        version=version, department=department, as_of=AS_OF, subject_ids=ids, light=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {sid: (grade, score, digest) for sid, grade, score, reasons, digest in cursor.fetchall()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subjects=st.lists(st.lists(record, max_size=6), min_size=1, max_size=3))
+def test_the_light_pass_gives_the_full_pass_grade_score_and_digest(subjects):
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows in subjects:
+        firm = make_company()
+        _records(firm, rows, kinds, departments)
+        ids.append(firm.pk)
+    for code, department in (("public", None), ("abc", departments["fgw"])):
+        version = SchemeVersion.objects.select_related("scheme").get(
+            scheme__code=code, status=VersionStatus.PUBLISHED
+        )
+        sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            full = {sid: (grade, score, digest) for sid, grade, score, _reasons, digest in cursor.fetchall()}
+        assert _light(version, department, ids) == full
+
+
+def test_nightly_finds_a_changed_document_number_with_equal_counts():
+    """Same counts, another document number: only the digest tells, and the reasons follow."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm, quiet = make_company(), make_company()
+    row = {
+        "kind": "warning",
+        "severity": "minor",
+        "document_number": "甲-1",
+        "fine_total": "0",
+        "days_ago": 3,
+        "status": "effective",
+        "is_current": True,
+        "external_grade": "",
+        "department": "fgw",
+    }
+    _records(firm, [row], kinds, departments)
+    _records(quiet, [row | {"document_number": "乙-1"}], kinds, departments)
+    scheme = Scheme.objects.get(code="public")
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] >= 2
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] == 0
+    CreditRecord.objects.filter(subject=firm).update(document_number="甲-2")
+    counts = grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    assert counts["changed"] == 1
+    grade = Grade.objects.get(subject=firm, scheme=scheme, is_current=True)
+    assert grade.reasons[0]["documents"] == ["甲-2"]
+    assert Grade.objects.filter(subject=quiet, scheme=scheme).count() == 1
+
+
+def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
+    from grading.services import regrade_subjects
+
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm = make_company()
+    _records(
+        firm,
+        [
+            {
+                "kind": "administrative_penalty",
+                "severity": "general",
+                "document_number": "罚-1",
+                "fine_total": "20000",
+                "days_ago": 3,
+                "status": "effective",
+                "is_current": True,
+                "external_grade": "",
+                "department": "fgw",
+            }
+        ],
+        kinds,
+        departments,
+    )
+    regrade_subjects(subject_ids=[firm.pk], as_of=AS_OF)  # the dynamic path: the engine, no digest
+    written = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert written.reasons_digest is None
+    scheme = Scheme.objects.get(code="public")
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    again = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert again.pk == written.pk and again.reasons_digest is not None
