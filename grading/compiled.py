@@ -111,13 +111,14 @@ def _quoted(expression: str) -> "_Sql":
 def _window_filter(
     q: _Query, *, version: SchemeVersion, department: Department | None, as_of: datetime.date
 ) -> str:
-    from .services import COUNTING_STATUSES, window_start
+    from .services import COUNTING_STATUSES, in_force_kinds, window_start
 
     statuses = [str(s) for s in version.rules.get("count_statuses", COUNTING_STATUSES)]
     parts = [
         f"r.status = ANY({q.p(statuses)})",
         "r.is_current",
-        f"r.decision_date >= {q.p(window_start(version=version, as_of=as_of))}",
+        f"(r.decision_date >= {q.p(window_start(version=version, as_of=as_of))} "
+        f"OR r.kind_id = ANY({q.p(q.kind_ids(set(in_force_kinds(version=version))))}::int[]))",
         f"r.decision_date <= {q.p(as_of)}",
     ]
     if department is not None and version.record_scope == RecordScope.OWN:

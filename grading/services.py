@@ -49,12 +49,22 @@ def window_start(*, version: SchemeVersion, as_of: datetime.date) -> datetime.da
     return as_of - datetime.timedelta(days=version.window_days - 1)
 
 
+# 002 §3(1), §4(3); 004 §6(1): a red or black listing holds until it is removed (its record is then
+# revoked), however long ago it was decided, so its record counts outside the one-year window too.
+IN_FORCE_KINDS = ["joint_punishment_list", "red_list"]
+
+
+def in_force_kinds(*, version: SchemeVersion) -> list[str]:
+    return list(version.rules.get("in_force_kinds", IN_FORCE_KINDS))
+
+
 def counting_records(*, version: SchemeVersion, department: Department | None, as_of: datetime.date):
     statuses = version.rules.get("count_statuses", COUNTING_STATUSES)
     qs = CreditRecord.objects.filter(
+        Q(decision_date__gte=window_start(version=version, as_of=as_of))
+        | Q(kind__code__in=in_force_kinds(version=version)),
         status__in=statuses,
         is_current=True,
-        decision_date__gte=window_start(version=version, as_of=as_of),
         decision_date__lte=as_of,
     )
     if department is not None and version.record_scope == RecordScope.OWN:
@@ -403,7 +413,8 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
             for row in _fetch(cursor, "grading_few_grades", [subject_ids])
         }
         departments = _departments_grading(versions=versions, current=current)
-        rows = _fetch(cursor, "grading_few_records", [subject_ids, statuses, first_day, as_of])
+        in_force = sorted({kind for v in versions for kind in in_force_kinds(version=v)})
+        rows = _fetch(cursor, "grading_few_records", [subject_ids, statuses, first_day, as_of, in_force])
         results, retired, created = {}, [], []
         computed: dict[str, dict[int, str]] = {}  # scheme code -> subject -> new grade (000 Art. 8 input)
         for version in versions:
@@ -468,11 +479,12 @@ FEW_QUERIES = {
         "FROM grading_grade WHERE subject_id = ANY({0}) AND is_current",
     ),
     "grading_few_records": (
-        ["integer[]", "text[]", "date", "date"],
+        ["integer[]", "text[]", "date", "date", "text[]"],
         "SELECT r.subject_id, r.department_id, r.status, k.code, k.polarity, r.severity, r.document_number, "
         "r.fine_total, r.decision_date, r.external_grade FROM records_creditrecord r "
         "JOIN records_recordkind k ON k.id = r.kind_id WHERE r.subject_id = ANY({0}) AND r.is_current "
-        "AND r.status = ANY({1}) AND r.decision_date >= {2} AND r.decision_date <= {3}",
+        "AND r.status = ANY({1}) AND (r.decision_date >= {2} OR k.code = ANY({4})) "
+        "AND r.decision_date <= {3}",
     ),
 }
 
@@ -542,9 +554,10 @@ def _evaluate_few(*, version, department, as_of, subject_ids, rows, inputs) -> l
     statuses = {str(s) for s in version.rules.get("count_statuses", COUNTING_STATUSES)}
     first_day = window_start(version=version, as_of=as_of)
     scope_kinds = set(version.scope_kinds or [])
+    in_force = set(in_force_kinds(version=version))
     facts: dict[int, list[Fact]] = {sid: [] for sid in subject_ids}
     for sid, department_id, status, kind, polarity, severity, document, fine, day, external in rows:
-        if status not in statuses or not first_day <= day <= as_of:
+        if status not in statuses or day > as_of or (day < first_day and kind not in in_force):
             continue
         if department is not None and version.record_scope == RecordScope.OWN:
             if department_id != department.pk:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from grading.models import Grade, GradeSource, Scheme
 from grading.services import grades_refresh, regrade_all
@@ -197,3 +198,28 @@ def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(
     grades = Grade.objects.filter(scheme__code="abc", is_current=True, subject__code__in=codes)
     assert sorted(grades.values_list("grade", flat=True)) == ["B"] * 5
     assert sent == [2, 2, 1]
+
+
+def test_a_listing_counts_while_in_force_however_old(credit_office_user):
+    """002 §4(3): a black listing holds until it is removed, not for the one-year window only."""
+    from grading.services import regrade_subjects
+    from measures.models import ListType
+    from measures.services import list_entry_add, list_entry_remove
+
+    today = timezone.localdate()
+    firm = make_company()
+    entry = list_entry_add(
+        actor=credit_office_user,
+        list_type=ListType.BLACK,
+        subject=firm,
+        reason="拒不履行法定义务",
+        authority="县信用办",
+        listed_on=today - datetime.timedelta(days=800),
+    )
+    regrade_subjects(subject_ids=[firm.pk], as_of=today)
+    assert current(firm).grade == "D-"
+    grades_refresh(scheme=Scheme.objects.get(code="public"), as_of=today, source=GradeSource.NIGHTLY)
+    assert current(firm).grade == "D-"
+    list_entry_remove(actor=credit_office_user, entry=entry, removed_on=today, reason="期满移出")
+    regrade_subjects(subject_ids=[firm.pk], as_of=today)
+    assert current(firm).grade == "A"
