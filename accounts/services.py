@@ -58,6 +58,9 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "grading.view_grade",
         "grading.change_grade",
         "grading.view_evaluationrun",
+        "exchange.view_outboxitem",
+        "exchange.change_outboxitem",
+        "exchange.view_deliverybatch",
     ],
 }
 

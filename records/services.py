@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log_write, model_snapshot
+from exchange.producers import record_outbox_enqueue
 from subjects.models import Subject
 
 from .hooks import regrade_after_commit
@@ -246,9 +247,11 @@ def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") 
             action="record.correct",
             reason=_("Replaced by version %(version)s.") % {"version": record.version},
         )
+        record_outbox_enqueue(record=old, reason=f"replaced by record {record.pk}")
         record.is_current = True
     record.effective_at = timezone.now()
     _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
@@ -292,6 +295,7 @@ def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, rea
         _refuse_transition(record, verb)
     reason = _require_reason(reason)
     _move(record, actor=actor, to=to, action=action, reason=reason)
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
