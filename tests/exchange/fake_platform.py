@@ -29,7 +29,8 @@ class FakePlatform:
         self.delivered: dict[str, dict] = {}  # de-duplicated: first copy of each key
         self.copies: Counter = Counter()  # every copy received, per key
         self.requests = 0
-        self.failed_answers = 0
+        self.refused = 0  # batches refused while down (nothing kept)
+        self.failed_answers = 0  # batches kept but answered with an error
         self.bad_signatures = 0
         self.modes: list[str] = []  # one mode per coming request; "ok" when empty
         self.fail_until = 0.0  # monotonic time until which every request fails
@@ -100,7 +101,7 @@ class FakePlatform:
                 items = json.loads(body)["items"]
                 if mode == "fail":
                     with platform.lock:
-                        platform.failed_answers += 1
+                        platform.refused += 1
                     return self._answer(503, {"error": "平台维护中，请稍后重试"})
                 platform._keep(items)
                 if mode == "timeout":

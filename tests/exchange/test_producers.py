@@ -185,3 +185,32 @@ def test_a_published_run_queues_every_grade_once(credit_office_user, clerk, revi
     assert person["subject_kind"] == "natural_person"
     run_publish(actor=credit_office_user, run=run)  # already published: nothing new
     assert items.count() == 6
+
+
+def test_december_15_beat_entry_starts_every_schemes_run_once(settings):
+    from grading.tasks import yearly_run_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["grading-yearly-run"]
+    assert entry["task"] == yearly_run_task.name
+    assert entry["schedule"].month_of_year == {12} and entry["schedule"].day_of_month == {15}
+    assert settings.CELERY_BEAT_SCHEDULE["exchange-deliver"]["task"] == "exchange.deliver"
+    for _ in range(3):
+        make_company()
+    started = yearly_run_task.delay("2026-12-15").get()
+    assert {s["scheme"] for s in started} == {"public", "abc"} and all(s["created"] for s in started)
+    again = yearly_run_task.delay("2026-12-15").get()
+    assert not any(s["created"] for s in again)
+    assert EvaluationRun.objects.filter(as_of=datetime.date(2026, 12, 15)).count() == 2
+    assert all(r.status == "completed" for r in EvaluationRun.objects.all())  # awaiting review
+
+
+def test_yearly_run_command_for_any_date_publishes_and_queues_the_grades():
+    for _ in range(4):
+        make_company()
+    call_command("yearly_run", as_of="2025-06-30", scheme="abc", publish=True, stdout=io.StringIO())
+    run = EvaluationRun.objects.get(scheme__code="abc", as_of=datetime.date(2025, 6, 30))
+    assert run.status == "published"
+    items = OutboxItem.objects.filter(type=OutboxType.GRADE_PUBLISHED)
+    assert items.count() == 4 and {i.payload["as_of"] for i in items} == {"2025-06-30"}
+    call_command("yearly_run", as_of="2025-06-30", scheme="abc", publish=True, stdout=io.StringIO())
+    assert items.count() == 4
