@@ -61,6 +61,9 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "exchange.view_outboxitem",
         "exchange.change_outboxitem",
         "exchange.view_deliverybatch",
+        "measures.view_listentry",
+        "measures.add_listentry",
+        "measures.change_listentry",
     ],
 }
 
