@@ -72,15 +72,17 @@ def outbox_claim(*, transport: str, limit: int, now_due: bool = True) -> Deliver
         OutboxItem.objects.filter(pk__in=ids).update(
             batch=batch, lease_until=batch.lease_until, attempts=F("attempts") + 1
         )
+    batch.item_ids = ids
     return batch
 
 
 def batch_items(*, batch: DeliveryBatch) -> list[dict]:
-    return list(
-        OutboxItem.objects.filter(batch=batch, status=OutboxStatus.PENDING)
-        .order_by("id")
-        .values("id", "idempotency_key", "type", "payload", "attempts")
-    )
+    """The batch's items still pending and still its own (a lease that ran out may have passed them on)."""
+    ids = getattr(batch, "item_ids", None)
+    items = OutboxItem.objects.filter(batch=batch, status=OutboxStatus.PENDING)
+    if ids is not None:
+        items = items.filter(pk__in=ids)
+    return list(items.order_by("id").values("id", "idempotency_key", "type", "payload", "attempts"))
 
 
 def batch_send(*, batch: DeliveryBatch, transport: Transport) -> int | None:

@@ -10,10 +10,10 @@ The JSON Lines file of the batch carries every item in full; the spreadsheets ar
 forms departments and the platform already read.
 """
 
-import io
 from decimal import Decimal, InvalidOperation
 
 from .models import OutboxType
+from .xlsx import xlsx_bytes
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -191,19 +191,6 @@ def reminder_row(item: dict) -> list:
     ]
 
 
-def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def workbooks_for(items: list[dict]) -> list[tuple[str, bytes, int]]:
     """(file-name suffix, xlsx bytes, rows) for each platform format present in the batch."""
     penalties = [
@@ -220,5 +207,5 @@ def workbooks_for(items: list[dict]) -> list[tuple[str, bytes, int]]:
         ("信用提醒约谈", REMINDER_HEADERS, reminders),
     ):
         if rows:
-            out.append((suffix, _workbook(suffix, headers, rows), len(rows)))
+            out.append((suffix, xlsx_bytes(title=suffix, headers=headers, rows=rows), len(rows)))
     return out

@@ -44,11 +44,14 @@ class OutboxItem(models.Model):
     # Claimed by a delivery batch until this time; a worker that died mid-batch leaves the lease to
     # run out, and the items are claimed again by the next batch (at-least-once).
     lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # Not indexed: claiming a batch then changes no indexed column, so PostgreSQL can update the row in
+    # place (a HOT update) — the claim of 100,000 items costs a fraction of a full index update.
     batch = models.ForeignKey(
         "DeliveryBatch",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="outbox_items",
         verbose_name=_("last delivery batch"),
     )

@@ -273,3 +273,28 @@ def test_http_transport_refuses_an_unreachable_platform():
     batch = DeliveryBatch(pk=1, transport="http", lease_until=timezone.now())
     with pytest.raises(TransportError, match="did not answer"):
         transport.send(batch=batch, items=[])
+
+
+def test_spreadsheet_writer_keeps_text_numbers_and_dates_and_drops_illegal_characters(tmp_path):
+    import datetime as dt
+    from decimal import Decimal
+
+    from exchange.xlsx import xlsx_bytes
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            title="信用等级",
+            headers=["名称", "金额", "日期", "空"],
+            rows=[
+                ['A&B <公司> "引号"\x07', Decimal("2.5"), dt.date(2026, 12, 15), None],
+                ["  前后空格 ", 3, "", ""],
+            ],
+        )
+    )
+    book = load_workbook(path)
+    sheet = book["信用等级"]
+    rows = list(sheet.values)
+    assert rows[0] == ("名称", "金额", "日期", "空")
+    assert rows[1] == ('A&B <公司> "引号"', 2.5, "2026-12-15", None)
+    assert rows[2][:2] == ("  前后空格 ", 3)
