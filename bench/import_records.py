@@ -90,6 +90,8 @@ def main() -> None:
             python,
             "manage.py",
             "shell",
+            "-v",
+            "0",
             "-c",
             "from exchange.models import OutboxItem; print(OutboxItem.objects.count())",
         ],

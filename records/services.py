@@ -248,7 +248,9 @@ def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") 
             action="record.correct",
             reason=_("Replaced by version %(version)s.") % {"version": record.version},
         )
-        record_outbox_enqueue(record=old, reason=f"replaced by record {record.pk}")
+        record_outbox_enqueue(
+            record=old, reason=_("Replaced by version %(version)s.") % {"version": record.version}
+        )
         record.is_current = True
     record.effective_at = timezone.now()
     _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
