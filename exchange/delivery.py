@@ -43,9 +43,15 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def outbox_claim(*, transport: str, limit: int, now_due: bool = True) -> DeliveryBatch | None:
+def outbox_claim(
+    *, transport: str, limit: int, now_due: bool = True, after_id: int = 0
+) -> DeliveryBatch | None:
     """Claim up to ``limit`` pending items not leased by another batch (and, with ``now_due``, whose
-    backoff has passed) for a new delivery batch; ``None`` when there is nothing to deliver."""
+    backoff has passed) for a new delivery batch; ``None`` when there is nothing to deliver.
+
+    ``after_id``: a run delivering batch after batch starts each claim after the last item it claimed,
+    so the index scan does not walk again over the rows it has just delivered (their old versions stay
+    in the pending index until vacuum)."""
     lease = datetime.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
     with transaction.atomic():
         now = timezone.now()
@@ -58,30 +64,36 @@ def outbox_claim(*, transport: str, limit: int, now_due: bool = True) -> Deliver
         due = Q(status=OutboxStatus.PENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         if now_due:
             due &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        ids = list(
+        if after_id:
+            due &= Q(id__gt=after_id)
+        # The items are read with their lock: one query for the claim and the content to send.
+        items = list(
             OutboxItem.objects.select_for_update(skip_locked=True)
             .filter(due)
             .order_by("id")
-            .values_list("id", flat=True)[:limit]
+            .values("id", "idempotency_key", "type", "payload", "attempts")[:limit]
         )
-        if not ids:
+        if not items:
             return None
+        ids = [item["id"] for item in items]
         batch = DeliveryBatch.objects.create(
             transport=transport, items=len(ids), worker=_worker_name(), lease_until=now + lease
         )
         OutboxItem.objects.filter(pk__in=ids).update(
             batch=batch, lease_until=batch.lease_until, attempts=F("attempts") + 1
         )
-    batch.item_ids = ids
+    for item in items:
+        item["attempts"] += 1
+    batch.item_ids, batch.claimed = ids, items
     return batch
 
 
 def batch_items(*, batch: DeliveryBatch) -> list[dict]:
-    """The batch's items still pending and still its own (a lease that ran out may have passed them on)."""
-    ids = getattr(batch, "item_ids", None)
+    """The items of a batch just claimed by this process, or else those still pending and still its own
+    (a lease that ran out may have passed them on)."""
+    if getattr(batch, "claimed", None) is not None:
+        return batch.claimed
     items = OutboxItem.objects.filter(batch=batch, status=OutboxStatus.PENDING)
-    if ids is not None:
-        items = items.filter(pk__in=ids)
     return list(items.order_by("id").values("id", "idempotency_key", "type", "payload", "attempts"))
 
 
@@ -168,10 +180,12 @@ def outbox_deliver(
     batch_size = batch_size or settings.EXCHANGE_BATCH_SIZE
     started = time.monotonic()
     report = DeliveryReport()
+    after_id = 0
     while budget_seconds is None or time.monotonic() - started < budget_seconds:
-        batch = outbox_claim(transport=transport.name, limit=batch_size, now_due=now_due)
+        batch = outbox_claim(transport=transport.name, limit=batch_size, now_due=now_due, after_id=after_id)
         if batch is None:
             break
+        after_id = max(batch.item_ids)
         report.batches += 1
         sent = batch_send(batch=batch, transport=transport)
         if sent is not None:
