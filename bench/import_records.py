@@ -1,10 +1,11 @@
 """Benchmark: import N rows of the general record template through ``import_records``.
 
-Usage: .venv/bin/python bench/import_records.py [ROWS] [--database-url URL]
+Usage: .venv/bin/python bench/import_records.py [ROWS] [--database-url URL] [--approve]
 Creates a throwaway database (SQLite file in a temp dir unless --database-url is given), migrates it,
 writes a CSV of ROWS rows (default 50,000: 10,000 subjects, 5 records each, all new), imports it
 with the same command a clerk's upload uses, then imports it again (all duplicates), and prints the
-times and rates.
+times and rates. With ``--approve`` the rows take effect at once (the credit office's migration of
+historical data), which also queues every record for the platform; the outbox count is printed.
 """
 
 import argparse
@@ -53,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="?", type=int, default=50_000)
     parser.add_argument("--database-url")
+    parser.add_argument("--approve", action="store_true", help="import with --approve (effective at once)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
     env = {
@@ -70,7 +72,9 @@ def main() -> None:
     for label in ("first import (all new)", "second import (all duplicates)"):
         started = time.perf_counter()
         done = subprocess.run(
-            [python, "manage.py", "import_records", "--department", "fgw", str(csv_path)],
+            [python, "manage.py", "import_records", "--department", "fgw"]
+            + (["--approve"] if args.approve else [])
+            + [str(csv_path)],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -81,6 +85,22 @@ def main() -> None:
         print("  " + done.stdout.strip())
         if done.returncode != 0:
             print(done.stderr[-2000:])
+    count = subprocess.run(
+        [
+            python,
+            "manage.py",
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from exchange.models import OutboxItem; print(OutboxItem.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    print(f"outbox items: {count.stdout.strip() or count.stderr[-500:]}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/objections/", include("objections.api.urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
+    path("api/exchange/", include("exchange.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

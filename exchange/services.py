@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
-from .models import OutboxItem
+from .models import OutboxItem, OutboxStatus
 
 
 def _plain(payload: dict[str, Any]) -> dict[str, Any]:
@@ -24,3 +25,37 @@ def outbox_enqueue(*, type: str, key: str, payload: dict[str, Any]) -> OutboxIte
         idempotency_key=f"{type}:{key}", defaults={"type": type, "payload": _plain(payload)}
     )
     return item
+
+
+def outbox_enqueue_many(*, type: str, items: list[tuple[str, dict[str, Any]]]) -> int:
+    """Queue many results of one type at once: multi-row INSERTs of JSON serialised once, keys already
+    queued skipped (ON CONFLICT DO NOTHING). Returns the number of items written."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox_enqueue_many must run inside the transaction that produced the results")
+    table = connection.ops.quote_name(OutboxItem._meta.db_table)
+    now = timezone.now()
+    # SQLite builds may allow only 999 parameters per statement: 5 per row.
+    chunk = 190
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), chunk):
+            rows = items[start : start + chunk]
+            params: list[Any] = []
+            for key, payload in rows:
+                params += [
+                    f"{type}:{key}",
+                    type,
+                    json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False),
+                    OutboxStatus.PENDING,
+                    now,
+                ]
+            values = ", ".join(["(%s, %s, %s, %s, %s, 0, '')"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {table} "
+                "(idempotency_key, type, payload, status, created_at, attempts, last_error) "
+                f"VALUES {values} ON CONFLICT (idempotency_key) DO NOTHING",
+                params,
+            )
+            written += max(cursor.rowcount, 0)
+    return written

@@ -308,5 +308,33 @@ def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
     run.status, run.published_at = RunStatus.PUBLISHED, timezone.now()
     run.published_by = actor if getattr(actor, "is_authenticated", False) else None
     run.save(update_fields=["status", "published_at", "published_by"])
-    audit_log_write(actor=actor, action="run.publish", target=run, after={"grades": run.subjects_graded})
+    # 003 §3(2): the published results go to the platform, queued in this same transaction.
+    from exchange.producers import run_grades_outbox_enqueue
+
+    queued = run_grades_outbox_enqueue(run=run)
+    audit_log_write(
+        actor=actor, action="run.publish", target=run, after={"grades": run.subjects_graded, "queued": queued}
+    )
     return run
+
+
+def yearly_runs_start(
+    *, as_of: datetime.date, scheme_code: str = ""
+) -> list[tuple[EvaluationRun, bool, int]]:
+    """Start (or resume) the yearly evaluation of every scheme with a published version — or of one —
+    as of ``as_of``, and send its chunks to the workers: the December 15 beat entry and the
+    ``yearly_run`` command both come here. Returns (run, created, chunks sent) per scheme.
+    County schemes first: a department scheme may take the county grade as input."""
+    from .models import VersionStatus
+
+    schemes = Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
+    if scheme_code:
+        schemes = schemes.filter(code=scheme_code)
+        if not schemes.exists():
+            raise RunError(f"unknown scheme or no published version: {scheme_code}")
+    started = []
+    for scheme in sorted(schemes, key=lambda s: (s.owner_id is not None, s.code)):
+        run, created = run_start(scheme=scheme, as_of=as_of)
+        sent = run_dispatch(run=run) if run.status == RunStatus.RUNNING else 0
+        started.append((run, created, sent))
+    return started

@@ -31,3 +31,20 @@ def run_chunk_task(chunk_id: int) -> str:
     from .runs import chunk_process
 
     return chunk_process(chunk_id=chunk_id)
+
+
+@shared_task(name="grading.yearly_run")
+def yearly_run_task(as_of: str | None = None) -> list[dict]:
+    """December 15 (003 §3(2)): start the yearly evaluation of every scheme as of the day; the credit
+    office reviews and publishes it in the admin, and publication queues the grades for the platform."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .runs import yearly_runs_start
+
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return [
+        {"scheme": run.scheme.code, "run": run.pk, "created": created, "sent": sent}
+        for run, created, sent in yearly_runs_start(as_of=day)
+    ]

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department
 from audit.services import audit_log_write
 from creditreg.history import history_copy
+from exchange.producers import records_outbox_enqueue_bulk
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_clean_new, subjects_register_bulk
@@ -380,9 +381,16 @@ def _subject_kind(row: ParsedRow) -> str:
 
 class _Importer:
     def __init__(
-        self, *, department: Department, actor, approve: bool, template: str, columns: dict[str, int]
+        self,
+        *,
+        department: Department,
+        actor,
+        approve: bool,
+        template: str,
+        columns: dict[str, int],
+        push: bool = True,
     ):
-        self.department, self.actor, self.approve = department, actor, approve
+        self.department, self.actor, self.approve, self.push = department, actor, approve, push
         self.user = actor if getattr(actor, "is_authenticated", False) else None
         self.template, self.columns = template, columns
         self.field_columns = (
@@ -541,14 +549,12 @@ class _Importer:
         records = CreditRecord.objects.bulk_create(records, batch_size=1000)
         if any(r.pk is None for r in records):  # pragma: no cover - every supported backend returns ids
             raise RuntimeError("the database did not return the new record ids")
-        Sanction.objects.bulk_create(
-            [
-                s
-                for record, (_r, _s, clean) in zip(records, rows, strict=True)
-                for s in sanction_rows(record, clean)
-            ],
-            batch_size=2000,
-        )
+        sanctions = [
+            s
+            for record, (_r, _s, clean) in zip(records, rows, strict=True)
+            for s in sanction_rows(record, clean)
+        ]
+        Sanction.objects.bulk_create(sanctions, batch_size=2000)
         # History and the first status line of every new record, copied set-based from the rows written.
         where, params = "import_batch_id = %s AND id >= %s", [self.batch.pk, min(r.pk for r in records)]
         history_copy(model=CreditRecord, where=where, params=params, user_id=getattr(self.user, "pk", None))
@@ -566,19 +572,38 @@ class _Importer:
         self.created += len(records)
         if self.approve:
             self.touched_subjects.update(r.subject_id for r in records)
+            if self.push:
+                # Effective at once: the platform gets every record, queued in bulk in this transaction.
+                by_record = {}
+                for s in sanctions:
+                    by_record.setdefault(id(s.record), []).append(s)
+                records_outbox_enqueue_bulk(
+                    rows=[
+                        (record, subject, by_record.get(id(record), []))
+                        for record, (_r, subject, _c) in zip(records, rows, strict=True)
+                    ],
+                    reason=reason,
+                )
 
 
 def records_import(
-    *, content: bytes, file_name: str, department: Department, actor=None, approve: bool = False
+    *,
+    content: bytes,
+    file_name: str,
+    department: Department,
+    actor=None,
+    approve: bool = False,
+    push: bool = True,
 ) -> ImportResult:
     """Import a spreadsheet for ``department``. Raises ``ImportFileError`` when the file as a whole is
     unusable (nothing is written then); otherwise keeps the good rows and returns the batch with its
-    rejected rows."""
+    rejected rows. With ``approve`` the records take effect at once and are queued for the platform,
+    unless ``push`` is off (data the platform itself pushed down)."""
     started = time.perf_counter()
     headers, rows = read_rows(content, file_name)
     template, columns = detect_template(headers)
     importer = _Importer(
-        department=department, actor=actor, approve=approve, template=template, columns=columns
+        department=department, actor=actor, approve=approve, template=template, columns=columns, push=push
     )
     with transaction.atomic():
         batch = ImportBatch.objects.create(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
 from creditreg.history import history_copy
+from exchange.producers import record_outbox_enqueue
 from subjects.models import Subject
 
 from .hooks import regrade_after_commit
@@ -248,9 +249,13 @@ def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") 
             action="record.correct",
             reason=_("Replaced by version %(version)s.") % {"version": record.version},
         )
+        record_outbox_enqueue(
+            record=old, reason=_("Replaced by version %(version)s.") % {"version": record.version}
+        )
         record.is_current = True
     record.effective_at = timezone.now()
     _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
@@ -294,6 +299,7 @@ def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, rea
         _refuse_transition(record, verb)
     reason = _require_reason(reason)
     _move(record, actor=actor, to=to, action=action, reason=reason)
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
@@ -478,6 +484,7 @@ def record_enter_effective(
         after=model_snapshot(record, RECORD_AUDIT_FIELDS),
         reason=reason,
     )
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
@@ -493,5 +500,6 @@ def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord
         _refuse_transition(record, _("withdrawn"))
     reason = _require_reason(reason)
     _move(record, actor=actor, to=RecordStatus.REVOKED, action="record.withdraw", reason=reason)
+    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record

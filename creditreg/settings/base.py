@@ -213,6 +213,35 @@ REMINDER_EXCLUDED_KINDS = env.list(
     "CREDITREG_REMINDER_EXCLUDED_KINDS", default=["joint_punishment_list", "low_grade", "complaint"]
 )
 
+# --- platform exchange (exchange app) ----------------------------------------------------------------
+# Transport of the outbox: "file" (a drop directory the platform collects) or "http" (POST, signed).
+EXCHANGE_TRANSPORT = env("CREDITREG_EXCHANGE_TRANSPORT", default="file")
+EXCHANGE_FILE_DIR = env.path("CREDITREG_EXCHANGE_DIR", default=BASE_DIR / "exchange-drop")
+EXCHANGE_HTTP_URL = env("CREDITREG_PLATFORM_URL", default="")
+EXCHANGE_HTTP_SECRET = env("CREDITREG_PLATFORM_SECRET", default="")
+EXCHANGE_HTTP_TIMEOUT_SECONDS = env.float("CREDITREG_PLATFORM_TIMEOUT_SECONDS", default=15.0)
+EXCHANGE_HTTP_PROXY = env("CREDITREG_PLATFORM_PROXY", default="")
+EXCHANGE_BATCH_SIZE = env.int("CREDITREG_EXCHANGE_BATCH_SIZE", default=500)
+# After this many failed attempts an item is marked failed and shown in the admin with the error.
+EXCHANGE_MAX_ATTEMPTS = env.int("CREDITREG_EXCHANGE_MAX_ATTEMPTS", default=10)
+# Backoff after the n-th failed attempt: base × 2^(n−1) seconds, at most the maximum.
+EXCHANGE_BACKOFF_SECONDS = env.float("CREDITREG_EXCHANGE_BACKOFF_SECONDS", default=60.0)
+EXCHANGE_BACKOFF_MAX_SECONDS = env.float("CREDITREG_EXCHANGE_BACKOFF_MAX_SECONDS", default=6 * 3600.0)
+# A batch not finished within its lease is taken to be lost with its worker; its items are claimed again.
+EXCHANGE_LEASE_SECONDS = env.float("CREDITREG_EXCHANGE_LEASE_SECONDS", default=300.0)
+# One scheduled delivery run stops after this long (the next beat tick continues).
+EXCHANGE_DELIVERY_BUDGET_SECONDS = env.float("CREDITREG_EXCHANGE_BUDGET_SECONDS", default=50.0)
+EXCHANGE_DELIVERY_INTERVAL_SECONDS = env.float("CREDITREG_EXCHANGE_INTERVAL_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["exchange-deliver"] = {
+    "task": "exchange.deliver",
+    "schedule": EXCHANGE_DELIVERY_INTERVAL_SECONDS,
+}
+# 003 §3(2): the yearly evaluation of every scheme, reported on December 15.
+CELERY_BEAT_SCHEDULE["grading-yearly-run"] = {
+    "task": "grading.yearly_run",
+    "schedule": crontab(month_of_year=12, day_of_month=15, hour=2, minute=0),
+}
+
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

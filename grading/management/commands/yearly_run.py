@@ -10,8 +10,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from grading.models import EvaluationRun, RunStatus, Scheme, VersionStatus
-from grading.runs import RunError, run_dispatch, run_publish, run_start
+from grading.models import EvaluationRun, RunStatus
+from grading.runs import RunError, run_publish, yearly_runs_start
 
 
 class Command(BaseCommand):
@@ -30,21 +30,17 @@ class Command(BaseCommand):
             as_of = datetime.date.fromisoformat(options["as_of"])
         except ValueError:
             raise CommandError(f"--as-of must be a date YYYY-MM-DD, not {options['as_of']!r}") from None
-        schemes = Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
-        if options["scheme"]:
-            schemes = schemes.filter(code=options["scheme"])
-            if not schemes.exists():
-                raise CommandError(f"unknown scheme or no published version: {options['scheme']}")
-        # County schemes first: a department scheme may take the county grade as input.
+        # The same service as the December 15 beat entry (grading.yearly_run).
+        try:
+            started = yearly_runs_start(as_of=as_of, scheme_code=options["scheme"] or "")
+        except RunError as exc:
+            raise CommandError(str(exc)) from None
         runs = []
-        for scheme in sorted(schemes, key=lambda s: (s.owner_id is not None, s.code)):
-            try:
-                run, created = run_start(scheme=scheme, as_of=as_of)
-            except RunError as exc:
-                raise CommandError(str(exc)) from None
-            sent = run_dispatch(run=run) if run.status == RunStatus.RUNNING else 0
+        for run, created, sent in started:
             verb = "started" if created else "resumed"
-            self.stdout.write(f"{scheme.code}: run {run.pk} {verb}, {run.chunks_total} chunks, {sent} sent")
+            self.stdout.write(
+                f"{run.scheme.code}: run {run.pk} {verb}, {run.chunks_total} chunks, {sent} sent"
+            )
             runs.append(run)
         deadline = time.monotonic() + options["timeout"]
         for run in runs:

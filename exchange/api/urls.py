@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .views import PulldownView
+
+app_name = "exchange-api"
+
+urlpatterns = [path("pulldown/", PulldownView.as_view(), name="pulldown")]

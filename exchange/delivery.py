@@ -1,0 +1,220 @@
+"""Delivering the outbox to the platform in batches, at least once (SPEC §5 "Platform exchange").
+
+A batch is claimed in a short transaction (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two
+workers never claim the same items) and given a lease; it is sent outside any transaction, then its
+items are marked delivered. Nothing is lost:
+
+- the platform refuses or is unreachable → each item's attempt is counted, its error kept, and it is
+  tried again after an exponential backoff; after ``EXCHANGE_MAX_ATTEMPTS`` it is marked failed and
+  shown in the admin with the platform's error (an operator can queue it again);
+- the worker dies mid-batch → the lease runs out and the next batch claims the items again.
+
+So an item may be sent more than once, and every item carries its idempotency key: the platform keeps
+the first copy of each key and ignores the rest, so it never sees a duplicate result.
+"""
+
+import datetime
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from audit.services import audit_log_write
+
+from .models import BatchStatus, DeliveryBatch, OutboxItem, OutboxStatus
+from .transports import Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Wait before the next try after ``attempts`` failed ones: base × 2^(attempts−1), capped."""
+    seconds = settings.EXCHANGE_BACKOFF_SECONDS * (2 ** max(0, attempts - 1))
+    return datetime.timedelta(seconds=min(seconds, settings.EXCHANGE_BACKOFF_MAX_SECONDS))
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def outbox_claim(
+    *, transport: str, limit: int, now_due: bool = True, after_id: int = 0
+) -> DeliveryBatch | None:
+    """Claim up to ``limit`` pending items not leased by another batch (and, with ``now_due``, whose
+    backoff has passed) for a new delivery batch; ``None`` when there is nothing to deliver.
+
+    ``after_id``: a run delivering batch after batch starts each claim after the last item it claimed,
+    so the index scan does not walk again over the rows it has just delivered (their old versions stay
+    in the pending index until vacuum)."""
+    lease = datetime.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
+    with transaction.atomic():
+        now = timezone.now()
+        # Batches whose worker stopped: their lease ran out, their items are claimable again.
+        DeliveryBatch.objects.filter(status=BatchStatus.SENDING, lease_until__lt=now).update(
+            status=BatchStatus.ABANDONED,
+            finished_at=now,
+            error="the worker stopped before the batch was delivered; its items were claimed again",
+        )
+        due = Q(status=OutboxStatus.PENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        if now_due:
+            due &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        if after_id:
+            due &= Q(id__gt=after_id)
+        # The items are read with their lock: one query for the claim and the content to send.
+        items = list(
+            OutboxItem.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("id")
+            .values("id", "idempotency_key", "type", "payload", "attempts")[:limit]
+        )
+        if not items:
+            return None
+        ids = [item["id"] for item in items]
+        batch = DeliveryBatch.objects.create(
+            transport=transport, items=len(ids), worker=_worker_name(), lease_until=now + lease
+        )
+        OutboxItem.objects.filter(pk__in=ids).update(
+            batch=batch, lease_until=batch.lease_until, attempts=F("attempts") + 1
+        )
+    for item in items:
+        item["attempts"] += 1
+    batch.item_ids, batch.claimed = ids, items
+    return batch
+
+
+def batch_items(*, batch: DeliveryBatch) -> list[dict]:
+    """The items of a batch just claimed by this process, or else those still pending and still its own
+    (a lease that ran out may have passed them on)."""
+    if getattr(batch, "claimed", None) is not None:
+        return batch.claimed
+    items = OutboxItem.objects.filter(batch=batch, status=OutboxStatus.PENDING)
+    return list(items.order_by("id").values("id", "idempotency_key", "type", "payload", "attempts"))
+
+
+def batch_send(*, batch: DeliveryBatch, transport: Transport) -> int | None:
+    """Send one claimed batch and record the outcome: the number of items the platform took, or
+    ``None`` when it did not take the batch."""
+    items = batch_items(batch=batch)
+    try:
+        location = transport.send(batch=batch, items=items)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the items must be retried
+        error = str(exc) if isinstance(exc, TransportError) else f"{type(exc).__name__}: {exc}"
+        batch_fail(batch=batch, items=items, error=error)
+        return None
+    batch_done(batch=batch, items=items, location=location)
+    return len(items)
+
+
+@transaction.atomic
+def batch_done(*, batch: DeliveryBatch, items: list[dict], location: str) -> None:
+    now = timezone.now()
+    ids = [item["id"] for item in items]
+    for start in range(0, len(ids), 5000):
+        OutboxItem.objects.filter(pk__in=ids[start : start + 5000], status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.DELIVERED, delivered_at=now, lease_until=None, last_error=""
+        )
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DELIVERED, finished_at=now, location=location[:2000]
+    )
+
+
+@transaction.atomic
+def batch_fail(*, batch: DeliveryBatch, items: list[dict], error: str) -> None:
+    """The platform did not take the batch: back off each item, or mark it failed after the last try."""
+    now = timezone.now()
+    error = error[:4000]
+    by_attempts: dict[int, list[int]] = {}
+    for item in items:
+        by_attempts.setdefault(item["attempts"], []).append(item["id"])
+    failed = 0
+    for attempts, ids in by_attempts.items():
+        pending = OutboxItem.objects.filter(pk__in=ids, status=OutboxStatus.PENDING)
+        if attempts >= settings.EXCHANGE_MAX_ATTEMPTS:
+            failed += pending.update(status=OutboxStatus.FAILED, lease_until=None, last_error=error)
+        else:
+            pending.update(next_attempt_at=now + backoff(attempts), lease_until=None, last_error=error)
+    DeliveryBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, finished_at=now, error=error)
+    if failed:
+        audit_log_write(
+            actor=None,
+            action="outbox.failed",
+            target=batch,
+            after={"items": failed, "attempts": settings.EXCHANGE_MAX_ATTEMPTS},
+            reason=error[:500],
+        )
+    log.warning("outbox batch %s failed (%s items): %s", batch.pk, len(items), error[:300])
+
+
+@dataclass
+class DeliveryReport:
+    batches: int = 0
+    delivered: int = 0
+    failed_batches: int = 0
+    errors: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "batches": self.batches,
+            "delivered": self.delivered,
+            "failed_batches": self.failed_batches,
+            "errors": self.errors[-5:],
+        }
+
+
+def outbox_deliver(
+    *,
+    transport: Transport,
+    batch_size: int | None = None,
+    budget_seconds: float | None = None,
+    now_due: bool = True,
+) -> DeliveryReport:
+    """Deliver pending items batch after batch until none is left, the time budget is spent, or a batch
+    fails (the platform is down: the next scheduled run tries again, after the backoff)."""
+    batch_size = batch_size or settings.EXCHANGE_BATCH_SIZE
+    started = time.monotonic()
+    report = DeliveryReport()
+    after_id = 0
+    while budget_seconds is None or time.monotonic() - started < budget_seconds:
+        batch = outbox_claim(transport=transport.name, limit=batch_size, now_due=now_due, after_id=after_id)
+        if batch is None:
+            break
+        after_id = max(batch.item_ids)
+        report.batches += 1
+        sent = batch_send(batch=batch, transport=transport)
+        if sent is not None:
+            batch.refresh_from_db(fields=["location"])
+            report.delivered += sent
+            report.locations.append(batch.location)
+        else:
+            batch.refresh_from_db(fields=["error"])
+            report.failed_batches += 1
+            report.errors.append(batch.error)
+            break
+    return report
+
+
+@transaction.atomic
+def outbox_retry(*, actor, item_ids: list[int]) -> int:
+    """Queue failed items again (the credit office, after the platform's problem is solved)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from accounts.permissions import is_credit_office
+
+    if not is_credit_office(actor) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Only the credit office queues failed items again."))
+    items = OutboxItem.objects.select_for_update().filter(pk__in=item_ids, status=OutboxStatus.FAILED)
+    ids = list(items.values_list("pk", flat=True))
+    OutboxItem.objects.filter(pk__in=ids).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None, lease_until=None
+    )
+    if ids:
+        audit_log_write(actor=actor, action="outbox.retry", after={"items": ids[:1000], "count": len(ids)})
+    return len(ids)

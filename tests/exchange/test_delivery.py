@@ -1,0 +1,300 @@
+"""Delivery of the outbox: file drop (push_outbox), HTTP with retries and backoff, leases (items 1–2)."""
+
+import datetime
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from exchange.delivery import backoff, outbox_claim, outbox_deliver, outbox_retry
+from exchange.models import BatchStatus, DeliveryBatch, OutboxItem, OutboxStatus, OutboxType
+from exchange.services import outbox_enqueue, outbox_enqueue_many
+from exchange.tasks import outbox_deliver_task
+from exchange.transports import FileTransport, HttpTransport, TransportError
+
+pytestmark = pytest.mark.django_db
+
+
+def penalty_payload(i: int, **extra) -> dict:
+    return {
+        "subject_code": f"91411323MA{i:07d}X",
+        "subject_name": f"推送{i}有限公司",
+        "subject_kind": "legal_person",
+        "legal_representative_name": "张三",
+        "legal_representative_code": "411323198001010011",
+        "record_id": i,
+        "kind": "administrative_penalty",
+        "department_name": "西峡县发展和改革委员会",
+        "document_number": f"西发改罚〔2026〕{i}号",
+        "decision_date": "2026-03-02",
+        "matter": "未按规定公示价格",
+        "sanctions": [
+            {"kind": "warning", "name": "警告", "fine_amount": None, "detail": ""},
+            {"kind": "fine", "name": "罚款", "fine_amount": "25000.00", "detail": ""},
+        ],
+        "publish_until": "2027-03-02",
+        **extra,
+    }
+
+
+def queue(n: int, type: str = OutboxType.RECORD_EFFECTIVE, start: int = 1) -> list[str]:
+    with transaction.atomic():
+        outbox_enqueue_many(type=type, items=[(str(i), penalty_payload(i)) for i in range(start, start + n)])
+    return [f"{type}:{i}" for i in range(start, start + n)]
+
+
+def lines(directory: Path) -> list[dict]:
+    return [
+        json.loads(line) for f in sorted(directory.glob("*.jsonl")) for line in f.read_text().splitlines()
+    ]
+
+
+def test_push_outbox_file_drop_delivers_everything_once(tmp_path):
+    keys = queue(7)
+    with transaction.atomic():
+        outbox_enqueue(
+            type=OutboxType.GRADE_PUBLISHED,
+            key="1",
+            payload={
+                "subject_code": "X",
+                "subject_name": "甲",
+                "subject_kind": "natural_person",
+                "grade": "A",
+            },
+        )
+        outbox_enqueue(
+            type=OutboxType.INTERVIEW,
+            key="1",
+            payload={
+                "subject_code": "Y",
+                "subject_name": "乙",
+                "subject_kind": "legal_person",
+                "content": "约谈",
+            },
+        )
+    out = io.StringIO()
+    call_command("push_outbox", transport="file", directory=str(tmp_path), batch_size=4, stdout=out)
+    assert "delivered 9 items in 3 batches" in out.getvalue()
+    delivered = lines(tmp_path)
+    assert sorted(d["idempotency_key"] for d in delivered) == sorted(
+        keys + ["grade.published:1", "interview:1"]
+    )
+    assert all(set(d) >= {"idempotency_key", "type", "payload"} for d in delivered)
+    assert not OutboxItem.objects.exclude(status=OutboxStatus.DELIVERED).exists()
+    # Every batch has a manifest whose checksums match its files; no temporary file is left.
+    manifests = sorted(tmp_path.glob("*.manifest.json"))
+    assert len(manifests) == 3
+    for manifest in manifests:
+        for entry in json.loads(manifest.read_text())["files"]:
+            assert hashlib.sha256((tmp_path / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert not list(tmp_path.glob(".*"))
+    # Running it again delivers nothing already delivered.
+    files = sorted(p.name for p in tmp_path.iterdir())
+    out = io.StringIO()
+    call_command("push_outbox", transport="file", directory=str(tmp_path), stdout=out)
+    assert "delivered 0 items in 0 batches" in out.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == files
+
+
+def test_file_drop_writes_the_platform_spreadsheets(tmp_path):
+    queue(3)
+    with transaction.atomic():
+        outbox_enqueue(
+            type=OutboxType.RECORD_REVOKED,
+            key="2",
+            payload=penalty_payload(2, reason="异议成立", status="revoked"),
+        )
+        outbox_enqueue(
+            type=OutboxType.GRADE_PUBLISHED,
+            key="9",
+            payload={
+                "subject_code": "91411323MA0000009X",
+                "subject_name": "评级有限公司",
+                "subject_kind": "legal_person",
+                "scheme": "public",
+                "scheme_name": "公共信用综合评价",
+                "scheme_version": 1,
+                "as_of": "2026-12-15",
+                "grade": "A+",
+                "score": "1050.00",
+            },
+        )
+    call_command("push_outbox", transport="file", directory=str(tmp_path), stdout=io.StringIO())
+    penalty = load_workbook(next(tmp_path.glob("*-行政处罚.xlsx")), read_only=True).active
+    rows = list(penalty.values)
+    header = list(rows[0])
+    assert header[:3] == ["行政相对人名称", "行政相对人类别", "统一社会信用代码"]
+    assert "罚款金额（万元）" in header and "行政处罚决定书文号" in header
+    row = dict(zip(header, rows[1], strict=True))
+    assert row["罚款金额（万元）"] == 2.5  # 25,000 yuan
+    assert row["处罚类别"] == "警告;罚款" and row["法定代表人"] == "张三"
+    assert row["行政相对人类别"] == "法人及非法人组织" and row["处罚机关"] == "西峡县发展和改革委员会"
+    notes = [dict(zip(header, r, strict=True))["备注"] for r in rows[1:]]
+    assert "已撤销：异议成立" in notes and len(rows) == 5
+    grades = list(load_workbook(next(tmp_path.glob("*-信用等级.xlsx")), read_only=True).active.values)
+    assert grades[0][:3] == ("主体名称", "主体类别", "主体代码")
+    assert grades[1][0] == "评级有限公司" and "A+" in grades[1]
+
+
+def test_a_crash_while_writing_leaves_nothing_that_counts(tmp_path, monkeypatch):
+    keys = queue(3)
+    real_replace = __import__("os").replace
+
+    def crash_on_manifest(src, dst):
+        if str(dst).endswith(".manifest.json"):
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("exchange.transports.os.replace", crash_on_manifest)
+    with pytest.raises(CommandError, match="disk full"):
+        call_command("push_outbox", transport="file", directory=str(tmp_path), stdout=io.StringIO())
+    assert not list(tmp_path.glob("*.manifest.json"))
+    assert OutboxItem.objects.filter(status=OutboxStatus.PENDING).count() == 3
+    assert "disk full" in OutboxItem.objects.first().last_error
+    monkeypatch.undo()
+    call_command("push_outbox", transport="file", directory=str(tmp_path), stdout=io.StringIO())
+    manifest = json.loads(next(tmp_path.glob("*.manifest.json")).read_text())
+    jsonl = next(e["name"] for e in manifest["files"] if e["name"].endswith(".jsonl"))
+    assert [json.loads(x)["idempotency_key"] for x in (tmp_path / jsonl).read_text().splitlines()] == keys
+
+
+def test_push_outbox_refuses_bad_options(tmp_path, settings):
+    with pytest.raises(CommandError, match="batch-size"):
+        call_command("push_outbox", transport="file", directory=str(tmp_path), batch_size=0)
+    settings.EXCHANGE_HTTP_URL = ""
+    with pytest.raises(CommandError, match="CREDITREG_PLATFORM_URL"):
+        call_command("push_outbox", transport="http")
+
+
+def test_http_delivery_is_signed_and_deduplicated_by_the_platform(platform):
+    keys = queue(5)
+    report = outbox_deliver_task.delay().get()
+    assert report["delivered"] == 5 and report["failed_batches"] == 0
+    assert set(platform.delivered) == set(keys) and platform.bad_signatures == 0
+    assert platform.delivered[keys[0]]["payload"]["subject_name"] == "推送1有限公司"
+    batch = DeliveryBatch.objects.get()
+    assert batch.status == BatchStatus.DELIVERED and "HTTP 200" in batch.location
+
+
+def test_a_wrong_secret_is_refused_by_the_platform(platform, settings):
+    queue(1)
+    settings.EXCHANGE_HTTP_SECRET = "not-the-secret"
+    outbox_deliver_task.delay().get()
+    assert platform.bad_signatures == 1 and not platform.delivered
+    assert "HTTP 401" in OutboxItem.objects.get().last_error
+
+
+def test_platform_errors_back_off_then_fail_and_surface_with_the_platforms_message(platform, settings):
+    settings.EXCHANGE_MAX_ATTEMPTS = 3
+    settings.EXCHANGE_BACKOFF_SECONDS = 60
+    queue(2)
+    platform.fail_for(3600)
+    report = outbox_deliver_task.delay().get()
+    assert report["failed_batches"] == 1 and "平台维护中" in report["errors"][0]
+    item = OutboxItem.objects.first()
+    assert item.status == OutboxStatus.PENDING and item.attempts == 1 and "HTTP 503" in item.last_error
+    assert item.next_attempt_at > timezone.now() + datetime.timedelta(seconds=50)
+    # Not due yet: the next scheduled run leaves it alone.
+    assert outbox_deliver_task.delay().get()["batches"] == 0
+    for _attempt in range(2):
+        OutboxItem.objects.update(next_attempt_at=timezone.now())
+        outbox_deliver_task.delay().get()
+    item.refresh_from_db()
+    assert item.status == OutboxStatus.FAILED and item.attempts == 3
+    assert "平台维护中" in item.last_error
+    assert backoff(1) == datetime.timedelta(seconds=60) and backoff(3) == datetime.timedelta(seconds=240)
+
+
+def test_a_timeout_is_an_error_and_the_items_are_sent_again(platform):
+    keys = queue(3)
+    platform.modes = ["timeout"]
+    report = outbox_deliver_task.delay().get()
+    assert report["failed_batches"] == 1 and "did not answer" in report["errors"][0]
+    OutboxItem.objects.update(next_attempt_at=None)
+    assert outbox_deliver_task.delay().get()["delivered"] == 3
+    # The platform got every item twice and kept one copy of each.
+    assert set(platform.delivered) == set(keys) and set(platform.copies.values()) == {2}
+
+
+def test_a_batch_answered_twice_is_kept_once(platform):
+    keys = queue(2)
+    platform.modes = ["twice"]
+    outbox_deliver_task.delay().get()
+    OutboxItem.objects.update(next_attempt_at=None)
+    outbox_deliver_task.delay().get()
+    assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED).count() == 2
+    assert len(platform.delivered) == 2 == len(keys) and platform.failed_answers == 1
+
+
+def test_a_dead_workers_batch_is_claimed_again_after_its_lease(tmp_path, settings):
+    settings.EXCHANGE_LEASE_SECONDS = 60
+    keys = queue(4)
+    dead = outbox_claim(transport="file", limit=10)  # claimed, then the worker died
+    assert dead.items == 4
+    assert outbox_claim(transport="file", limit=10) is None  # leased: nobody else takes them
+    OutboxItem.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    DeliveryBatch.objects.filter(pk=dead.pk).update(
+        lease_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    report = outbox_deliver(transport=FileTransport(tmp_path))
+    assert report.delivered == 4
+    assert sorted(d["idempotency_key"] for d in lines(tmp_path)) == sorted(keys)
+    dead.refresh_from_db()
+    assert dead.status == BatchStatus.ABANDONED and "worker stopped" in dead.error
+    assert set(OutboxItem.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_failed_items_are_queued_again_only_by_the_credit_office(
+    credit_office_user, clerk, platform, settings
+):
+    from django.core.exceptions import PermissionDenied
+
+    settings.EXCHANGE_MAX_ATTEMPTS = 1
+    queue(2)
+    platform.fail_for(3600)
+    outbox_deliver_task.delay().get()
+    ids = list(OutboxItem.objects.filter(status=OutboxStatus.FAILED).values_list("pk", flat=True))
+    assert len(ids) == 2
+    with pytest.raises(PermissionDenied):
+        outbox_retry(actor=clerk, item_ids=ids)
+    assert outbox_retry(actor=credit_office_user, item_ids=ids) == 2
+    platform.fail_until = 0
+    assert outbox_deliver_task.delay().get()["delivered"] == 2
+
+
+def test_http_transport_refuses_an_unreachable_platform():
+    transport = HttpTransport(url="http://127.0.0.1:9/push", secret="s", timeout=0.5)
+    batch = DeliveryBatch(pk=1, transport="http", lease_until=timezone.now())
+    with pytest.raises(TransportError, match="did not answer"):
+        transport.send(batch=batch, items=[])
+
+
+def test_spreadsheet_writer_keeps_text_numbers_and_dates_and_drops_illegal_characters(tmp_path):
+    import datetime as dt
+    from decimal import Decimal
+
+    from exchange.xlsx import xlsx_bytes
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            title="信用等级",
+            headers=["名称", "金额", "日期", "空"],
+            rows=[
+                ['A&B <公司> "引号"\x07', Decimal("2.5"), dt.date(2026, 12, 15), None],
+                ["  前后空格 ", 3, "", ""],
+            ],
+        )
+    )
+    book = load_workbook(path)
+    sheet = book["信用等级"]
+    rows = list(sheet.values)
+    assert rows[0] == ("名称", "金额", "日期", "空")
+    assert rows[1] == ('A&B <公司> "引号"', 2.5, "2026-12-15", None)
+    assert rows[2][:2] == ("  前后空格 ", 3)
