@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from audit.models import StatusChange
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online by the subject")
@@ -136,28 +138,10 @@ class Commitment(models.Model):
         return f"{self.matter} · {self.subject_id}"
 
 
-class CommitmentTransition(models.Model):
+class CommitmentTransition(StatusChange):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=10, choices=CommitmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=CommitmentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 # --- voluntary registration (004 §5(3)) -----------------------------------------------------------
@@ -265,25 +249,7 @@ class VoluntaryFile(models.Model):
         return self.original_name
 
 
-class VoluntaryTransition(models.Model):
+class VoluntaryTransition(StatusChange):
     entry = models.ForeignKey(VoluntaryEntry, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=10, choices=VoluntaryStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=VoluntaryStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

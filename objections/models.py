@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import StatusChange
+
 
 class AccountRequestStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting verification")
@@ -236,30 +238,16 @@ class ObjectionEvidence(models.Model):
         return self.original_name
 
 
-class ObjectionTransition(models.Model):
+class ObjectionTransition(StatusChange):
     """One status change of an objection (its history line)."""
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=16, choices=ObjectionStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=ObjectionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("objection status change")
         verbose_name_plural = _("objection status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
 
 
 class NoticeEvent(models.TextChoices):

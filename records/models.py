@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from audit.models import StatusChange
 from creditreg.crypto import EncryptedTextField
 
 
@@ -321,27 +322,9 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class RecordTransition(models.Model):
+class RecordTransition(StatusChange):
     """One status change of a record (Oscar's OrderStatusChange): the record's own history line."""
 
     record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=10, choices=RecordStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=RecordStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import StatusChange
+
 
 class ReminderKind(models.TextChoices):
     REMINDER = "reminder", _("Credit reminder")
@@ -141,25 +143,7 @@ class Reminder(models.Model):
         return OutboxType.INTERVIEW if self.method == ReminderMethod.INTERVIEW else OutboxType.REMINDER
 
 
-class ReminderTransition(models.Model):
+class ReminderTransition(StatusChange):
     reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=10, choices=ReminderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=ReminderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
