@@ -22,6 +22,7 @@ def navigation(request) -> dict:
         if is_staff_member(user):
             items.append((_("Subjects"), reverse("subjects:list")))
             items.append((_("Register a subject"), reverse("subjects:create")))
+            items.append((_("Yearly summary"), reverse("reports:index")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
     return {"nav_items": items}

@@ -58,6 +58,7 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "grading.view_grade",
         "grading.change_grade",
         "grading.view_evaluationrun",
+        "reports.view_yearlyreport",
     ],
 }
 

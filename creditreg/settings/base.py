@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "records-expire-due": {"task": "records.expire_due", "schedule": crontab(hour=0, minute=30)},
     # Records leave the one-year window every day (SPEC §3.5).
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
+    # 003 §6(1): the year's summary reaches the credit office by December 20.
+    "reports-yearly-summary": {
+        "task": "reports.generate_yearly",
+        "schedule": crontab(month_of_year=12, day_of_month=20, hour=2, minute=30),
+    },
 }
 
 # --- grading runs -----------------------------------------------------------------------------------
