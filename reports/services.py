@@ -63,9 +63,9 @@ def report_generate(*, actor, year: int, department: Department | None = None) -
     content = summary_workbook(summary=summary)
     scope = department.code if department else "county"
     with transaction.atomic():
-        report = YearlyReport.objects.select_for_update().filter(
-            year=year, department=department
-        ).first() or YearlyReport(year=year, department=department)
+        # Ordered by pk: the default ordering joins the department, which FOR UPDATE cannot lock.
+        existing = YearlyReport.objects.select_for_update().filter(year=year, department=department)
+        report = existing.order_by("pk").first() or YearlyReport(year=year, department=department)
         created = report.pk is None
         old_name = report.file.name if not created else ""
         report.file.save(f"yearly-summary-{year}-{scope}.xlsx", ContentFile(content), save=False)

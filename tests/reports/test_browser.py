@@ -27,7 +27,7 @@ def test_the_charts_draw_offline(browser_page, live_server, county, credit_offic
     page.wait_for_url(f"{live_server.url}/")
     page.click("nav >> text=年度工作总结")
     page.wait_for_url("**/reports/")
-    page.click(f"text=全县")
+    page.click("text=全县")
     page.wait_for_url(f"**/reports/{YEAR}/")
     charts = page.locator("svg.chart")
     assert charts.count() == 4
