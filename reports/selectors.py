@@ -20,7 +20,7 @@ may precede publication). "Last year" is the same choice for the year before.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -245,7 +245,7 @@ def grade_section(
     *, run: EvaluationRun | None, previous: EvaluationRun | None, department: Department | None
 ) -> GradeSection:
     """Two GROUP BY queries: (this year's grade, last year's grade of the same subject) with counts,
-    and last year's distribution."""
+    and last year's distribution (which also counts subjects graded last year and not this year)."""
     some = run or previous
     levels, classes = _levels_of(some)
     section = GradeSection(
@@ -259,9 +259,12 @@ def grade_section(
     if run is not None:
         qs = _run_grades(run, department)
         if previous is not None:
-            before = Grade.objects.filter(run=previous, subject_id=OuterRef("subject_id")).values("grade")[:1]
-            qs = qs.annotate(before=Subquery(before))
-            rows = qs.values_list("grade", "before").annotate(n=Count("id")).order_by()
+            # Last year's grade of the same subject by a join, not a subquery per row; the join finds at
+            # most one grade, as a run grades a subject once (unique run and subject).
+            qs = qs.annotate(
+                previous_grade=FilteredRelation("subject__grades", condition=Q(subject__grades__run=previous))
+            )
+            rows = qs.values_list("grade", "previous_grade__grade").annotate(n=Count("id")).order_by()
             pairs = {(g, b): n for g, b, n in rows}
         else:
             pairs = {(g, None): n for g, n in qs.values_list("grade").annotate(n=Count("id")).order_by()}
