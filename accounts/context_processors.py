@@ -20,8 +20,10 @@ def navigation(request) -> dict:
         if is_credit_office(user):
             items.append((_("All records"), reverse("records:list")))
         if is_staff_member(user):
+            items.append((_("Reminders and interviews"), reverse("reminders:list")))
             items.append((_("Subjects"), reverse("subjects:list")))
             items.append((_("Register a subject"), reverse("subjects:create")))
+            items.append((_("Applied measures"), reverse("measures:applications")))
             items.append((_("Yearly summary"), reverse("reports:index")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))

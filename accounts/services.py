@@ -58,6 +58,13 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "grading.view_grade",
         "grading.change_grade",
         "grading.view_evaluationrun",
+        "measures.view_listentry",
+        "measures.add_listentry",
+        "measures.change_listentry",
+        "measures.view_measure",
+        "measures.add_measure",
+        "measures.change_measure",
+        "measures.view_measureapplication",
         "reports.view_yearlyreport",
     ],
 }

@@ -234,6 +234,9 @@ class Grade(models.Model):
     published = models.BooleanField(_("published"), default=False)
     adjusted_reason = models.TextField(_("reason for the adjustment"), blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    # A fingerprint of the facts behind the reasons, kept by the database-side regrade to find the
+    # grades that may have changed without building every subject's reasons (grading/compiled.py).
+    reasons_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("grade")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
 from subjects.models import Subject
 
@@ -416,3 +417,66 @@ def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") 
     except ValidationError as exc:
         mapping = {"code": "subject_code", "kind": "subject_kind", "name": "subject_name"}
         raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None
+
+
+# Records that take effect by a decision made outside intake — a red or black listing decided by the
+# competent authority (002 §3(1), §4(3); 004 §6(1)) — and end when that decision ends. The credit
+# office (or the system, for lists pushed down by the platform) enters them effective at once, audited
+# as such, the way ``import_records --approve`` does for historical data.
+
+
+def _is_system_or_credit_office(actor) -> bool:
+    return actor is None or is_credit_office(actor)
+
+
+@transaction.atomic
+def record_enter_effective(
+    *, actor, subject: Subject, department, data: RecordInput, reason: str
+) -> CreditRecord:
+    """Enter a record that is effective at once (no four-eyes review: the decision behind it was
+    taken elsewhere). Only the credit office, or the system (``actor=None``)."""
+    if not _is_system_or_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office enters records that take effect at once."))
+    reason = _require_reason(reason)
+    clean = record_clean(data=data, catalog=RecordCatalog())
+    existing = duplicate_of(department_id=department.pk, subject_id=subject.pk, clean=clean)
+    if existing is not None:
+        raise duplicate_error(existing)
+    user = _user_or_none(actor)
+    record = CreditRecord.objects.create(
+        subject=subject,
+        department=department,
+        status=RecordStatus.EFFECTIVE,
+        source=RecordSource.WEB,
+        created_by=user,
+        submitted_by=user,
+        reviewed_by=user,
+        effective_at=timezone.now(),
+        **record_values(clean),
+    )
+    Sanction.objects.bulk_create(sanction_rows(record, clean))
+    _log_transition(record, actor=actor, from_status="", reason=reason)
+    audit_log_write(
+        actor=actor,
+        action="record.create_effective",
+        target=record,
+        after=model_snapshot(record, RECORD_AUDIT_FIELDS),
+        reason=reason,
+    )
+    regrade_after_commit([record.subject_id])
+    return record
+
+
+@transaction.atomic
+def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+    """Effective (or expired) → revoked because the decision behind the record has ended, e.g. removal
+    from a list: the record stops counting in grading. Only the credit office, or the system."""
+    record = _locked(record)
+    if not _is_system_or_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office withdraws such a record."))
+    if record.status not in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED):
+        _refuse_transition(record, _("withdrawn"))
+    reason = _require_reason(reason)
+    _move(record, actor=actor, to=RecordStatus.REVOKED, action="record.withdraw", reason=reason)
+    regrade_after_commit([record.subject_id])
+    return record

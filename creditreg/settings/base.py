@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "records-expire-due": {"task": "records.expire_due", "schedule": crontab(hour=0, minute=30)},
     # Records leave the one-year window every day (SPEC §3.5).
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
+    # Rectification deadlines that passed unrectified bring an interview due (004 §6(2)).
+    "reminders-daily": {"task": "reminders.daily", "schedule": crontab(hour=0, minute=45)},
     # 003 §6(1): the year's summary reaches the credit office by December 20.
     "reports-yearly-summary": {
         "task": "reports.generate_yearly",
@@ -197,6 +199,24 @@ CELERY_BEAT_SCHEDULE: dict = {
 GRADING_CHUNK_LEASE_SECONDS = env.int("CREDITREG_CHUNK_LEASE_SECONDS", default=600)
 # Pause before each chunk: a throttle to spread a run over time on a database under load.
 GRADING_CHUNK_PAUSE_SECONDS = env.float("CREDITREG_CHUNK_PAUSE_SECONDS", default=0.0)
+# On PostgreSQL the scheme rules run as one SQL query (grading/compiled.py); false falls back to the
+# engine over streamed records, as on SQLite.
+GRADING_COMPILED = env.bool("CREDITREG_GRADING_COMPILED", default=True)
+# Memory for the per-subject aggregation of a whole-county regrade (one transaction, SET LOCAL).
+GRADING_WORK_MEM = env.str("CREDITREG_GRADING_WORK_MEM", default="256MB")
+
+# --- reminders and interviews (000 Art. 12, 001 Art. 14, 004 §6(2)); the seeds set no periods ---------
+# Working days from a record taking effect until its reminder is overdue.
+REMINDER_DUE_WORKING_DAYS = env.int("CREDITREG_REMINDER_DUE_WORKING_DAYS", default=10)
+# Working days from a missed rectification deadline until the follow-up interview is overdue.
+INTERVIEW_DUE_WORKING_DAYS = env.int("CREDITREG_INTERVIEW_DUE_WORKING_DAYS", default=10)
+# Records decided longer ago than this (e.g. a historical import) get no reminder of their own.
+REMINDER_LOOKBACK_DAYS = env.int("CREDITREG_REMINDER_LOOKBACK_DAYS", default=90)
+# Kinds that bring no reminder of their own: a listing follows a determination that already brought one,
+# another department's grade is not a behaviour of the party, a complaint is not a finding.
+REMINDER_EXCLUDED_KINDS = env.list(
+    "CREDITREG_REMINDER_EXCLUDED_KINDS", default=["joint_punishment_list", "low_grade", "complaint"]
+)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -210,6 +230,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "creditreg.api.exception_handler",
+    # The public look-up (API and pages) is open to anyone: requests per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "public_api": env("CREDITREG_PUBLIC_API_RATE", default="30/minute"),
+        "public_pages": env("CREDITREG_PUBLIC_PAGES_RATE", default="60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "creditreg API",

@@ -1,0 +1,231 @@
+"""Reads of the measures app: list memberships in force, which measures apply to a subject now, and the
+applications of measures with their counts."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_credit_office, is_department_staff
+from grading.models import Grade, SchemeVersion, VersionStatus
+from grading.presentation import reasons_text
+from grading.services import grades_compute, grading_department
+from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
+from subjects.models import Subject
+
+from .models import ListEntry, Measure, MeasureApplication
+
+
+def list_entries_in_force(*, subject_ids: Iterable[int] | None, on: datetime.date | None = None) -> QuerySet:
+    """Listings in force on ``on`` (today by default): listed on or before that day and not removed by
+    then (``removed_on`` is the first day a listing no longer holds). ``subject_ids=None``: every
+    subject (the public lists)."""
+    on = on or timezone.localdate()
+    qs = ListEntry.objects.filter(listed_on__lte=on).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+    if subject_ids is not None:
+        qs = qs.filter(subject_id__in=list(subject_ids))
+    return qs.select_related("subject", "department").order_by("list_type", "-listed_on", "-id")
+
+
+def subject_code_checked(*, code: str) -> str:
+    """``code`` normalised, or ``ValidationError`` saying what is wrong with it: a unified social credit
+    code (GB 32100-2015) or a resident identity number (GB 11643-1999), with its check character."""
+    value = normalize_identifier(code or "")
+    if not value:
+        raise ValidationError(_("Give the subject's code."))
+    errors = []
+    for validator in (validate_uscc, validate_resident_id):
+        try:
+            return validator(value)
+        except ValidationError as exc:
+            errors.append(exc)
+    # An all-digit code is meant as an identity number; anything else as a credit code.
+    person = all(c.isdigit() for c in value[:17]) and len(value) == 18
+    reason = errors[1] if person else errors[0]
+    raise ValidationError(
+        _("“%(code)s” is not a valid code: %(reason)s") % {"code": code.strip(), "reason": reason.messages[0]}
+    )
+
+
+def _grade_order(grade) -> tuple:
+    # The scheme owner's own grading first, then other departments by code.
+    return (grade.department_id != grade.scheme.owner_id, getattr(grade.department, "code", ""))
+
+
+def _list_reason(entry: ListEntry) -> str:
+    return _("On the %(list)s since %(date)s by decision of %(authority)s: %(reason)s") % {
+        "list": entry.get_list_type_display(),
+        "date": entry.listed_on.isoformat(),
+        "authority": entry.authority,
+        "reason": entry.reason,
+    }
+
+
+def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: list[str]) -> dict:
+    reasons = list(grade.reason_texts) if grade is not None else []
+    if entry is not None:
+        reasons.append(entry.reason_text)
+    return {
+        "measure_code": measure.code,
+        "measure_name": measure.name,
+        "kind": measure.kind,
+        "category": measure.category,
+        "scheme": measure.scheme.code if measure.scheme_id else None,
+        "scheme_name": measure.scheme.name if measure.scheme_id else None,
+        "grade": grade.grade if grade is not None else None,
+        "grade_department": getattr(grade.department, "code", None) if grade is not None else None,
+        "as_of": grade.as_of.isoformat() if grade is not None else None,
+        "list": entry.list_type if entry is not None else None,
+        "list_authority": entry.authority if entry is not None else None,
+        "listed_on": entry.listed_on.isoformat() if entry is not None else None,
+        "legal_basis": measure.legal_basis,
+        "parameters": dict(measure.parameters or {}),
+        "departments": list(departments),
+        "extends_to_legal_representative": measure.extends_to_legal_representative,
+        "reasons": reasons,
+        "via_subject": via.code if via is not None else None,
+        "via_subject_name": via.name if via is not None else None,
+    }
+
+
+def _grades_not_stored_yet(subject_ids: list[int], stored: set[tuple[int, int]]) -> list[Grade]:
+    """Grades of subjects that have none yet under a published scheme (registered since the last
+    nightly regrade), computed now by the grading service and not stored: "now" does not wait for
+    the night. Costs one query when every grade is stored."""
+    today = timezone.localdate()
+    computed: list[Grade] = []
+    for version in SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+        "scheme__owner"
+    ):
+        scheme = version.scheme
+        missing = [i for i in subject_ids if (i, scheme.pk) not in stored]
+        if not missing:
+            continue
+        department = grading_department(scheme=scheme, department=None)
+        for subject_id, outcome in grades_compute(
+            version=version, department=department, as_of=today, subject_ids=missing
+        ):
+            computed.append(
+                Grade(
+                    subject_id=subject_id,
+                    scheme=scheme,
+                    version=version,
+                    department=department,
+                    as_of=today,
+                    grade=outcome.grade,
+                    score=outcome.score,
+                    reasons=outcome.reasons,
+                )
+            )
+    return computed
+
+
+def measures_applicable(*, subject: Subject) -> list[dict]:
+    """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its current
+    grades bring and those of the lists it is on — and, for a natural person, the measures that extend
+    to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it represents, marked with
+    ``via_subject``. A measure applies by grade (its scheme's current grade is one of its grades) or by
+    list (the subject is on its list); a measure is listed once per subject it comes from. A subject
+    not graded yet under a scheme is graded on the fly (not stored).
+
+    Set-based: a fixed number of queries whatever the number of measures, grades or represented firms.
+    """
+    represented: list[Subject] = []
+    if subject.is_natural_person:
+        represented = list(Subject.objects.filter(legal_representative=subject).order_by("name", "pk"))
+    ids = [subject.pk] + [s.pk for s in represented]
+    stored = list(
+        Grade.objects.filter(subject_id__in=ids, is_current=True).select_related("scheme", "department")
+    )
+    grades: dict[int, list] = {i: [] for i in ids}
+    for grade in stored + _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored}):
+        if not grade.grade:
+            continue  # "not graded": no grade brings measures
+        grade.reason_texts = reasons_text(grade.reasons)  # worded once, in the reader's language
+        grades[grade.subject_id].append(grade)
+    entries: dict[int, list[ListEntry]] = {i: [] for i in ids}
+    for entry in list_entries_in_force(subject_ids=ids):
+        entry.reason_text = _list_reason(entry)
+        entries[entry.subject_id].append(entry)
+    measures = list(Measure.objects.filter(is_active=True).select_related("scheme"))
+    departments: dict[int, list[str]] = {}
+    for measure_id, code in Measure.departments.through.objects.order_by(
+        "department__sort_order", "department__code"
+    ).values_list("measure_id", "department__code"):
+        departments.setdefault(measure_id, []).append(code)
+    items: list[dict] = []
+    for source, via in [(subject, None)] + [(firm, firm) for firm in represented]:
+        own_grades = sorted(grades[source.pk], key=_grade_order)
+        for measure in measures:
+            if via is not None and not measure.extends_to_legal_representative:
+                continue
+            grade = next(
+                (
+                    g
+                    for g in own_grades
+                    if measure.scheme_id and g.scheme_id == measure.scheme_id and g.grade in measure.grades
+                ),
+                None,
+            )
+            entry = next(
+                (e for e in entries[source.pk] if measure.list_type and e.list_type == measure.list_type),
+                None,
+            )
+            if grade is not None or entry is not None:
+                items.append(
+                    _item(
+                        measure,
+                        grade=grade,
+                        entry=entry,
+                        via=via,
+                        departments=departments.get(measure.pk, []),
+                    )
+                )
+    return items
+
+
+# --- applications and their counts (004 §6(3)) ---------------------------------------------------------
+
+
+def measure_applications_visible_to(*, user) -> QuerySet[MeasureApplication]:
+    """The credit office sees every department's applications; department staff their own department's;
+    anyone else nothing."""
+    qs = MeasureApplication.objects.select_related("measure", "subject", "department", "created_by")
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    return qs.none()
+
+
+def measure_application_counts(*, queryset: QuerySet[MeasureApplication]) -> list[dict]:
+    """Counts per measure, department and month (one grouped query), newest month first."""
+    rows = (
+        queryset.annotate(month=TruncMonth("applied_on"))
+        .values(
+            "month",
+            "measure__code",
+            "measure__name",
+            "measure__kind",
+            "department__code",
+            "department__name",
+        )
+        .annotate(count=Count("id"))
+        .order_by("-month", "department__code", "measure__code")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m") if row["month"] else "",
+            "measure_code": row["measure__code"],
+            "measure_name": row["measure__name"],
+            "kind": row["measure__kind"],
+            "department_code": row["department__code"],
+            "department_name": row["department__name"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]

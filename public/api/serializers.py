@@ -1,0 +1,63 @@
+"""Output of the public look-up API (SPEC §7). Read-only: the public never writes."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from subjects.models import SubjectKind
+
+
+class PublicGradeSerializer(serializers.Serializer):
+    scheme = serializers.CharField(source="scheme.code")
+    scheme_name = serializers.CharField(source="scheme.name")
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
+    grade = serializers.CharField()
+    as_of = serializers.DateField()
+
+
+class PublicRecordSerializer(serializers.Serializer):
+    document_number = serializers.CharField()
+    kind = serializers.CharField(source="kind.code")
+    kind_name = serializers.CharField(source="kind.name")
+    decision_date = serializers.DateField()
+    publish_until = serializers.DateField()
+
+
+class PublicListEntrySerializer(serializers.Serializer):
+    list_type = serializers.CharField()
+    list_name = serializers.CharField(source="get_list_type_display")
+    reason = serializers.CharField()
+    authority = serializers.CharField()
+    level = serializers.CharField()
+    listed_on = serializers.DateField()
+
+
+@extend_schema_field(
+    {"type": "string", "enum": list(SubjectKind.values)}, component_name="PublicSubjectKindEnum"
+)
+class PublicSubjectKindField(serializers.CharField):
+    pass
+
+
+class PublicSubjectSerializer(serializers.Serializer):
+    """One subject as the public sees it; ``code`` is masked for a natural person."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = PublicSubjectKindField()
+    kind_name = serializers.CharField()
+    grades = PublicGradeSerializer(many=True)
+    records = PublicRecordSerializer(many=True)
+    lists = PublicListEntrySerializer(many=True)
+
+
+class PublicErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class PublicSubjectPageSerializer(serializers.Serializer):
+    """One page of look-up results."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublicSubjectSerializer(many=True)

@@ -1,0 +1,196 @@
+"""What the public sees (SPEC §1 "the public", §6, §7): published information only.
+
+- Grades: only grades of a published evaluation run (``Grade.published``), never a working grade.
+- Records: only records published on the day asked about — effective, current, of a kind that is
+  published, decided on or before that day and within their publication period (SPEC §3.4); a repaired,
+  revoked, corrected or expired record is no longer published. Never the complainant (000 Art. 13).
+- Lists: red and black list memberships in force that day (002 §3(1), §4(3); 004 §6(1)).
+- Natural persons: found only by the full identity number, never by name, and the number is always
+  shown masked (SPEC §6, §7).
+
+Every function here loads a whole page of subjects in a fixed number of queries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grading.models import Grade
+from records.models import CreditRecord, RecordStatus
+from subjects.identifiers import (
+    mask_resident_id,
+    normalize_identifier,
+    validate_resident_id,
+    validate_uscc,
+)
+from subjects.models import Subject, SubjectKind
+
+CODE_LENGTH = 18
+
+
+def _min_name_length() -> int:
+    return getattr(settings, "PUBLIC_SEARCH_MIN_LENGTH", 2)
+
+
+def _looks_like_code(value: str) -> bool:
+    return len(value) == CODE_LENGTH and value.isascii() and value.isalnum()
+
+
+def public_code_parse(*, code: str) -> str:
+    """The normalised code if it is a valid unified social credit code or resident identity number;
+    otherwise ``ValidationError`` with a message saying what is wrong (SPEC §7: malformed → 400)."""
+    value = normalize_identifier(code or "")
+    if not value:
+        raise ValidationError(_("Enter a unified social credit code or a resident identity number."))
+    if len(value) != CODE_LENGTH:
+        raise ValidationError(
+            _(
+                "A code has 18 characters (unified social credit code or resident identity number), "
+                "not %(length)d."
+            )
+            % {"length": len(value)}
+        )
+    try:
+        return validate_uscc(value)
+    except ValidationError as uscc_error:
+        try:
+            return validate_resident_id(value, today=timezone.localdate())
+        except ValidationError as id_error:
+            # An identity number is 17 digits and a digit or X; anything else was meant as a code.
+            meant_id = value[:17].isdigit()
+            reason = (id_error if meant_id else uscc_error).messages[0]
+            raise ValidationError(_("This is not a valid code: %(reason)s") % {"reason": reason}) from None
+
+
+def public_subject_get(*, code: str) -> Subject | None:
+    """The subject registered under ``code`` (any kind: a natural person is found by the full
+    number), or ``None``. Raises ``ValidationError`` for a malformed code."""
+    return Subject.objects.filter(code=public_code_parse(code=code)).first()
+
+
+def public_subjects_search(*, q: str) -> QuerySet[Subject]:
+    """Subjects matching a part of the name — organisations only — or an exact code (SPEC §7).
+
+    Raises ``ValidationError`` for an empty or too short text and for a malformed code.
+    """
+    text = (q or "").strip()
+    normalised = normalize_identifier(text)
+    if _looks_like_code(normalised):
+        return Subject.objects.filter(code=public_code_parse(code=normalised))
+    if len(text) < _min_name_length():
+        if not text:
+            raise ValidationError(_("Enter part of a name, or a complete code."))
+        raise ValidationError(_("Enter at least %(n)d characters of the name.") % {"n": _min_name_length()})
+    # Natural persons are never found by name (SPEC §7).
+    return (
+        Subject.objects.filter(name__icontains=text)
+        .exclude(kind=SubjectKind.NATURAL_PERSON)
+        .order_by("name", "id")
+    )
+
+
+def public_code(subject: Subject) -> str:
+    """The code as the public sees it: a natural person's identity number masked (first 6, last 4)."""
+    if subject.kind == SubjectKind.NATURAL_PERSON:
+        return mask_resident_id(subject.code)
+    return subject.code
+
+
+@dataclass
+class PublicProfile:
+    subject: Subject
+    code: str
+    grades: list[Grade] = field(default_factory=list)
+    records: list[CreditRecord] = field(default_factory=list)
+    lists: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.subject.name
+
+    @property
+    def kind(self) -> str:
+        return self.subject.kind
+
+    @property
+    def kind_name(self) -> str:
+        return str(self.subject.get_kind_display())
+
+
+def published_grades(*, subject_ids: list[int]) -> QuerySet[Grade]:
+    return (
+        Grade.objects.filter(subject_id__in=subject_ids, published=True)
+        .exclude(grade="")
+        .select_related("scheme", "department")
+        .order_by("subject_id", "scheme__owner_id", "scheme__code", "department__sort_order")
+    )
+
+
+def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = None) -> QuerySet:
+    """Records published on ``day``: effective, current, of a published kind, decided by then and within
+    their publication period (SPEC §3.4). Only public columns are loaded: never the complainant."""
+    qs = CreditRecord.objects.filter(
+        status=RecordStatus.EFFECTIVE,
+        is_current=True,
+        kind__is_published=True,
+        decision_date__lte=day,
+        publish_until__gte=day,
+    )
+    if subject_ids is not None:
+        qs = qs.filter(subject_id__in=subject_ids)
+    return (
+        qs.select_related("kind", "department")
+        .only(
+            "subject_id",
+            "kind",
+            "department",
+            "document_number",
+            "decision_date",
+            "publish_until",
+            "matter",
+            "severity",
+            "kind__code",
+            "kind__name",
+            "department__name",
+        )
+        .order_by("subject_id", "-decision_date", "-id")
+    )
+
+
+def list_entries_in_force(*, subject_ids: list[int], day: datetime.date) -> list:
+    """Red and black list memberships in force on ``day`` (the lists app's selector)."""
+    from measures.selectors import list_entries_in_force as in_force
+
+    return list(in_force(subject_ids=subject_ids, on=day))
+
+
+def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None) -> list[PublicProfile]:
+    """What the public sees of each subject, in three queries whatever the number of subjects."""
+    day = day or timezone.localdate()
+    profiles = {s.pk: PublicProfile(subject=s, code=public_code(s)) for s in subjects}
+    if not profiles:
+        return []
+    ids = list(profiles)
+    for grade in published_grades(subject_ids=ids):
+        profiles[grade.subject_id].grades.append(grade)
+    for record in records_published_on(day=day, subject_ids=ids):
+        profiles[record.subject_id].records.append(record)
+    by_subject = defaultdict(list)
+    for entry in list_entries_in_force(subject_ids=ids, day=day):
+        by_subject[entry.subject_id].append(entry)
+    for pk, entries in by_subject.items():
+        profiles[pk].lists = entries
+    return [profiles[s.pk] for s in subjects]
+
+
+def list_entries_public(*, list_type: str, day: datetime.date) -> QuerySet:
+    """One list's memberships in force on ``day``, newest first, with their subjects (one query)."""
+    from measures.selectors import list_entries_in_force as in_force
+
+    return in_force(subject_ids=None, on=day).filter(list_type=list_type)

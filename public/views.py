@@ -1,0 +1,113 @@
+"""Public pages (SPEC §1 "the public", §5 red and black lists; 002 §3(1), §4(3); 004 §6(1)): look-up by
+name or code, one subject's published information, and the red and black lists. No login; rate
+limited per client address; natural persons' identity numbers masked and never in an address."""
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from subjects.identifiers import normalize_identifier
+from subjects.models import SubjectKind
+
+from .selectors import (
+    list_entries_public,
+    public_code,
+    public_profiles,
+    public_subject_get,
+    public_subjects_search,
+)
+from .throttling import PublicPagesThrottle
+
+PAGE_SIZE = 20
+LIST_PAGE_SIZE = 50
+
+
+def rate_limited(view):
+    """Answer 429 with a page in the reader's language once the client address has used its budget."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        throttle = PublicPagesThrottle()
+        if not throttle.allow_request(request, None):
+            seconds = max(1, int(throttle.wait() or 1))
+            return render(request, "public/throttled.html", {"seconds": seconds}, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# A read-only search changes nothing, so it needs no CSRF token (a browser without cookies works too).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited
+def lookup(request):
+    """Search by part of an organisation's name or by a complete code. An exact code shows the subject
+    at once, so a natural person's identity number never travels in a link."""
+    # The form posts, so a typed identity number stays out of the address, the history and the logs;
+    # a plain address with ?q= (a bookmark, the pages of a name search) works too.
+    q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
+    q = q.strip()
+    context = {"q": q, "error": "", "page": None, "profile": None, "today": timezone.localdate()}
+    status = 200
+    if q:
+        try:
+            subjects = public_subjects_search(q=q)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+            status = 400
+        else:
+            page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
+            found = list(page)
+            if len(found) == 1 and page.paginator.count == 1 and found[0].code == normalize_identifier(q):
+                context["profile"] = public_profiles(subjects=found)[0]
+                if found[0].kind == SubjectKind.NATURAL_PERSON:
+                    # The page never shows an identity number whole, not even as typed: not in the
+                    # form, and not in the address the language switch sends back to.
+                    context["q"] = ""
+                    request.META["QUERY_STRING"] = ""
+            else:
+                context["page"] = page
+                context["query"] = f"q={quote(q)}"
+    return render(request, "public/lookup.html", context, status=status)
+
+
+@rate_limited
+def subject_detail(request, code: str):
+    try:
+        subject = public_subject_get(code=code)
+    except ValidationError as exc:
+        return render(
+            request,
+            "public/lookup.html",
+            {"q": "", "error": " ".join(exc.messages), "today": timezone.localdate()},
+            status=400,
+        )
+    if subject is None:
+        raise Http404(_("No subject is registered under this code."))
+    return render(
+        request,
+        "public/subject_detail.html",
+        {"profile": public_profiles(subjects=[subject])[0], "today": timezone.localdate()},
+    )
+
+
+@rate_limited
+def list_page(request, list_type: str):
+    """The red list (诚信红榜) or the black list (联合惩戒名单): the memberships in force today."""
+    today = timezone.localdate()
+    entries = list_entries_public(list_type=list_type, day=today)
+    page = Paginator(entries, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(entry, public_code(entry.subject)) for entry in page]
+    return render(
+        request,
+        "public/list.html",
+        {"list_type": list_type, "page": page, "rows": rows, "today": today, "query": ""},
+    )

@@ -1,0 +1,268 @@
+"""The compiled PostgreSQL query gives the pure engine's grade, score and reasons, to the character,
+for random records (the engine is the reference; grading/compiled.py)."""
+
+import copy
+import datetime
+import itertools
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import Department
+from grading.compiled import outcomes_sql
+from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
+from grading.services import grades_compute, grades_refresh
+from records.models import CreditRecord, RecordKind
+from tests.factories import make_company
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the compiled query is PostgreSQL's"),
+]
+
+AS_OF = datetime.date(2026, 12, 15)
+KINDS = [
+    "warning",
+    "correction_order",
+    "administrative_penalty",
+    "commitment_breach",
+    "serious_dishonesty",
+    "joint_punishment_list",
+    "commendation",
+    "red_list",
+    "complaint",
+    "low_grade",
+    "good_grade",
+    "national_evaluation",
+]
+_counter = itertools.count()
+
+record = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(KINDS),
+        "severity": st.sampled_from(["", "minor", "general", "serious"]),
+        "document_number": st.sampled_from(["B-2", "a-1", "中-3", "A-10", "A-9"]),
+        "fine_total": st.sampled_from(["0", "9999.99", "10000", "100000", "500000", "500000.01", "250000.5"]),
+        "days_ago": st.sampled_from([0, 1, 364, 365, 400, -1]),
+        "status": st.sampled_from(["effective", "effective", "expired", "revoked", "repaired"]),
+        "is_current": st.booleans(),
+        "external_grade": st.sampled_from(["", "A", "C"]),
+        "department": st.sampled_from(["fgw", "zjj"]),
+    }
+)
+
+
+def _records(subject, rows, kinds, departments):
+    CreditRecord.objects.bulk_create(
+        [
+            CreditRecord(
+                subject=subject,
+                kind=kinds[row["kind"]],
+                department=departments[row["department"]],
+                document_number=row["document_number"],
+                decision_date=AS_OF - datetime.timedelta(days=row["days_ago"]),
+                publish_due=AS_OF,
+                matter="m",
+                matter_key=f"m{next(_counter)}",
+                severity=row["severity"],
+                fine_total=Decimal(row["fine_total"]),
+                external_grade=row["external_grade"],
+                status=row["status"],
+                is_current=row["is_current"],
+            )
+            for row in rows
+        ]
+    )
+
+
+def _compiled(version, department, ids):
+    sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            sid: (grade, score, json.loads(reasons))
+            for sid, grade, score, reasons, _digest in cursor.fetchall()
+        }
+
+
+def _engine(version, department, ids):
+    return {
+        sid: (o.grade, None if o.score is None else round(o.score, 2), o.reasons)
+        for sid, o in grades_compute(version=version, department=department, as_of=AS_OF, subject_ids=ids)
+    }
+
+
+def _check(version, department, ids):
+    compiled = _compiled(version, department, ids)
+    engine = _engine(version, department, ids)
+    assert compiled.keys() == engine.keys()
+    for sid in ids:
+        assert compiled[sid] == engine[sid], sid
+
+
+def _variant(code: str, change) -> SchemeVersion:
+    """The published version with its rules changed (not saved: both sides grade the same object)."""
+    version = copy.copy(
+        SchemeVersion.objects.select_related("scheme").get(scheme__code=code, status=VersionStatus.PUBLISHED)
+    )
+    version.rules = copy.deepcopy(version.rules)
+    change(version.rules)
+    return version
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subjects=st.lists(st.lists(record, max_size=7), min_size=1, max_size=4))
+def test_compiled_query_agrees_with_the_engine(subjects):
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows in subjects:
+        firm = make_company()
+        _records(firm, rows, kinds, departments)
+        ids.append(firm.pk)
+    public = SchemeVersion.objects.select_related("scheme").get(
+        scheme__code="public", status=VersionStatus.PUBLISHED
+    )
+    abc = SchemeVersion.objects.select_related("scheme").get(
+        scheme__code="abc", status=VersionStatus.PUBLISHED
+    )
+    _check(public, None, ids)
+    _check(abc, departments["fgw"], ids)
+    _check(abc, departments["zjj"], ids)
+
+    # Variants the defaults do not use: no cap, a polarity and external-grade match, a band with one
+    # severity, an own-records scope, no default labels.
+    def public_variant(rules):
+        rules["items"][0].pop("max_points")
+        rules["items"].append({"label": "外部评价", "external_grades": ["C"], "points": 7})
+        rules["classes"].insert(0, {"label": "仅一般", "severities": ["general"], "best": "B", "worst": "C"})
+
+    _check(_variant("public", public_variant), None, ids)
+
+    def abc_variant(rules):
+        rules["no_record_grade"] = ""
+        rules.pop("no_record_label")
+        rules["conditions"].insert(0, {"grade": "C", "label": "正面评价", "polarity": "positive", "min": 2})
+
+    version = _variant("abc", abc_variant)
+    version.record_scope = "own"
+    _check(version, departments["zjj"], ids)
+
+
+def test_county_grade_as_input(clerk):
+    """000 Art. 8: a condition on the county grade fires from the subject's current county grade."""
+    firm, other = make_company(), make_company()
+    public = Scheme.objects.get(code="public")
+    public_version = public.versions.get(status=VersionStatus.PUBLISHED)
+    Grade.objects.create(
+        subject=firm,
+        scheme=public,
+        version=public_version,
+        as_of=AS_OF,
+        grade="D",
+        source=GradeSource.COMMAND,
+    )
+
+    def housing(rules):
+        rules["input_scheme"] = "public"
+        rules["conditions"].insert(0, {"grade": "C", "label": "县级评价D级", "input_grades": ["D", "D-"]})
+
+    version = _variant("abc", housing)
+    _check(version, Department.objects.get(code="zjj"), [firm.pk, other.pk])
+    assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
+
+
+def _light(version, department, ids):
+    sql, params = outcomes_sql(
+        version=version, department=department, as_of=AS_OF, subject_ids=ids, light=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {sid: (grade, score, digest) for sid, grade, score, reasons, digest in cursor.fetchall()}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subjects=st.lists(st.lists(record, max_size=6), min_size=1, max_size=3))
+def test_the_light_pass_gives_the_full_pass_grade_score_and_digest(subjects):
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows in subjects:
+        firm = make_company()
+        _records(firm, rows, kinds, departments)
+        ids.append(firm.pk)
+    for code, department in (("public", None), ("abc", departments["fgw"])):
+        version = SchemeVersion.objects.select_related("scheme").get(
+            scheme__code=code, status=VersionStatus.PUBLISHED
+        )
+        sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            full = {sid: (grade, score, digest) for sid, grade, score, _reasons, digest in cursor.fetchall()}
+        assert _light(version, department, ids) == full
+
+
+def test_nightly_finds_a_changed_document_number_with_equal_counts():
+    """Same counts, another document number: only the digest tells, and the reasons follow."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm, quiet = make_company(), make_company()
+    row = {
+        "kind": "warning",
+        "severity": "minor",
+        "document_number": "甲-1",
+        "fine_total": "0",
+        "days_ago": 3,
+        "status": "effective",
+        "is_current": True,
+        "external_grade": "",
+        "department": "fgw",
+    }
+    _records(firm, [row], kinds, departments)
+    _records(quiet, [row | {"document_number": "乙-1"}], kinds, departments)
+    scheme = Scheme.objects.get(code="public")
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] >= 2
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] == 0
+    CreditRecord.objects.filter(subject=firm).update(document_number="甲-2")
+    counts = grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    assert counts["changed"] == 1
+    grade = Grade.objects.get(subject=firm, scheme=scheme, is_current=True)
+    assert grade.reasons[0]["documents"] == ["甲-2"]
+    assert Grade.objects.filter(subject=quiet, scheme=scheme).count() == 1
+
+
+def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
+    from grading.services import regrade_subjects
+
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm = make_company()
+    _records(
+        firm,
+        [
+            {
+                "kind": "administrative_penalty",
+                "severity": "general",
+                "document_number": "罚-1",
+                "fine_total": "20000",
+                "days_ago": 3,
+                "status": "effective",
+                "is_current": True,
+                "external_grade": "",
+                "department": "fgw",
+            }
+        ],
+        kinds,
+        departments,
+    )
+    regrade_subjects(subject_ids=[firm.pk], as_of=AS_OF)  # the dynamic path: the engine, no digest
+    written = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert written.reasons_digest is None
+    scheme = Scheme.objects.get(code="public")
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    again = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert again.pk == written.pk and again.reasons_digest is not None
