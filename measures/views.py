@@ -26,6 +26,7 @@ from .services import measure_application_record
 from .templatetags.measure_tags import measures_labelled
 
 PAGE_SIZE = 50
+COUNT_ROWS_PER_PAGE = 200
 
 
 def _require(predicate, user) -> None:
@@ -138,12 +139,23 @@ def application_create(request):
 def application_counts(request):
     """Counts per measure, department and month for the credit office (one grouped query)."""
     _require(is_credit_office, request.user)
+    data = request.GET.copy()
+    if not data.get("applied_from") and not data.get("applied_to"):
+        # One year by default (the yearly summary's period, 003 §6(1)): the page stays a bounded table.
+        data["applied_from"] = timezone.localdate().replace(month=1, day=1).isoformat()
     filterset = MeasureApplicationFilterSet(
-        request.GET, queryset=measure_applications_visible_to(user=request.user), request=request
+        data, queryset=measure_applications_visible_to(user=request.user), request=request
     )
     rows = measure_application_counts(queryset=filterset.qs)
+    page = Paginator(rows, COUNT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "measures/application_counts.html",
-        {"filter": filterset, "rows": rows, "total": sum(r["count"] for r in rows)},
+        {
+            "filter": filterset,
+            "rows": rows,
+            "page": page,
+            "query": _query_without_page(request),
+            "total": sum(r["count"] for r in rows),
+        },
     )

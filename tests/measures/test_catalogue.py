@@ -150,3 +150,18 @@ def test_only_the_credit_office_maintains_the_catalogue(client, reviewer):
         measure_save(actor=reviewer, measure=measure, departments=[], reason="x")
     client.force_login(reviewer)
     assert client.get(reverse("admin:measures_measure_changelist")).status_code == 302
+
+
+def test_changing_the_implementing_departments_is_audited(client, credit_office_user):
+    from accounts.models import Department
+
+    client.force_login(credit_office_user)
+    measure = Measure.objects.get(code="abc001-a-green-channel")
+    scjg = Department.objects.get(code="scjg")
+    data = _form(measure, parameters="{}", departments=[d.pk for d in measure.departments.all()] + [scjg.pk])
+    response = client.post(reverse("admin:measures_measure_change", args=[measure.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(measure.departments.values_list("code", flat=True)) == ["fgw", "scjg"]
+    log = AuditLog.objects.get(action="measure.update", target_id=str(measure.pk))
+    assert log.before == {"departments": ["fgw"]} and log.after == {"departments": ["fgw", "scjg"]}
+    assert measure.history.first().departments.count() == 2  # the version keeps its departments

@@ -175,13 +175,17 @@ def test_the_counts_page_is_for_the_credit_office(
     url = reverse("measures:counts")
     client.get(url)
     with django_assert_max_num_queries(10):
-        response = client.get(url)
+        response = client.get(url, {"applied_from": days_ago(400).isoformat()})
     assert response.context["total"] == 25
+    this_year = client.get(url)  # the current year by default
+    start = days_ago(0).replace(month=1, day=1)
+    expected = MeasureApplication.objects.filter(applied_on__gte=start).count()
+    assert this_year.context["total"] == expected and start.isoformat() in this_year.content.decode()
     rows = response.context["rows"]
     assert {r["department_code"] for r in rows} == {"fgw", "scjg"}
     assert sum(r["count"] for r in rows if r["department_code"] == "scjg") == 5
     assert days_ago(0).strftime("%Y-%m") in response.content.decode()
-    filtered = client.get(url, {"department": "scjg"})
+    filtered = client.get(url, {"department": "scjg", "applied_from": days_ago(400).isoformat()})
     assert filtered.context["total"] == 5
     assert client.get(url, {"applied_from": "31/31/2026"}).status_code == 200
 
