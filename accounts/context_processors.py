@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member
+from .permissions import is_credit_office, is_department_staff, is_reviewer, is_staff_member, is_subject_user
 
 
 def navigation(request) -> dict:
@@ -25,6 +25,13 @@ def navigation(request) -> dict:
             items.append((_("Register a subject"), reverse("subjects:create")))
             items.append((_("Applied measures"), reverse("measures:applications")))
             items.append((_("Yearly summary"), reverse("reports:index")))
+        if is_staff_member(user):
+            items.append((_("Objections"), reverse("objections:list")))
+        if is_credit_office(user):
+            items.append((_("Subject accounts"), reverse("objections:account_requests")))
+        if is_subject_user(user):
+            items.append((_("My credit"), reverse("portal:home")))
+            items.append((_("Notices"), reverse("portal:notifications")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
     return {"nav_items": items}

@@ -40,3 +40,12 @@ def is_own_subject(user, subject) -> bool:
 
 
 is_staff_member = is_credit_office | is_department_staff
+
+
+@rules.predicate
+def is_subject_user_of(user, subject) -> bool:
+    """A verified subject user of ``subject``: the account is linked to a subject only once verified,
+    so the link itself is the proof (SPEC §1, §6)."""
+    if subject is None or not is_subject_user(user):
+        return False
+    return user.subject_id is not None and user.subject_id == subject.pk

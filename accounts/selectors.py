@@ -26,6 +26,10 @@ def home_summary(*, user) -> dict:
             queryset=records_visible_to(user=user)
         ).count()
         summary["to_review"] = review_queue(user=user).count()
+    if is_credit_office(user) or is_department_staff(user):
+        from objections.selectors import objection_queue_summary
+
+        summary["objections"] = objection_queue_summary(user=user)
     return summary
 
 

@@ -294,6 +294,38 @@ def _ensure_records(report: DemoReport) -> None:
             report.created_records += 1
 
 
+def _ensure_subject_account(report: DemoReport) -> None:
+    """A verified subject account (``demo_subject``) of a firm with an effective record, for the portal."""
+    from objections.services import subject_account_register
+    from records.models import CreditRecord, RecordStatus
+
+    username = "demo_subject"
+    if not User.objects.filter(username=username).exists():
+        record = (
+            CreditRecord.objects.filter(
+                status=RecordStatus.EFFECTIVE, subject__legal_representative__isnull=False
+            )
+            .select_related("subject__legal_representative")
+            .order_by("pk")
+            .first()
+        )
+        if record is None:
+            return
+        firm = record.subject
+        subject_account_register(
+            username=username,
+            password=DEMO_PASSWORD,
+            kind=firm.kind,
+            code=firm.code,
+            name=firm.name,
+            contact_name=f"{firm.legal_representative.name}（联系人）",
+            phone="0377-69000000",
+            representative_name=firm.legal_representative.name,
+            representative_id_number=firm.legal_representative.code,
+        )
+    report.users.append((username, DEMO_PASSWORD, str(Role.SUBJECT.label)))
+
+
 @transaction.atomic
 def demo_load() -> DemoReport:
     report = DemoReport()
@@ -303,5 +335,6 @@ def demo_load() -> DemoReport:
     _ensure_users(report)
     _ensure_subjects(report)
     _ensure_records(report)
+    _ensure_subject_account(report)
     report.total_subjects = Subject.objects.count()
     return report

@@ -255,6 +255,9 @@ class CreditRecord(models.Model):
     publish_due = models.DateField(_("to be published by"))
     # SPEC §3.4: publication window by severity, from the decision date; empty = not published.
     publish_until = models.DateField(_("published until"), null=True, blank=True)
+    # 003 §5(2): marked on every page and export while an objection against it is open; kept by
+    # objections.services through ``record_objection_mark``.
+    under_objection = models.BooleanField(_("under objection"), default=False)
     history = HistoricalRecords(excluded_fields=["complainant_name", "complainant_contact"])
 
     class Meta:

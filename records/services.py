@@ -419,6 +419,11 @@ def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") 
         raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None
 
 
+def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> None:
+    """Set the "under objection" mark of a record (003 §5(2)). Called by the objection services inside
+    their own transaction, which audits the objection; the mark changes nothing else of the record."""
+    CreditRecord.objects.filter(pk=record.pk).update(under_objection=under_objection)
+    record.under_objection = under_objection
 # Records that take effect by a decision made outside intake — a red or black listing decided by the
 # competent authority (002 §3(1), §4(3); 004 §6(1)) — and end when that decision ends. The credit
 # office (or the system, for lists pushed down by the platform) enters them effective at once, audited

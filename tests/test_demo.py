@@ -21,6 +21,8 @@ def test_demo_data_covers_every_kind_and_role_and_loads_twice_without_duplicates
 
     assert report.created_records == 48
     assert set(CreditRecord.objects.values_list("status", flat=True)) == {"draft", "submitted", "effective"}
+    portal = User.objects.get(username="demo_subject")
+    assert portal.role == Role.SUBJECT and portal.subject.records.filter(status="effective").exists()
     again = demo_load()
     assert again.created_subjects == 0 and again.total_subjects == report.total_subjects
     assert again.created_records == 0

@@ -115,6 +115,7 @@ class RecordListOutputSerializer(serializers.ModelSerializer):
             "is_current",
             "publish_due",
             "publish_until",
+            "under_objection",
             "sanctions",
             "created_at",
         ]

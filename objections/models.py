@@ -1,0 +1,305 @@
+"""Subject accounts, objections (异议) and the notices a subject receives.
+
+- A subject user registers with its code, name and contact; the account sees nothing until it is
+  linked to its subject, by the credit office or automatically when the legal representative's
+  identity number entered matches the one the registry holds (SPEC §1, §6).
+- An objection is filed online against a credit record or a grade, with reasons and evidence files
+  (003 §5(2), 004 §4(5)). The unit concerned handles it within 5 working days: a record objection goes
+  to the department that entered the record (it answers for its truthfulness, 000/001 Art. 5), a
+  grade objection to the credit office. Upheld, the record is revoked or corrected through the intake
+  services, the subject is regraded and the platform told (000 Art. 14, 001 Art. 16).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Not verified")
+
+
+class AccountVerification(models.TextChoices):
+    REPRESENTATIVE = "representative", _("Legal representative's identity number matched")
+    CREDIT_OFFICE = "credit_office", _("Verified by the credit office")
+
+
+class SubjectAccountRequest(models.Model):
+    """A subject user's request to be linked to its subject (one per account)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="subject_request",
+        verbose_name=_("account"),
+    )
+    kind = models.CharField(_("kind"), max_length=24)
+    code = models.CharField(_("code"), max_length=18, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    phone = models.CharField(_("contact phone"), max_length=30)
+    email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AccountRequestStatus.choices,
+        default=AccountRequestStatus.PENDING,
+        db_index=True,
+    )
+    verified_by_method = models.CharField(
+        _("verified through"), max_length=20, choices=AccountVerification.choices, blank=True
+    )
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subject"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject account request")
+        verbose_name_plural = _("subject account requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
+class ObjectionTarget(models.TextChoices):
+    RECORD = "record", _("Credit record")
+    GRADE = "grade", _("Grade")
+
+
+class ObjectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_STATUSES = (ObjectionStatus.SUBMITTED, ObjectionStatus.ACCEPTED)
+
+# The workflow (Oscar's transition map): one service per arrow in objections.services.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ObjectionStatus.SUBMITTED: (ObjectionStatus.ACCEPTED,),
+    ObjectionStatus.ACCEPTED: (
+        ObjectionStatus.UPHELD,
+        ObjectionStatus.PARTLY_UPHELD,
+        ObjectionStatus.REJECTED,
+    ),
+    ObjectionStatus.UPHELD: (),
+    ObjectionStatus.PARTLY_UPHELD: (),
+    ObjectionStatus.REJECTED: (),
+}
+
+
+class RecordAction(models.TextChoices):
+    """What an upheld objection did to the record (empty: nothing, e.g. a grade objection)."""
+
+    REVOKED = "revoked", _("Record revoked")
+    CORRECTED = "corrected", _("Record corrected")
+    REGRADED = "regraded", _("Subject regraded")
+
+
+class Objection(models.Model):
+    subject = models.ForeignKey(
+        "subjects.Subject", on_delete=models.PROTECT, related_name="objections", verbose_name=_("subject")
+    )
+    target = models.CharField(_("objection against"), max_length=10, choices=ObjectionTarget.choices)
+    record = models.ForeignKey(
+        "records.CreditRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("credit record"),
+    )
+    grade = models.ForeignKey(
+        "grading.Grade",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("grade"),
+    )
+    # The handling unit: the department that entered the record, or the credit office (xyb).
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("handled by"),
+    )
+    reasons = models.TextField(_("reasons"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.SUBMITTED,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # 003 §5(2): handled within 5 working days of the day it was filed (that day not counted).
+    deadline = models.DateField(_("deadline"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    record_action = models.CharField(
+        _("done to the record"), max_length=10, choices=RecordAction.choices, blank=True
+    )
+    correction = models.ForeignKey(
+        "records.CreditRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected version"),
+    )
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target="record", record__isnull=False, grade__isnull=True))
+                | (Q(target="grade", grade__isnull=False, record__isnull=True)),
+                name="objection_target_matches",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "status", "deadline"], name="objection_queue_idx")]
+
+    def __str__(self) -> str:
+        return _("Objection %(id)s") % {"id": self.pk}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ObjectionEvidence(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="objections/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ObjectionTransition(models.Model):
+    """One status change of an objection (its history line)."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=16, choices=ObjectionStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=ObjectionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection status change")
+        verbose_name_plural = _("objection status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class NoticeEvent(models.TextChoices):
+    ACCOUNT_VERIFIED = "account_verified", _("Your account is linked to your subject")
+    ACCOUNT_REJECTED = "account_rejected", _("Your account could not be verified")
+    OBJECTION_SUBMITTED = "objection_submitted", _("Your objection was received")
+    OBJECTION_ACCEPTED = "objection_accepted", _("Your objection was accepted for handling")
+    OBJECTION_UPHELD = "objection_upheld", _("Your objection was upheld")
+    OBJECTION_PARTLY_UPHELD = "objection_partly_upheld", _("Your objection was partly upheld")
+    OBJECTION_REJECTED = "objection_rejected", _("Your objection was rejected")
+
+
+class Notification(models.Model):
+    """A notice to a subject user, shown in the portal (and e-mailed when the user has an address)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("to"),
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NoticeEvent.choices)
+    objection = models.ForeignKey(
+        Objection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("objection"),
+    )
+    detail = models.TextField(_("detail"), blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return str(self.get_event_display())

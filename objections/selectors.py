@@ -1,0 +1,114 @@
+"""Read-side queries of the portal and the objection queues, always scoped to the user (SPEC §6)."""
+
+from datetime import date
+
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.utils import timezone
+
+from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from records.models import CreditRecord, RecordStatus
+from records.selectors import NOT_YET_EFFECTIVE
+
+from .models import (
+    OPEN_STATUSES,
+    AccountRequestStatus,
+    Notification,
+    Objection,
+    ObjectionTarget,
+    ObjectionTransition,
+    SubjectAccountRequest,
+)
+
+
+def _with_overdue(qs: QuerySet[Objection], today: date) -> QuerySet[Objection]:
+    return qs.annotate(
+        overdue=Case(
+            When(status__in=OPEN_STATUSES, deadline__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def objections_visible_to(*, user, today: date | None = None) -> QuerySet[Objection]:
+    """The credit office sees every objection; department staff those their department handles; a
+    verified subject user its own subject's; anyone else none."""
+    today = today or timezone.localdate()
+    qs = _with_overdue(
+        Objection.objects.select_related("subject", "department", "record", "record__kind", "grade__scheme"),
+        today,
+    )
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    if is_subject_user(user) and user.subject_id:
+        return qs.filter(subject_id=user.subject_id)
+    return qs.none()
+
+
+def objection_get(*, user, pk: int) -> Objection | None:
+    return objections_visible_to(user=user).filter(pk=pk).first()
+
+
+def objection_queue(*, user, today: date | None = None) -> QuerySet[Objection]:
+    """Open objections the user handles, overdue ones first, then by deadline: a department reviewer's
+    record objections, the credit office's grade objections."""
+    qs = objections_visible_to(user=user, today=today).filter(status__in=OPEN_STATUSES)
+    if is_reviewer(user):
+        qs = qs.filter(target=ObjectionTarget.RECORD, department_id=user.department_id)
+    elif is_credit_office(user):
+        qs = qs.filter(target=ObjectionTarget.GRADE)
+    else:
+        return qs.none()
+    return qs.order_by("-overdue", "deadline", "id")
+
+
+def objection_queue_summary(*, user, today: date | None = None) -> dict:
+    qs = objection_queue(user=user, today=today)
+    return {"open": qs.count(), "overdue": qs.filter(overdue=True).count()}
+
+
+def portal_records(*, subject) -> QuerySet[CreditRecord]:
+    """The subject's records that took effect (drafts and records under review are the department's
+    own business), current versions first."""
+    return (
+        CreditRecord.objects.filter(subject=subject)
+        .exclude(status__in=NOT_YET_EFFECTIVE)
+        .select_related("kind", "department")
+        .defer("complainant_name", "complainant_contact")
+        .order_by("-is_current", "-decision_date", "-id")
+    )
+
+
+def record_objectionable(record: CreditRecord) -> bool:
+    return record.status == RecordStatus.EFFECTIVE and record.is_current and not record.under_objection
+
+
+def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+    return list(
+        Notification.objects.filter(user=user)
+        .select_related("objection")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def notifications_unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def account_request_of(*, user) -> SubjectAccountRequest | None:
+    return SubjectAccountRequest.objects.filter(user=user).first()
+
+
+def account_requests_pending() -> QuerySet[SubjectAccountRequest]:
+    return SubjectAccountRequest.objects.filter(status=AccountRequestStatus.PENDING).select_related("user")
+
+
+def objection_for_detail(objection: Objection) -> Objection:
+    prefetch_related_objects(
+        [objection],
+        "evidence",
+        Prefetch("transitions", queryset=ObjectionTransition.objects.select_related("actor")),
+    )
+    return objection

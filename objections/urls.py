@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "objections"
+
+urlpatterns = [
+    path("", views.objection_list, name="list"),
+    path("accounts/", views.account_requests, name="account_requests"),
+    path("accounts/<int:pk>/<slug:action>/", views.account_request_decide, name="account_request_decide"),
+    path("<int:pk>/", views.objection_detail, name="detail"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.objection_evidence, name="evidence"),
+    path("<int:pk>/<slug:action>/", views.objection_action, name="action"),
+]

@@ -1,0 +1,318 @@
+"""Pages of the subject portal (/portal/) and of the objection handlers (/objections/).
+
+Every write calls a service; every read goes through a selector scoped to the user, so a subject user
+reaches only its own subject (another subject's objection answers 404, as if it did not exist)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_staff_member, is_subject_user
+from grading.models import Grade
+from grading.selectors import grades_current
+from measures.selectors import list_entries_in_force, measures_applicable
+from measures.templatetags.measure_tags import measures_labelled
+from records.models import CreditRecord
+from records.selectors import NOT_YET_EFFECTIVE
+
+from . import services
+from .filtersets import ObjectionFilterSet
+from .forms import AccountRegisterForm, DecisionReasonForm, ObjectionForm
+from .models import OPEN_STATUSES, ObjectionStatus, SubjectAccountRequest
+from .permissions import can_handle_objection, can_verify_accounts
+from .selectors import (
+    account_request_of,
+    account_requests_pending,
+    notifications_for,
+    notifications_unread_count,
+    objection_for_detail,
+    objection_get,
+    objection_queue,
+    objections_visible_to,
+    portal_records,
+    record_objectionable,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- portal -----------------------------------------------------------------------------------------
+
+
+def account_register(request):
+    """Anyone may open a subject account; it is linked to a subject only after verification."""
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = AccountRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.subject_account_register(**form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            if account.subject_id:
+                messages.success(request, _("Your account is linked to %(name)s.") % {"name": account.name})
+            else:
+                messages.success(
+                    request, _("Your account is registered. The credit office will verify it and link it.")
+                )
+            return redirect("portal:home")
+    return render(request, "objections/account_register.html", {"form": form})
+
+
+def _subject_user(request):
+    user = request.user
+    if not is_subject_user(user):
+        raise PermissionDenied(_("The portal is for the accounts of enterprises and persons."))
+    return user
+
+
+@login_required
+def portal_home(request):
+    user = _subject_user(request)
+    if not user.subject_id:
+        return render(request, "objections/portal_pending.html", {"account": account_request_of(user=user)})
+    subject = user.subject
+    records = list(portal_records(subject=subject)[:200])
+    for record in records:
+        record.can_object = record_objectionable(record)
+    grades = grades_current(subject=subject)
+    open_grade_ids = set(
+        objections_visible_to(user=user)
+        .filter(grade_id__in=[g.pk for g in grades], status__in=OPEN_STATUSES)
+        .values_list("grade_id", flat=True)
+    )
+    for grade in grades:
+        grade.can_object = grade.pk not in open_grade_ids
+    return render(
+        request,
+        "objections/portal_home.html",
+        {
+            "subject": subject,
+            "records": records,
+            "grades": grades,
+            "measures": _measures(subject),
+            "list_entries": list(list_entries_in_force(subject_ids=[subject.pk])),
+            "objections": objections_visible_to(user=user).order_by("-submitted_at", "-id")[:100],
+            "notifications": notifications_for(user=user, limit=10),
+            "unread": notifications_unread_count(user=user),
+        },
+    )
+
+
+def _measures(subject) -> list[dict]:
+    """The measures that apply to the subject now (its grades and list memberships), worded as on the
+    staff's subject page."""
+    return measures_labelled(measures_applicable(subject=subject))
+
+
+def _file(request, *, record=None, grade=None):
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = services.objection_file(
+                actor=request.user,
+                reasons=form.cleaned_data["reasons"],
+                record=record,
+                grade=grade,
+                files=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your objection is filed; it is to be handled by %(deadline)s.")
+                % {"deadline": objection.deadline.isoformat()},
+            )
+            return redirect("objections:detail", pk=objection.pk)
+    return render(
+        request,
+        "objections/objection_form.html",
+        {
+            "form": form,
+            "record": record,
+            "grade": grade,
+            "deadline": services.objection_deadline(filed_on=timezone.localdate()),
+        },
+    )
+
+
+@login_required
+def objection_new_record(request, pk: int):
+    user = _subject_user(request)
+    record = (
+        CreditRecord.objects.filter(pk=pk, subject_id=user.subject_id, subject_id__isnull=False)
+        .exclude(status__in=NOT_YET_EFFECTIVE)
+        .select_related("kind", "subject", "department")
+        .first()
+    )
+    if record is None:
+        raise Http404(_("No such record."))
+    return _file(request, record=record)
+
+
+@login_required
+def objection_new_grade(request, pk: int):
+    user = _subject_user(request)
+    grade = (
+        Grade.objects.filter(pk=pk, subject_id=user.subject_id, subject_id__isnull=False)
+        .select_related("scheme", "subject")
+        .first()
+    )
+    if grade is None:
+        raise Http404(_("No such grade."))
+    return _file(request, grade=grade)
+
+
+@login_required
+def notifications(request):
+    user = _subject_user(request)
+    if request.method == "POST":
+        services.notifications_mark_read(user=user)
+        return redirect("portal:notifications")
+    return render(
+        request, "objections/notifications.html", {"notifications": notifications_for(user=user, limit=200)}
+    )
+
+
+# --- objections (handlers, and the subject's own view of its objection) ----------------------------
+
+
+@login_required
+def objection_list(request):
+    _require(is_staff_member(request.user))
+    queue = list(objection_queue(user=request.user)[:200])
+    filterset = ObjectionFilterSet(
+        request.GET, queryset=objections_visible_to(user=request.user).order_by("-submitted_at", "-id")
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "objections/objection_list.html",
+        {"queue": queue, "filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def _objection_or_404(request, pk: int):
+    objection = objection_get(user=request.user, pk=pk)
+    if objection is None:
+        raise Http404(_("No such objection."))
+    return objection
+
+
+@login_required
+def objection_detail(request, pk: int):
+    objection = objection_for_detail(_objection_or_404(request, pk))
+    can_handle = can_handle_objection(request.user, objection)
+    correction_started = (
+        objection.record_id is not None
+        and CreditRecord.objects.filter(replaces_id=objection.record_id).exists()
+    )
+    return render(
+        request,
+        "objections/objection_detail.html",
+        {
+            "objection": objection,
+            "can_accept": can_handle and objection.status == ObjectionStatus.SUBMITTED,
+            "can_decide": can_handle and objection.status == ObjectionStatus.ACCEPTED,
+            "correction_started": correction_started,
+            "form": DecisionReasonForm(),
+        },
+    )
+
+
+ACTIONS = {
+    "accept": (services.objection_accept, gettext_lazy("Accepted for handling.")),
+    "uphold": (services.objection_uphold, gettext_lazy("Upheld.")),
+    "partly-uphold": (services.objection_partly_uphold, gettext_lazy("Partly upheld.")),
+    "reject": (services.objection_reject, gettext_lazy("Rejected; the subject is given the reasons.")),
+}
+
+
+@login_required
+@require_POST
+def objection_action(request, pk: int, action: str):
+    objection = _objection_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    call, done = ACTIONS[action]
+    try:
+        call(actor=request.user, objection=objection, reason=request.POST.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("objections:detail", pk=objection.pk)
+
+
+@login_required
+def objection_evidence(request, pk: int, evidence_pk: int):
+    objection = _objection_or_404(request, pk)
+    evidence = get_object_or_404(objection.evidence, pk=evidence_pk)
+    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
+    return response
+
+
+# --- account verification by the credit office ------------------------------------------------------
+
+
+@login_required
+def account_requests(request):
+    _require(can_verify_accounts(request.user))
+    return render(
+        request,
+        "objections/account_requests.html",
+        {"requests": account_requests_pending()[:200], "form": DecisionReasonForm()},
+    )
+
+
+@login_required
+@require_POST
+def account_request_decide(request, pk: int, action: str):
+    _require(can_verify_accounts(request.user))
+    account = get_object_or_404(SubjectAccountRequest, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        with transaction.atomic():
+            if action == "verify":
+                services.subject_account_verify(actor=request.user, request=account, reason=reason)
+                messages.success(request, _("Verified: the account is linked to its subject."))
+            elif action == "reject":
+                services.subject_account_reject(actor=request.user, request=account, reason=reason)
+                messages.success(request, _("Not verified; the applicant is told why."))
+            else:
+                raise Http404(_("No such action."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("objections:account_requests")
