@@ -34,4 +34,7 @@ def navigation(request) -> dict:
             items.append((_("Notices"), reverse("portal:notifications")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
+        if is_staff_member(user) or is_subject_user(user):
+            items.append((_("Credit repair"), reverse("repair:home")))
+            items.append((_("Credit commitments"), reverse("commitments:home")))
     return {"nav_items": items}

@@ -68,6 +68,10 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "measures.add_measure",
         "measures.change_measure",
         "measures.view_measureapplication",
+        "repair.view_repairapplication",
+        "commitments.view_commitmenttemplate",
+        "commitments.view_commitment",
+        "commitments.view_voluntaryentry",
         "reports.view_yearlyreport",
     ],
 }

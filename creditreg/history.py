@@ -10,9 +10,16 @@ from django.utils import timezone
 
 
 def history_copy(
-    *, model: type[models.Model], where: str, params: list, user_id: int | None, reason: str = ""
+    *,
+    model: type[models.Model],
+    where: str,
+    params: list,
+    user_id: int | None,
+    reason: str = "",
+    history_type: str = "+",
 ) -> int:
-    """Write a "created" history row for every row of ``model`` matching ``where`` (SQL on its table)."""
+    """Write a history row for every row of ``model`` matching ``where`` (SQL on its table): "created"
+    (``+``) by default, "changed" (``~``) after a set-based update."""
     history_model = model.history.model
     quote = connection.ops.quote_name
     columns = [f.column for f in history_model._meta.concrete_fields if not f.name.startswith("history_")]
@@ -24,5 +31,5 @@ def history_copy(
         f"FROM {quote(model._meta.db_table)} WHERE {where}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), "+", user_id, reason or None, *params])
+        cursor.execute(sql, [timezone.now(), history_type, user_id, reason or None, *params])
         return cursor.rowcount

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from subjects.identifiers import normalize_identifier
 
 from .models import CreditRecord, RecordKind, RecordStatus, Severity
-from .selectors import records_publication_overdue
+from .selectors import records_publication_overdue, records_published
 
 
 class CreditRecordFilterSet(django_filters.FilterSet):
@@ -24,10 +24,20 @@ class CreditRecordFilterSet(django_filters.FilterSet):
         label=_("Decided until"), field_name="decision_date", lookup_expr="lte"
     )
     overdue = django_filters.BooleanFilter(label=_("Publication overdue"), method="filter_overdue")
+    published = django_filters.BooleanFilter(label=_("Published today"), method="filter_published")
 
     class Meta:
         model = CreditRecord
-        fields = ["q", "status", "kind", "severity", "decision_date_from", "decision_date_to", "overdue"]
+        fields = [
+            "q",
+            "status",
+            "kind",
+            "severity",
+            "decision_date_from",
+            "decision_date_to",
+            "overdue",
+            "published",
+        ]
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
@@ -44,3 +54,9 @@ class CreditRecordFilterSet(django_filters.FilterSet):
             return queryset
         overdue = records_publication_overdue(queryset=queryset)
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_published(self, queryset, name, value):
+        if value is None:
+            return queryset
+        published = records_published(queryset=queryset)
+        return published if value else queryset.exclude(pk__in=published.values("pk"))

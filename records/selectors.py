@@ -42,6 +42,18 @@ def records_publication_overdue(*, queryset: QuerySet[CreditRecord], today=None)
     return queryset.filter(status__in=NOT_YET_EFFECTIVE, publish_due__lt=today, is_current=True)
 
 
+def records_published(*, queryset: QuerySet[CreditRecord] | None = None, on=None) -> QuerySet[CreditRecord]:
+    """Records published on ``on`` (default today) — the one definition for the published views and
+    exports: effective and current, of a published kind, inside the publication window (SPEC §3.4).
+    Repaired, expired, revoked and corrected records are not; neither is a record whose window ended
+    before the nightly expiry has marked it."""
+    on = on or timezone.localdate()
+    queryset = CreditRecord.objects.all() if queryset is None else queryset
+    return queryset.filter(
+        status=RecordStatus.EFFECTIVE, is_current=True, kind__is_published=True, publish_until__gte=on
+    )
+
+
 def record_versions(*, record: CreditRecord) -> list[CreditRecord]:
     """The chain of versions this record belongs to, oldest first (corrections keep the old ones)."""
     chain = [record]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
+from creditreg.history import history_copy
 from subjects.models import Subject
 
 from .hooks import regrade_after_commit
@@ -385,6 +386,15 @@ def records_expire_due(*, today=None) -> int:
                 reason=_("Publication period over."),
             )
             for pk in chunk
+        )
+        # The update bypasses simple-history: write the "changed" rows set-based, as the import does.
+        history_copy(
+            model=CreditRecord,
+            where=f"id IN ({', '.join(['%s'] * len(chunk))})",
+            params=chunk,
+            user_id=None,
+            reason=_("Publication period over."),
+            history_type="~",
         )
     if due:
         audit_log_write(

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import Commitment, CommitmentTemplate, VoluntaryEntry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only for the credit office: these change only through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitmentTemplate)
+class CommitmentTemplateAdmin(ReadOnlyAdmin):
+    list_display = ["matter", "title", "department", "materials_working_days", "is_active"]
+    list_filter = ["department", "is_active"]
+    search_fields = ["matter", "title"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "subject",
+        "matter",
+        "department",
+        "channel",
+        "status",
+        "materials_due",
+        "signed_at",
+    ]
+    list_filter = ["status", "channel", "department"]
+    search_fields = ["subject__name", "subject__code", "matter"]
+    list_select_related = ["subject", "department"]
+
+
+@admin.register(VoluntaryEntry)
+class VoluntaryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["id", "subject", "category", "title", "department", "status", "decided_at"]
+    list_filter = ["status", "category", "department"]
+    search_fields = ["subject__name", "subject__code", "title"]
+    list_select_related = ["subject", "department"]

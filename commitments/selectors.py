@@ -1,0 +1,118 @@
+"""Read-side queries of commitments and voluntary registrations, scoped to the user (SPEC §6); the
+public list shows only what may be published, natural persons masked (SPEC §6)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from subjects.identifiers import mask_resident_id, normalize_identifier
+from subjects.models import SubjectKind
+
+from .models import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentTemplate,
+    VoluntaryEntry,
+    VoluntaryStatus,
+)
+
+
+def _scoped(qs: QuerySet, *, user) -> QuerySet:
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    if is_subject_user(user) and user.subject_id:
+        return qs.filter(subject_id=user.subject_id)
+    return qs.none()
+
+
+def commitment_templates_for(*, user) -> QuerySet[CommitmentTemplate]:
+    """Templates the user may sign (subject users: every one in use) or maintain (staff: their
+    department's, in use or not; the credit office: all)."""
+    qs = CommitmentTemplate.objects.select_related("department")
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    if is_subject_user(user) and user.subject_id:
+        return qs.filter(is_active=True)
+    return qs.none()
+
+
+def commitment_template_get(*, user, pk: int) -> CommitmentTemplate | None:
+    return commitment_templates_for(user=user).filter(pk=pk).first()
+
+
+def commitment_templates_public() -> QuerySet[CommitmentTemplate]:
+    return CommitmentTemplate.objects.select_related("department").filter(is_active=True)
+
+
+def commitments_visible_to(*, user) -> QuerySet[Commitment]:
+    qs = Commitment.objects.select_related("subject", "department", "breach_record", "signed_by")
+    return _scoped(qs, user=user)
+
+
+def commitment_get(*, user, pk: int) -> Commitment | None:
+    return commitments_visible_to(user=user).filter(pk=pk).first()
+
+
+def commitments_materials_overdue(*, queryset: QuerySet[Commitment], today=None) -> QuerySet[Commitment]:
+    """Signed commitments whose missing materials are past their deadline (容缺受理)."""
+    today = today or timezone.localdate()
+    return queryset.filter(status=CommitmentStatus.SIGNED, materials_due__lt=today)
+
+
+def commitments_public(*, q: str = "") -> QuerySet[Commitment]:
+    """Every signed commitment, newest first, for the public list (004 §3(1)). A natural person is
+    found only by the full identity number (as in the public look-up, SPEC §7); others by name too."""
+    qs = Commitment.objects.select_related("subject", "department").order_by("-signed_at", "-id")
+    q = (q or "").strip()
+    if q:
+        code = normalize_identifier(q)
+        qs = qs.filter(
+            Q(subject__code=code)
+            | (~Q(subject__kind=SubjectKind.NATURAL_PERSON) & Q(subject__name__icontains=q))
+            | Q(matter__icontains=q)
+        )
+    return qs
+
+
+def public_subject_name(subject) -> str:
+    """A natural person's name on public pages: the family name only (张**); organisations in full."""
+    if subject.kind != SubjectKind.NATURAL_PERSON:
+        return subject.name
+    return subject.name[:1] + "*" * max(len(subject.name) - 1, 1)
+
+
+def public_subject_code(subject) -> str:
+    return mask_resident_id(subject.code) if subject.kind == SubjectKind.NATURAL_PERSON else subject.code
+
+
+def voluntary_entries_visible_to(*, user) -> QuerySet[VoluntaryEntry]:
+    qs = VoluntaryEntry.objects.select_related("subject", "department", "decided_by", "positive_record")
+    return _scoped(qs, user=user)
+
+
+def voluntary_entry_get(*, user, pk: int) -> VoluntaryEntry | None:
+    return voluntary_entries_visible_to(user=user).filter(pk=pk).first()
+
+
+def voluntary_queue(*, user) -> QuerySet[VoluntaryEntry]:
+    """Registrations awaiting verification by the reviewer's department, oldest first."""
+    if not is_reviewer(user):
+        return VoluntaryEntry.objects.none()
+    return (
+        voluntary_entries_visible_to(user=user)
+        .filter(status=VoluntaryStatus.SUBMITTED)
+        .order_by("submitted_at", "id")
+    )
+
+
+def voluntary_entries_verified(*, subject) -> QuerySet[VoluntaryEntry]:
+    """Verified registrations of a subject, for its page (004 §5(3))."""
+    return (
+        VoluntaryEntry.objects.select_related("department")
+        .filter(subject=subject, status=VoluntaryStatus.VERIFIED)
+        .order_by("-decided_at", "-id")
+    )

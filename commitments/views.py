@@ -1,0 +1,341 @@
+"""Pages of credit commitments and voluntary registration. Every write calls a service; every read goes
+through a selector scoped to the user (another subject's commitment or registration answers 404).
+The public list of commitments needs no login and masks natural persons."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+from subjects.selectors import subject_get_by_code
+
+from . import services
+from .forms import BreachForm, FulfilForm, ReasonForm, SignForm, TemplateForm, VoluntaryForm
+from .models import CommitmentStatus, VoluntaryStatus
+from .permissions import (
+    can_maintain_template,
+    can_record_outcome,
+    can_use_commitment_pages,
+    can_verify_voluntary,
+    can_withdraw_voluntary,
+)
+from .selectors import (
+    commitment_get,
+    commitment_template_get,
+    commitment_templates_for,
+    commitments_materials_overdue,
+    commitments_public,
+    commitments_visible_to,
+    public_subject_code,
+    public_subject_name,
+    voluntary_entries_visible_to,
+    voluntary_entry_get,
+    voluntary_queue,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def commitments_home(request):
+    """Subject users: the templates they can sign and their commitments. Staff: the department's
+    commitments, those with missing materials overdue flagged."""
+    user = request.user
+    _require(can_use_commitment_pages(user))
+    visible = commitments_visible_to(user=user)
+    status = request.GET.get("status", "")
+    listed = visible.filter(status=status) if status in CommitmentStatus.values else visible
+    page, query = _page(request, listed)
+    return render(
+        request,
+        "commitments/commitment_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": CommitmentStatus.choices,
+            "is_subject_user": is_subject_user(user),
+            # Subject users sign, department staff register paper ones; the credit office only reads.
+            "templates": list(commitment_templates_for(user=user).filter(is_active=True)[:200])
+            if is_subject_user(user) or is_department_staff(user)
+            else [],
+            "overdue_count": commitments_materials_overdue(queryset=visible).count(),
+            "today": timezone.localdate(),
+            "is_staff": is_department_staff(user),
+        },
+    )
+
+
+@login_required
+def template_list(request):
+    """The department's templates, and a new one."""
+    _require(is_department_staff(request.user))
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("is_active")
+        try:
+            services.commitment_template_create(actor=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The template is saved."))
+            return redirect("commitments:templates")
+    templates = commitment_templates_for(user=request.user)
+    return render(request, "commitments/template_list.html", {"form": form, "templates": templates[:500]})
+
+
+@login_required
+def template_edit(request, pk: int):
+    template = commitment_template_get(user=request.user, pk=pk)
+    if template is None:
+        raise Http404(_("No such template."))
+    _require(can_maintain_template(request.user, template))
+    initial = {
+        k: getattr(template, k) for k in ("matter", "title", "text", "materials_working_days", "is_active")
+    }
+    form = TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_template_update(actor=request.user, template=template, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The template is saved."))
+            return redirect("commitments:templates")
+    return render(request, "commitments/template_form.html", {"form": form, "template": template})
+
+
+@login_required
+def commitment_sign(request, template_pk: int):
+    """Sign online (subject user) or register a paper commitment (staff of the template's department)."""
+    user = request.user
+    template = commitment_template_get(user=user, pk=template_pk)
+    if template is None or not template.is_active:
+        raise Http404(_("No such template."))
+    online = is_subject_user(user)
+    _require(online or can_maintain_template(user, template))
+    form = SignForm(request.POST or None, with_subject=not online)
+    if request.method == "POST" and form.is_valid():
+        subject = None
+        if not online:
+            subject = subject_get_by_code(user=user, code=form.cleaned_data["subject_code"])
+            if subject is None:
+                form.add_error("subject_code", _("No registered subject has this code."))
+        if online or subject is not None:
+            try:
+                commitment = services.commitment_sign(
+                    actor=user,
+                    template=template,
+                    subject=subject,
+                    missing_materials=form.cleaned_data["missing_materials"],
+                    materials_due=form.cleaned_data["materials_due"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The commitment is signed."))
+                return redirect("commitments:detail", pk=commitment.pk)
+    return render(request, "commitments/commitment_sign.html", {"form": form, "template": template})
+
+
+def _commitment_or_404(request, pk: int):
+    commitment = commitment_get(user=request.user, pk=pk)
+    if commitment is None:
+        raise Http404(_("No such commitment."))
+    return commitment
+
+
+@login_required
+def commitment_detail(request, pk: int):
+    commitment = _commitment_or_404(request, pk)
+    can_outcome = (
+        can_record_outcome(request.user, commitment) and commitment.status == CommitmentStatus.SIGNED
+    )
+    return render(
+        request,
+        "commitments/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "transitions": commitment.transitions.select_related("actor"),
+            "can_outcome": can_outcome,
+            "fulfil_form": FulfilForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commitment_fulfil(request, pk: int):
+    commitment = _commitment_or_404(request, pk)
+    try:
+        services.commitment_fulfil(
+            actor=request.user, commitment=commitment, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Recorded as fulfilled."))
+    return redirect("commitments:detail", pk=commitment.pk)
+
+
+@login_required
+def commitment_breach(request, pk: int):
+    commitment = _commitment_or_404(request, pk)
+    _require(can_record_outcome(request.user, commitment))
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Recorded as breached; the record of the breach awaits review in your department.")
+            )
+            return redirect("commitments:detail", pk=commitment.pk)
+    return render(request, "commitments/commitment_breach.html", {"form": form, "commitment": commitment})
+
+
+def commitments_public_list(request):
+    """No login: every signed commitment (004 §3(1)); natural persons masked (SPEC §6)."""
+    q = request.GET.get("q", "")
+    page, query = _page(request, commitments_public(q=q))
+    rows = [
+        {
+            "name": public_subject_name(c.subject),
+            "code": public_subject_code(c.subject),
+            "matter": c.matter,
+            "department": c.department.name,
+            "signed_at": c.signed_at,
+            "status": c.get_status_display(),
+        }
+        for c in page
+    ]
+    return render(
+        request, "commitments/public_list.html", {"page": page, "rows": rows, "query": query, "q": q}
+    )
+
+
+# --- voluntary registration ---------------------------------------------------------------------
+
+
+@login_required
+def voluntary_list(request):
+    user = request.user
+    _require(can_use_commitment_pages(user))
+    page, query = _page(request, voluntary_entries_visible_to(user=user))
+    return render(
+        request,
+        "commitments/voluntary_list.html",
+        {
+            "page": page,
+            "query": query,
+            "queue": list(voluntary_queue(user=user)[:PAGE_SIZE]) if is_reviewer(user) else [],
+            "is_subject_user": is_subject_user(user),
+        },
+    )
+
+
+@login_required
+def voluntary_create(request):
+    _require(is_subject_user(request.user) and bool(request.user.subject_id))
+    form = VoluntaryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            entry = services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Registered; it is shown once verified."))
+            return redirect("commitments:voluntary_detail", pk=entry.pk)
+    return render(request, "commitments/voluntary_form.html", {"form": form})
+
+
+def _entry_or_404(request, pk: int):
+    entry = voluntary_entry_get(user=request.user, pk=pk)
+    if entry is None:
+        raise Http404(_("No such registration."))
+    return entry
+
+
+@login_required
+def voluntary_detail(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    open_ = entry.status == VoluntaryStatus.SUBMITTED
+    return render(
+        request,
+        "commitments/voluntary_detail.html",
+        {
+            "entry": entry,
+            "files": entry.files.all(),
+            "transitions": entry.transitions.select_related("actor"),
+            "can_verify": can_verify_voluntary(request.user, entry) and open_,
+            "can_withdraw": can_withdraw_voluntary(request.user, entry) and open_,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+VOLUNTARY_ACTIONS = {
+    "verify": lambda user, entry, reason: services.voluntary_verify(actor=user, entry=entry, note=reason),
+    "reject": lambda user, entry, reason: services.voluntary_reject(actor=user, entry=entry, reason=reason),
+    "withdraw": lambda user, entry, reason: services.voluntary_withdraw(actor=user, entry=entry),
+}
+
+
+@login_required
+@require_POST
+def voluntary_action(request, pk: int, action: str):
+    entry = _entry_or_404(request, pk)
+    if action not in VOLUNTARY_ACTIONS:
+        raise Http404(_("No such action."))
+    try:
+        VOLUNTARY_ACTIONS[action](request.user, entry, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("commitments:voluntary_detail", pk=entry.pk)
+
+
+@login_required
+def voluntary_file(request, pk: int, file_pk: int):
+    entry = _entry_or_404(request, pk)
+    stored = get_object_or_404(entry.files, pk=file_pk)
+    response = HttpResponse(stored.file.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.original_name)}"
+    return response

@@ -1,0 +1,184 @@
+"""Pages of credit repair: the subject's records and applications, the department's queue and paper
+registration, the application with its history, and the handler's actions. Every write calls a service;
+every read goes through a selector scoped to the user (another subject's application answers 404)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+
+from . import services
+from .filtersets import RepairApplicationFilterSet
+from .forms import PROOF_FIELD_PREFIX, ReasonForm, RepairApplicationForm
+from .models import RepairStatus
+from .permissions import can_handle_application, can_use_repair_pages, can_withdraw_application
+from .selectors import (
+    repair_application_get,
+    repair_applications_visible_to,
+    repair_candidates_for_department,
+    repair_candidates_for_subject,
+    repair_queue,
+    repair_record_eligibility,
+    repair_record_for_application,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+@login_required
+def repair_home(request):
+    """Subject users: their records (repairable now, or from when) and their applications. Staff:
+    the open queue, all applications of the department, and the look-up for a paper application."""
+    user = request.user
+    _require(can_use_repair_pages(user))
+    filterset = RepairApplicationFilterSet(
+        request.GET, queryset=repair_applications_visible_to(user=user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    q = request.GET.get("record_q", "")
+    return render(
+        request,
+        "repair/application_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "is_subject_user": is_subject_user(user),
+            "candidates": repair_candidates_for_subject(user=user) if is_subject_user(user) else [],
+            "queue": list(repair_queue(user=user)[:PAGE_SIZE]) if is_reviewer(user) else [],
+            "can_register": is_department_staff(user),
+            "record_q": q,
+            "found": repair_candidates_for_department(user=user, q=q),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def repair_apply(request, record_pk: int):
+    """File an application for one record (online, or a paper one registered by the department)."""
+    _require(can_use_repair_pages(request.user))
+    record = repair_record_for_application(user=request.user, pk=record_pk)
+    if record is None:
+        raise Http404(_("No such record."))
+    eligibility = repair_record_eligibility(record=record)
+    form = RepairApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.repair_apply(
+                actor=request.user,
+                record=record,
+                statement=form.cleaned_data["statement"],
+                contact=form.cleaned_data["contact"],
+                proofs=form.proofs(),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field == "proofs":
+                    form.add_error(PROOF_FIELD_PREFIX + "commitment", errors)
+                elif field in form.fields:
+                    form.add_error(field, errors)
+                else:
+                    form.add_error(None, errors)
+        else:
+            messages.success(request, _("The repair application is filed."))
+            return redirect("repair:detail", pk=application.pk)
+    return render(
+        request,
+        "repair/application_form.html",
+        {"record": record, "eligibility": eligibility, "form": form},
+    )
+
+
+def _application_or_404(request, pk: int):
+    application = repair_application_get(user=request.user, pk=pk)
+    if application is None:
+        raise Http404(_("No such application."))
+    return application
+
+
+@login_required
+def repair_detail(request, pk: int):
+    application = _application_or_404(request, pk)
+    user = request.user
+    open_ = application.is_open
+    return render(
+        request,
+        "repair/application_detail.html",
+        {
+            "application": application,
+            "proofs": application.proofs.all(),
+            "transitions": application.transitions.select_related("actor"),
+            "can_accept": can_handle_application(user, application)
+            and application.status == RepairStatus.SUBMITTED,
+            "can_decide": can_handle_application(user, application) and open_,
+            "can_approve": can_handle_application(user, application)
+            and application.status == RepairStatus.ACCEPTED,
+            "can_withdraw": can_withdraw_application(user, application) and open_,
+            "refuse_form": ReasonForm(auto_id="refuse_%s"),
+            "approve_form": ReasonForm(auto_id="approve_%s"),
+        },
+    )
+
+
+ACTIONS = {
+    "accept": (
+        lambda user, app, reason: services.repair_accept(actor=user, application=app),
+        gettext_lazy("Accepted: decide by the date shown."),
+    ),
+    "approve": (
+        lambda user, app, reason: services.repair_approve(actor=user, application=app, reason=reason),
+        gettext_lazy("Repair approved: the record is no longer published."),
+    ),
+    "refuse": (
+        lambda user, app, reason: services.repair_refuse(actor=user, application=app, reason=reason),
+        gettext_lazy("Repair refused; the subject sees the reasons."),
+    ),
+    "withdraw": (
+        lambda user, app, reason: services.repair_withdraw(actor=user, application=app, reason=reason),
+        gettext_lazy("The application is withdrawn."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def repair_action(request, pk: int, action: str):
+    application = _application_or_404(request, pk)
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    call, done = ACTIONS[action]
+    try:
+        call(request.user, application, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("repair:detail", pk=application.pk)
+
+
+@login_required
+def proof_download(request, pk: int, proof_pk: int):
+    application = _application_or_404(request, pk)
+    proof = get_object_or_404(application.proofs, pk=proof_pk)
+    response = HttpResponse(proof.file.read(), content_type=proof.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(proof.original_name)}"
+    return response
