@@ -4,7 +4,9 @@
 credit office by December 20; 004 §7(4) asks the same of every member unit. The summary is built for
 one year and one scope — the county (every subject, every department) or one department — as a list of
 sections: subjects by grade and class with the change from last year, one per yearly evaluation run
-(``grade_sections``), and plain tables (records by kind, and — for the county — by department).
+(``grade_sections``), and plain tables: records by kind, the year's work (measures applied, reminders
+and interviews, objections, credit repair: ``reports.work``) and — for the county — records by
+department.
 
 What a department's summary counts (the seeds are silent; our choice): the subjects the department
 supervises, meaning the subjects it has a credit record about that took effect (effective, expired or
@@ -21,6 +23,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -146,7 +149,6 @@ class Summary:
     grade_sections: list[GradeSection]
     tables: list[Table]
     generated_at: datetime.datetime | None = None
-    omitted: list[str] = field(default_factory=list)
 
     @property
     def scope_name(self) -> str:
@@ -407,13 +409,19 @@ def records_by_department(*, year: int) -> Table:
 # --- the summary ------------------------------------------------------------------------------------
 
 
-def summary_build(*, year: int, department: Department | None = None) -> Summary:
+def summary_build(
+    *, year: int, department: Department | None = None, today: datetime.date | None = None
+) -> Summary:
     """Every section of the year's summary for the county (``department=None``) or one department."""
+    from .work import work_tables  # the work sections build on the tables defined here
+
+    today = today or timezone.localdate()
     sections = [
         grade_section(run=run, previous=previous, department=department)
         for run, previous in year_runs(year=year, department=department)
     ]
     tables = [records_by_kind(year=year, department=department)]
+    tables += work_tables(year=year, department=department, today=today)
     if department is None:
         tables.append(records_by_department(year=year))
     return Summary(year=year, department=department, grade_sections=sections, tables=tables)

@@ -105,11 +105,6 @@ def _overview(ws, summary: Summary) -> None:
         )
     if not summary.grade_sections:
         row = _line(ws, row, [_("No yearly evaluation in this year or the year before.")])
-    if summary.omitted:
-        row += 1
-        row = _line(ws, row, [_("Not included")], bold=True)
-        for text in summary.omitted:
-            row = _line(ws, row, [text])
     _widths(ws, 30, 24)
 
 
