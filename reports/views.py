@@ -20,8 +20,9 @@ from accounts.permissions import is_credit_office, is_staff_member
 from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
 from .permissions import can_generate_reports, can_view_summary
 from .selectors import MAX_YEAR, MIN_YEAR, reports_visible_to, summary_build, summary_departments_visible_to
-from .services import report_file_name, reports_generate_all, year_validate
+from .services import report_file_name, year_validate
 from .spreadsheet import XLSX, summary_title, summary_workbook
+from .tasks import generate_yearly_task
 
 
 def _require(allowed: bool) -> None:
@@ -131,15 +132,18 @@ def report_download(request, pk: int):
 @login_required
 @require_POST
 def reports_generate(request):
+    """Generating every department's summary of a large county takes minutes: a task does it (inline
+    in the embedded mode), and the stored reports appear in the list when it is done."""
     _require(can_generate_reports(request.user))
     try:
         year = year_validate(year=request.POST.get("year"))
-        reports = reports_generate_all(actor=request.user, year=year)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:index")
+    generate_yearly_task.delay(year, request.user.pk)
     messages.success(
         request,
-        _("%(count)s summaries of %(year)s generated and stored.") % {"count": len(reports), "year": year},
+        _("The summaries of %(year)s are being generated; they are listed under stored reports when done.")
+        % {"year": year},
     )
     return redirect(f"{reverse('reports:index')}?year={year}")

@@ -117,8 +117,9 @@ def test_the_credit_office_generates_the_year_from_the_page(client, county, cred
     for department in Department.objects.filter(is_active=True):
         assert reverse("reports:department", args=[YEAR, department.code]) in index
     response = client.post(reverse("reports:generate"), {"year": YEAR}, follow=True)
-    assert "已生成并保存 2026 年度总结" in response.content.decode()
+    assert "正在生成2026年度总结" in response.content.decode()
     assert YearlyReport.objects.count() == 1 + Department.objects.filter(is_active=True).count()
+    assert YearlyReport.objects.exclude(generated_by=credit_office_user).count() == 0
     # Bad input: a clear message, nothing stored.
     YearlyReport.objects.all().delete()
     response = client.post(reverse("reports:generate"), {"year": "二〇二六"}, follow=True)
