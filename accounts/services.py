@@ -75,6 +75,7 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "commitments.view_commitmenttemplate",
         "commitments.view_commitment",
         "commitments.view_voluntaryentry",
+        "reports.view_yearlyreport",
     ],
 }
 

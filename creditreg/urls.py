@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("api/repair/", include("repair.api.urls")),
     path("api/objections/", include("objections.api.urls")),
+    path("reports/", include("reports.urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
     path("api/exchange/", include("exchange.api.urls")),

@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
     # Rectification deadlines that passed unrectified bring an interview due (004 §6(2)).
     "reminders-daily": {"task": "reminders.daily", "schedule": crontab(hour=0, minute=45)},
+    # 003 §6(1): the year's summary reaches the credit office by December 20.
+    "reports-yearly-summary": {
+        "task": "reports.generate_yearly",
+        "schedule": crontab(month_of_year=12, day_of_month=20, hour=2, minute=30),
+    },
 }
 
 # --- grading runs -----------------------------------------------------------------------------------

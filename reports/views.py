@@ -1,0 +1,149 @@
+"""Staff pages of the yearly summary: the year's page per scope with its charts, the spreadsheet, the
+stored December 20 reports. The credit office sees the county and every department; department staff
+their own department (SPEC §6). Every page reads through the selectors in a bounded number of queries."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Department
+from accounts.permissions import is_credit_office, is_staff_member
+
+from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
+from .permissions import can_generate_reports, can_view_summary
+from .selectors import MAX_YEAR, MIN_YEAR, reports_visible_to, summary_build, summary_departments_visible_to
+from .services import report_file_name, year_validate
+from .spreadsheet import XLSX, summary_title, summary_workbook
+from .tasks import generate_yearly_task
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Your role cannot open this page."))
+
+
+def _year(value) -> int:
+    if not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise Http404(_("No summary for that year."))
+    return int(value)
+
+
+def _scope(request, code: str | None) -> Department | None:
+    department = get_object_or_404(Department, code=code) if code else None
+    _require(can_view_summary(request.user, department))
+    return department
+
+
+def _charts(section, year: int) -> None:
+    this_year = _("Year %(year)s") % {"year": year}
+    last_year = _("Year %(year)s") % {"year": year - 1}
+    grades = [level.grade or _("not graded") for level in section.levels]
+    section.distribution_chart = grouped_bars(
+        title=_("Subjects by grade: %(title)s") % {"title": section.title},
+        categories=grades,
+        series=[
+            (last_year, [level.before for level in section.levels], BEFORE_COLOUR),
+            (this_year, [level.now for level in section.levels], NOW_COLOUR),
+        ],
+    )
+    section.change_chart = change_bars(
+        title=_("Change from last year: %(title)s") % {"title": section.title},
+        items=[(grade, level.delta) for grade, level in zip(grades, section.levels, strict=True)],
+    )
+
+
+@login_required
+def summary_index(request):
+    _require(is_staff_member(request.user))
+    try:
+        year = year_validate(year=request.GET.get("year") or timezone.localdate().year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        year = timezone.localdate().year
+    return render(
+        request,
+        "reports/summary_index.html",
+        {
+            "year": year,
+            "departments": summary_departments_visible_to(user=request.user),
+            "reports": reports_visible_to(user=request.user)[:200],
+            "can_generate": can_generate_reports(request.user),
+            "is_credit_office": is_credit_office(request.user),
+        },
+    )
+
+
+@login_required
+def summary_page(request, year: int, code: str | None = None):
+    year = _year(year)
+    department = _scope(request, code)
+    summary = summary_build(year=year, department=department)
+    for section in summary.grade_sections:
+        if section.run is not None:
+            _charts(section, year)
+    xlsx_url = (
+        reverse("reports:department_xlsx", args=[year, department.code])
+        if department
+        else reverse("reports:county_xlsx", args=[year])
+    )
+    return render(
+        request,
+        "reports/summary_page.html",
+        {
+            "summary": summary,
+            "title": summary_title(summary),
+            "xlsx_url": xlsx_url,
+            "departments": summary_departments_visible_to(user=request.user) if department is None else [],
+        },
+    )
+
+
+@login_required
+def summary_xlsx(request, year: int, code: str | None = None):
+    year = _year(year)
+    department = _scope(request, code)
+    summary = summary_build(year=year, department=department)
+    response = HttpResponse(summary_workbook(summary=summary), content_type=XLSX)
+    name = report_file_name(year=year, department=department)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def report_download(request, pk: int):
+    _require(is_staff_member(request.user))
+    report = reports_visible_to(user=request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404(_("No such report."))
+    with report.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.file_name)}"
+    return response
+
+
+@login_required
+@require_POST
+def reports_generate(request):
+    """Generating every department's summary of a large county takes minutes: a task does it (inline
+    in the embedded mode), and the stored reports appear in the list when it is done."""
+    _require(can_generate_reports(request.user))
+    try:
+        year = year_validate(year=request.POST.get("year"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:index")
+    generate_yearly_task.delay(year, request.user.pk)
+    messages.success(
+        request,
+        _("The summaries of %(year)s are being generated; they are listed under stored reports when done.")
+        % {"year": year},
+    )
+    return redirect(f"{reverse('reports:index')}?year={year}")
