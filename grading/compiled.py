@@ -10,6 +10,9 @@ and the tests hold the two side by side on random records. The query has three l
 2. per subject (every subject, with or without records): which rules fire, the score, the level;
 3. the reasons as JSON, built only for the rules that fired.
 
+``digests_sql`` is the cheap companion the nightly regrade runs first: one fingerprint per subject of
+everything its grade depends on, so that only subjects whose fingerprint moved are graded again.
+
 Every value from the rules is a query parameter; only column names and operators are written here.
 Each layer ends in ``OFFSET 0`` so that PostgreSQL computes it once per subject instead of inlining
 its expressions (the score, say) into every place the next layer uses them.
@@ -149,16 +152,90 @@ def outcomes_sql(
     subject_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
     subject_table: str | None = None,
-    light: bool = False,
 ) -> tuple[str, dict]:
     """SQL and parameters of a query answering (subject_id, grade, score, reasons, digest) for every
     subject asked for (all by default: or a list, an id range, the ids in a temporary table), as
-    ``engine.evaluate`` would. ``digest`` fingerprints the facts behind the reasons (counts, fines,
-    points, the document numbers' hashes): equal digests under one version mean equal reasons. A
-    ``light`` query leaves the reasons out — the cheap first pass of a whole-county regrade."""
+    ``engine.evaluate`` would; ``digest`` is the one ``digests_sql`` answers."""
     target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
     build = _score_sql if version.scheme.kind == "score" else _conditions_sql
-    return build(version=version, department=department, as_of=as_of, target=target, light=light)
+    return build(version=version, department=department, as_of=as_of, target=target)
+
+
+# Everything of a counting record that a grade or its reasons can depend on: its kind, severity,
+# document number, fine and external grade (the window and scope decide whether it counts at all).
+RECORD_HASH = (
+    "hashtextextended(concat_ws('|', r.kind_id, r.severity, r.document_number, r.fine_total, "
+    "r.external_grade), 0)"
+)
+# Changed whenever the reasons' shape changes in code, so every stored grade is rebuilt once.
+DIGEST_FORMAT = "g2"
+
+
+def _digest(q: _Query, *, count: str, hashes: str, input_grade: str) -> str:
+    return (
+        f"hashtextextended(concat_ws(':', {_text(q, DIGEST_FORMAT)}, coalesce({count}, 0), "
+        f"coalesce({hashes}, 0), {input_grade}), 0)"
+    )
+
+
+def digests_sql(
+    *,
+    version: SchemeVersion,
+    department: Department | None,
+    as_of: datetime.date,
+    subject_ids: list[int] | None = None,
+) -> tuple[str, dict]:
+    """(subject_id, digest) for every subject asked for (all by default): a fingerprint of the
+    subject's counting records (their number and the sum of a hash of each) and of the county grade a
+    department scheme takes as input (000 Art. 8). A grade is a function of its version and these
+    facts, so a current grade of the same version whose stored digest equals this one would be
+    computed again exactly as it is: the nightly regrade (SPEC §3.5) recomputes only the others.
+    It costs one pass over the window's records with two aggregates, about what a hand-written
+    count per subject costs."""
+    target = {"subject_ids": subject_ids, "id_range": None, "subject_table": None}
+    q = _new_query()
+    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
+    input_join, input_grade = _input_grade(q, version.rules)
+    if input_join:
+        columns = f"count(*) AS n_all, sum({RECORD_HASH}) AS hs"
+        digest = _digest(q, count="a.n_all", hashes="a.hs", input_grade=input_grade)
+    else:
+        # Without an input grade the digest is complete per subject inside the aggregate, so only it
+        # (not the count and sum) is carried into the join with the registry.
+        inner = _digest(q, count="count(*)", hashes=f"sum({RECORD_HASH})", input_grade=input_grade)
+        columns = f"{inner} AS digest"
+        digest = f"coalesce(a.digest, {_digest(q, count='0', hashes='0', input_grade=input_grade)})"
+    sql = f"""
+        SELECT s.id AS subject_id, {digest} AS digest FROM subjects_subject s
+        LEFT JOIN (
+          SELECT r.subject_id, {columns} FROM records_creditrecord r WHERE {where} GROUP BY r.subject_id
+        ) a ON a.subject_id = s.id
+        {input_join}
+        WHERE {_subject_filter(q, "s.id", **target)}
+    """
+    return sql, q.params
+
+
+def _records_filter(q: _Query, *, version, department, as_of, target) -> str:
+    """The counting records of the window and scope, minus the kinds a score model ignores."""
+    where = _window_filter(q, version=version, department=department, as_of=as_of)
+    if version.scheme.kind == "score" and version.rules.get("ignore_kinds"):
+        where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(set(version.rules['ignore_kinds'])))}::int[]))"
+    return where + " AND " + _subject_filter(q, "r.subject_id", **target)
+
+
+def _input_grade(q: _Query, rules: dict) -> tuple[str, str]:
+    """000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none):
+    the join on ``s`` and the grade's SQL."""
+    input_scheme = rules.get("input_scheme")
+    if not input_scheme:
+        return "", "''::text"
+    join = (
+        "LEFT JOIN grading_grade ig ON ig.subject_id = s.id AND ig.is_current "
+        "AND ig.department_id IS NULL "
+        f"AND ig.scheme_id = (SELECT id FROM grading_scheme WHERE code = {q.p(input_scheme)})"
+    )
+    return join, "coalesce(ig.grade, '')"
 
 
 SEVERITIES = ["", "minor", "general", "serious"]
@@ -184,7 +261,7 @@ def _masks(q: _Query, rules: list[dict]) -> str:
     return f"(VALUES {', '.join(rows)}) AS lk(kind_id, severity, mask)"
 
 
-def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: bool) -> str:
+def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
     """Layer 1, per subject and rule: the count of matching records (``c``), of their distinct document
     numbers (``k``: decisions), the documents themselves in code point order (``d``; sorted({...}) in
     Python is the "C" collation), and the points of fine bands (``p``) or the fines (``f``).
@@ -208,8 +285,13 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: 
     shared = [rules[keys.index(key)] for key in unique]
     if len(shared) > 62:
         raise ValueError("A scheme version may have at most 62 different rule filters.")
-    inner = ["r.subject_id", 'r.document_number COLLATE "C" AS doc', "count(*)::int AS n"]
-    outer = ["subject_id", "sum(n) AS n_all"]
+    inner = [
+        "r.subject_id",
+        'r.document_number COLLATE "C" AS doc',
+        "count(*)::int AS n",
+        f"sum({RECORD_HASH}) AS hs",
+    ]
+    outer = ["subject_id", "sum(n) AS n_all", "sum(hs) AS hs"]
     for u, rule in enumerate(shared):
         m = f"(lk.mask & {1 << u}) <> 0"
         if rule.get("external_grades"):
@@ -218,10 +300,8 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: 
         outer += [
             f"sum(c{u}) AS c{u}",
             f"count(*) FILTER (WHERE c{u} > 0) AS k{u}",
-            f"sum(hashtext(doc)) FILTER (WHERE c{u} > 0) AS h{u}",
+            f"array_agg(doc) FILTER (WHERE c{u} > 0) AS d{u}",
         ]
-        if not light:
-            outer.append(f"array_agg(doc) FILTER (WHERE c{u} > 0) AS d{u}")
         if fines:
             # In fen as bigint: integer sums cost far less than numeric ones; yuan again below.
             inner.append(f"sum((r.fine_total * 100)::bigint) FILTER (WHERE {m}) AS f{u}")
@@ -233,17 +313,9 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: 
             )
             inner.append(f"sum(CASE{bands} ELSE 0 END) FILTER (WHERE {m}) AS p{u}")
             outer.append(f"sum(p{u}) AS p{u}")
-    parts = ["n_all"]
-    for u, rule in enumerate(shared):
-        parts += [f"c{u}", f"k{u}", f"h{u}"]
-        if fines:
-            parts.append(f"f{u}")
-        elif "fine_bands" in rule:
-            parts.append(f"p{u}")
-    fingerprint = ", ".join(f"coalesce({part}::text, '-')" for part in parts)
-    columns = ["subject_id", "n_all", f"hashtextextended(concat_ws(',', {fingerprint}), 0) AS digest"]
+    columns = ["subject_id", "n_all", "hs"]
     for i, u in enumerate(rule_set):
-        columns += [f"c{u} AS c{i}", f"k{u} AS k{i}", f"NULL::text[] AS d{i}" if light else f"d{u} AS d{i}"]
+        columns += [f"c{u} AS c{i}", f"k{u} AS k{i}", f"d{u} AS d{i}"]
         if fines:
             columns.append(f"f{u} AS f{i}")
         elif "fine_bands" in rules[i]:
@@ -257,20 +329,18 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str, light: 
     )
 
 
-def _score_sql(*, version, department, as_of, target, light) -> tuple[str, dict]:
+def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
     rules = version.rules
     items: list[dict] = list(rules.get("items", []))
     classes: list[dict] = list(rules.get("classes", []))
     filtered_classes = [b for b in classes if b.get("kinds") or b.get("severities")]
     q = _new_query()
-    where = _window_filter(q, version=version, department=department, as_of=as_of)
-    if rules.get("ignore_kinds"):
-        where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(set(rules['ignore_kinds'])))}::int[]))"
-    where += " AND " + _subject_filter(q, "r.subject_id", **target)
-    aggregate = _aggregate(q, items + filtered_classes, fines=False, where=where, light=light)
+    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
+    aggregate = _aggregate(q, items + filtered_classes, fines=False, where=where)
 
     # Layer 2: each item's points after its cap, and whether it fired (hits and points not zero).
-    layer2 = ["s.id AS subject_id", "coalesce(a.digest, 0) AS digest"]
+    digest = _digest(q, count="a.n_all", hashes="a.hs", input_grade="''::text")
+    layer2 = ["s.id AS subject_id", f"{digest} AS digest"]
     for i, item in enumerate(items):
         # A fixed number of points per record: the count times the points (the engine's sum).
         points = (
@@ -341,7 +411,7 @@ def _score_sql(*, version, department, as_of, target, light) -> tuple[str, dict]
     level_names = _text_array(q, LEVELS)
     sql = f"""
         SELECT z.subject_id, ({level_names})[{clamp_expr} + 1] AS grade, round(z.score, 2) AS score,
-               {"NULL::jsonb" if light else _reasons_array(reasons)} AS reasons, z.digest
+               {_reasons_array(reasons)} AS reasons, z.digest
         FROM (
           SELECT y.*, {band_expr} AS band FROM (
             SELECT x.*, {level_index} AS li FROM (
@@ -367,27 +437,15 @@ def _reasons_array(reasons: list[str]) -> str:
     return f"('[' || concat_ws(',', {', '.join(reasons)}) || ']')::jsonb"
 
 
-def _conditions_sql(*, version, department, as_of, target, light) -> tuple[str, dict]:
+def _conditions_sql(*, version, department, as_of, target) -> tuple[str, dict]:
     rules = version.rules
     conditions: list[dict] = list(rules.get("conditions", []))
     counted = [c for c in conditions if "input_grades" not in c]
     q = _new_query()
-    where = _window_filter(q, version=version, department=department, as_of=as_of)
-    where += " AND " + _subject_filter(q, "r.subject_id", **target)
-    aggregate = _aggregate(q, counted, fines=True, where=where, light=light)
+    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
+    aggregate = _aggregate(q, counted, fines=True, where=where)
     subjects = _subject_filter(q, "s.id", **target)
-
-    # 000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none).
-    input_scheme = rules.get("input_scheme")
-    if input_scheme:
-        input_join = (
-            "LEFT JOIN grading_grade ig ON ig.subject_id = s.id AND ig.is_current "
-            "AND ig.department_id IS NULL "
-            f"AND ig.scheme_id = (SELECT id FROM grading_scheme WHERE code = {q.p(input_scheme)})"
-        )
-        input_grade = "coalesce(ig.grade, '')"
-    else:
-        input_join, input_grade = "", "''::text"
+    input_join, input_grade = _input_grade(q, rules)
 
     fired, reasons = [], []
     i = 0
@@ -447,8 +505,7 @@ def _conditions_sql(*, version, department, as_of, target, light) -> tuple[str, 
         "s.id AS subject_id",
         "coalesce(a.n_all, 0) AS n_all",
         f"{input_grade} AS input_grade",
-        # The county grade taken as input is part of what the reasons depend on.
-        f"hashtextextended(coalesce(a.digest, 0)::text || ':' || {input_grade}, 0) AS digest",
+        f"{_digest(q, count='a.n_all', hashes='a.hs', input_grade=input_grade)} AS digest",
     ]
     for i, _condition in enumerate(counted):
         layer2 += [
@@ -458,12 +515,8 @@ def _conditions_sql(*, version, department, as_of, target, light) -> tuple[str, 
             f"(a.f{i} / 100.0)::numeric(20, 2) AS f{i}",
         ]
     chosen = "CASE" + "".join(fired) + " ELSE -1 END" if fired else "-1"
-    reasons_sql = (
-        "NULL::jsonb"
-        if light
-        else f"""(CASE v.chosen{"".join(reasons)}
+    reasons_sql = f"""(CASE v.chosen{"".join(reasons)}
                  ELSE CASE WHEN v.n_all > 0 THEN {some_reason} ELSE {none_reason} END END)::jsonb"""
-    )
     sql = f"""
         SELECT v.subject_id,
                CASE v.chosen{grades} ELSE CASE WHEN v.n_all > 0 THEN {some_grade} ELSE {none_grade} END END

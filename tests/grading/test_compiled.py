@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department
-from grading.compiled import outcomes_sql
+from grading.compiled import digests_sql, outcomes_sql
 from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
 from grading.services import grades_compute, grades_refresh
 from records.models import CreditRecord, RecordKind
@@ -176,18 +176,16 @@ def test_county_grade_as_input(clerk):
     assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
 
 
-def _light(version, department, ids):
-    sql, params = outcomes_sql(
-        version=version, department=department, as_of=AS_OF, subject_ids=ids, light=True
-    )
+def _digests(version, department, ids):
+    sql, params = digests_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {sid: (grade, score, digest) for sid, grade, score, reasons, digest in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(subjects=st.lists(st.lists(record, max_size=6), min_size=1, max_size=3))
-def test_the_light_pass_gives_the_full_pass_grade_score_and_digest(subjects):
+def test_the_digest_pass_gives_the_full_pass_digest(subjects):
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     ids = []
@@ -195,15 +193,84 @@ def test_the_light_pass_gives_the_full_pass_grade_score_and_digest(subjects):
         firm = make_company()
         _records(firm, rows, kinds, departments)
         ids.append(firm.pk)
-    for code, department in (("public", None), ("abc", departments["fgw"])):
+    for code, department in (("public", None), ("abc", departments["fgw"]), ("abc", departments["zjj"])):
         version = SchemeVersion.objects.select_related("scheme").get(
             scheme__code=code, status=VersionStatus.PUBLISHED
         )
         sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            full = {sid: (grade, score, digest) for sid, grade, score, _reasons, digest in cursor.fetchall()}
-        assert _light(version, department, ids) == full
+            full = {sid: digest for sid, _grade, _score, _reasons, digest in cursor.fetchall()}
+        assert _digests(version, department, ids) == full
+
+
+change = st.fixed_dictionaries(
+    {
+        "index": st.integers(min_value=0, max_value=20),
+        "field": st.sampled_from(
+            [
+                "kind",
+                "severity",
+                "document_number",
+                "fine_total",
+                "days_ago",
+                "status",
+                "external_grade",
+                "add",
+            ]
+        ),
+        "row": record,
+    }
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    subjects=st.lists(st.lists(record, max_size=5), min_size=2, max_size=3),
+    changes=st.lists(change, min_size=1, max_size=4),
+)
+def test_the_nightly_after_any_change_gives_the_grades_computed_from_scratch(subjects, changes):
+    """The nightly recomputes only subjects whose digest moved: after any change of a record's kind,
+    severity, document number, fine, date, status or external grade, or a new record, the current
+    grades are still exactly what the engine computes from scratch."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firms = [make_company() for _rows in subjects]
+    for firm, rows in zip(firms, subjects, strict=True):
+        _records(firm, rows, kinds, departments)
+    ids = [firm.pk for firm in firms]
+    schemes = [Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")]
+    for scheme in schemes:  # every subject: the compiled path (a few ids go through the engine)
+        grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    records = list(CreditRecord.objects.filter(subject_id__in=ids).order_by("pk"))
+    for item in changes:
+        row = item["row"]
+        if item["field"] == "add" or not records:
+            _records(firms[item["index"] % len(firms)], [row], kinds, departments)
+            continue
+        target = records[item["index"] % len(records)]
+        value = {
+            "kind": kinds[row["kind"]],
+            "days_ago": None,
+            "fine_total": Decimal(row["fine_total"]),
+        }.get(item["field"], row.get(item["field"]))
+        if item["field"] == "days_ago":
+            target.decision_date = AS_OF - datetime.timedelta(days=row["days_ago"])
+        else:
+            setattr(target, item["field"], value)
+        target.save()
+    for scheme in schemes:
+        grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
+        version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+        expected = _engine(version, department, ids)
+        stored = {
+            g.subject_id: (g.grade, g.score, g.reasons)
+            for g in Grade.objects.filter(
+                scheme=scheme, department=department, is_current=True, subject_id__in=ids
+            )
+        }
+        assert stored == expected
 
 
 def test_nightly_finds_a_changed_document_number_with_equal_counts():
@@ -266,3 +333,69 @@ def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten()
     grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
     again = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
     assert again.pk == written.pk and again.reasons_digest is not None
+
+
+PENALTY = {
+    "kind": "administrative_penalty",
+    "severity": "general",
+    "document_number": "罚-1",
+    "fine_total": "20000",
+    "days_ago": 3,
+    "status": "effective",
+    "is_current": True,
+    "external_grade": "",
+    "department": "fgw",
+}
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("kind", "warning"),
+        ("severity", "serious"),
+        ("document_number", "罚-2"),
+        ("fine_total", "600000"),
+        ("external_grade", "C"),
+        ("status", "revoked"),
+        ("days_ago", 400),
+    ],
+)
+def test_the_nightly_sees_each_fact_a_grade_depends_on(field, value):
+    """Each fact of a counting record is in the digest: changing it alone brings the subject's new
+    grade or reasons the next night, under both schemes."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm = make_company()
+    _records(firm, [PENALTY], kinds, departments)
+    schemes = [Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")]
+
+    def variant(rules):  # an external grade counts only where a rule asks for it
+        rules["items"].append({"label": "外部评价C", "external_grades": ["C"], "points": -7})
+
+    scheme_versions = {"public": _variant("public", variant)}
+    SchemeVersion.objects.filter(pk=scheme_versions["public"].pk).update(
+        rules=scheme_versions["public"].rules
+    )
+    for scheme in schemes:
+        grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    before = {
+        g.scheme_id: (g.grade, g.score, g.reasons)
+        for g in Grade.objects.filter(subject=firm, is_current=True)
+    }
+    record = CreditRecord.objects.get(subject=firm)
+    if field == "days_ago":
+        record.decision_date = AS_OF - datetime.timedelta(days=value)
+    else:
+        setattr(record, field, kinds[value] if field == "kind" else value)
+    record.save()
+    changed = 0
+    for scheme in schemes:
+        changed += grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"]
+    after = {
+        g.scheme_id: (g.grade, g.score, g.reasons)
+        for g in Grade.objects.filter(subject=firm, is_current=True)
+    }
+    assert changed >= 1 and after != before
+    for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
+        version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+        assert after[scheme.pk] == _engine(version, department, [firm.pk])[firm.pk]
