@@ -302,39 +302,6 @@ def test_nightly_finds_a_changed_document_number_with_equal_counts():
     assert Grade.objects.filter(subject=quiet, scheme=scheme).count() == 1
 
 
-def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
-    from grading.services import regrade_subjects
-
-    kinds = {k.code: k for k in RecordKind.objects.all()}
-    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
-    firm = make_company()
-    _records(
-        firm,
-        [
-            {
-                "kind": "administrative_penalty",
-                "severity": "general",
-                "document_number": "罚-1",
-                "fine_total": "20000",
-                "days_ago": 3,
-                "status": "effective",
-                "is_current": True,
-                "external_grade": "",
-                "department": "fgw",
-            }
-        ],
-        kinds,
-        departments,
-    )
-    regrade_subjects(subject_ids=[firm.pk], as_of=AS_OF)  # the dynamic path: the engine, no digest
-    written = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
-    assert written.reasons_digest is None
-    scheme = Scheme.objects.get(code="public")
-    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
-    again = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
-    assert again.pk == written.pk and again.reasons_digest is not None
-
-
 PENALTY = {
     "kind": "administrative_penalty",
     "severity": "general",
@@ -346,6 +313,22 @@ PENALTY = {
     "external_grade": "",
     "department": "fgw",
 }
+
+
+def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
+    from grading.services import regrade_subjects
+
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm = make_company()
+    _records(firm, [PENALTY], kinds, departments)
+    regrade_subjects(subject_ids=[firm.pk], as_of=AS_OF)  # the dynamic path: the engine, no digest
+    written = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert written.reasons_digest is None
+    scheme = Scheme.objects.get(code="public")
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    again = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
+    assert again.pk == written.pk and again.reasons_digest is not None
 
 
 @pytest.mark.parametrize(
