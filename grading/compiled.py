@@ -19,6 +19,7 @@ its expressions (the score, say) into every place the next layer uses them.
 """
 
 import datetime
+import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -172,8 +173,11 @@ DIGEST_FORMAT = "g2"
 
 
 def _digest(q: _Query, *, count: str, hashes: str, input_grade: str) -> str:
+    """The record kinds (code and polarity by id) are part of it: rules name kinds by code and may
+    match by polarity, so editing a kind regrades every subject once."""
+    kinds = hashlib.sha256(json.dumps(sorted(q.kinds.items())).encode()).hexdigest()[:16]
     return (
-        f"hashtextextended(concat_ws(':', {_text(q, DIGEST_FORMAT)}, coalesce({count}, 0), "
+        f"hashtextextended(concat_ws(':', {_text(q, f'{DIGEST_FORMAT}:{kinds}')}, coalesce({count}, 0), "
         f"coalesce({hashes}, 0), {input_grade}), 0)"
     )
 

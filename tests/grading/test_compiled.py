@@ -382,3 +382,24 @@ def test_the_nightly_sees_each_fact_a_grade_depends_on(field, value):
     for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
         version = scheme.versions.get(status=VersionStatus.PUBLISHED)
         assert after[scheme.pk] == _engine(version, department, [firm.pk])[firm.pk]
+
+
+def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
+    """Rules match kinds by code and polarity: a kind made positive changes grades with no record
+    changing, and the next night finds them."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firm = make_company()
+    _records(
+        firm, [PENALTY | {"kind": "warning", "severity": "minor", "fine_total": "0"}], kinds, departments
+    )
+    scheme = Scheme.objects.get(code="public")
+    grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] == 0
+    before = Grade.objects.get(subject=firm, scheme=scheme, is_current=True)
+    RecordKind.objects.filter(code="warning").update(polarity="positive")
+    assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] >= 1
+    after = Grade.objects.get(subject=firm, scheme=scheme, is_current=True)
+    version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+    assert (after.grade, after.score, after.reasons) != (before.grade, before.score, before.reasons)
+    assert (after.grade, after.score, after.reasons) == _engine(version, None, [firm.pk])[firm.pk]
