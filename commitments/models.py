@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audit.models import StatusChange
+from records.models import StoredFile
 
 
 class Channel(models.TextChoices):
@@ -231,22 +232,13 @@ class VoluntaryEntry(models.Model):
         return self.title
 
 
-class VoluntaryFile(models.Model):
+class VoluntaryFile(StoredFile):
     entry = models.ForeignKey(VoluntaryEntry, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(_("file"), upload_to="voluntary/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("checksum"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("supporting file")
         verbose_name_plural = _("supporting files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class VoluntaryTransition(StatusChange):

@@ -8,8 +8,6 @@ A verified voluntary registration becomes, where configured, a positive record t
 """
 
 import datetime
-import hashlib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write, model_snapshot
 from creditreg.workdays import add_working_days
-from records.evidence import CONTENT_TYPES, evidence_check
+from records.evidence import evidence_check, file_store
 from records.services import record_create, record_submit
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
@@ -350,20 +348,7 @@ def commitment_breach(
 
 
 def _store_file(entry: VoluntaryEntry, uploaded, suffix: str) -> VoluntaryFile:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    stored = VoluntaryFile(
-        entry=entry,
-        original_name=Path(uploaded.name).name[:255],
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
-    )
-    stored.file.save(f"{digest.hexdigest()[:16]}{suffix}", uploaded, save=False)
-    stored.save()
-    return stored
+    return file_store(VoluntaryFile(entry=entry), uploaded, suffix)
 
 
 def _optional_date(value, field: str):

@@ -2,19 +2,18 @@
 through a selector scoped to the user (another subject's commitment or registration answers 404).
 The public list of commitments needs no login and masks natural persons."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+from records.evidence import file_download
 from subjects.selectors import subject_get_by_code
 
 from . import services
@@ -336,6 +335,4 @@ def voluntary_action(request, pk: int, action: str):
 def voluntary_file(request, pk: int, file_pk: int):
     entry = _entry_or_404(request, pk)
     stored = get_object_or_404(entry.files, pk=file_pk)
-    response = HttpResponse(stored.file.read(), content_type=stored.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.original_name)}"
-    return response
+    return file_download(stored)

@@ -8,9 +8,7 @@ the subject after commit; every decision is queued for the municipal platform (0
 信用信息平台同步…更新").
 """
 
-import hashlib
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -28,7 +26,7 @@ from creditreg.workdays import add_working_days
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from grading.models import Grade
-from records.evidence import CONTENT_TYPES, evidence_check
+from records.evidence import evidence_check, file_store
 from records.hooks import regrade_after_commit
 from records.models import CreditRecord, RecordStatus
 from records.services import record_objection_mark, record_revoke
@@ -313,21 +311,7 @@ def objection_deadline(*, filed_on: date) -> date:
 
 def _store_evidence(objection: Objection, *, actor, uploaded) -> ObjectionEvidence:
     suffix = evidence_check(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    evidence = ObjectionEvidence(
-        objection=objection,
-        original_name=Path(uploaded.name).name[:255],
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.file.save(f"{digest.hexdigest()[:16]}{suffix}", uploaded, save=False)
-    evidence.save()
-    return evidence
+    return file_store(ObjectionEvidence(objection=objection, uploaded_by=actor), uploaded, suffix)
 
 
 @transaction.atomic

@@ -3,15 +3,13 @@
 Every write calls a service; every read goes through a selector scoped to the user, so a subject user
 reaches only its own subject (another subject's objection answers 404, as if it did not exist)."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from grading.models import Grade
 from grading.selectors import grades_current
 from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
+from records.evidence import file_download
 from records.models import CreditRecord
 from records.selectors import NOT_YET_EFFECTIVE
 
@@ -278,9 +277,7 @@ def objection_action(request, pk: int, action: str):
 def objection_evidence(request, pk: int, evidence_pk: int):
     objection = _objection_or_404(request, pk)
     evidence = get_object_or_404(objection.evidence, pk=evidence_pk)
-    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.original_name)}"
-    return response
+    return file_download(evidence)
 
 
 # --- account verification by the credit office ------------------------------------------------------

@@ -1,16 +1,19 @@
-"""Evidence attachments of a record: checked by type (name and content) and size before storage."""
+"""Uploaded evidence (a record's, an objection's, a repair's proof, a voluntary registration's files):
+checked by type (name and content) and size before storage, kept under its checksum, downloaded."""
 
 import hashlib
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log_write
 
-from .models import CreditRecord, Evidence
+from .models import CreditRecord, Evidence, StoredFile
 from .permissions import EDITABLE, can_edit_record
 
 # Extension → the bytes such a file starts with (an empty tuple: any; text formats have no signature).
@@ -57,6 +60,29 @@ def evidence_check(uploaded) -> str:
     return suffix
 
 
+def file_download(stored: StoredFile) -> HttpResponse:
+    """The kept file as an attachment under the name it was uploaded with."""
+    response = HttpResponse(stored.file.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.original_name)}"
+    return response
+
+
+def file_store(stored: StoredFile, uploaded, suffix: str) -> StoredFile:
+    """Keep a checked upload (``evidence_check``) on ``stored`` (an unsaved row of a StoredFile
+    model) and save it: the file under its checksum, its name as uploaded, type, size and sha256."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    stored.original_name = Path(uploaded.name).name[:255]
+    stored.content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
+    stored.size = uploaded.size
+    stored.sha256 = digest.hexdigest()
+    stored.file.save(f"{stored.sha256[:16]}{suffix}", uploaded, save=False)
+    stored.save()
+    return stored
+
+
 @transaction.atomic
 def evidence_attach(*, actor, record: CreditRecord, uploaded) -> Evidence:
     if not can_edit_record(actor, record):
@@ -64,20 +90,7 @@ def evidence_attach(*, actor, record: CreditRecord, uploaded) -> Evidence:
     if record.status not in EDITABLE:
         raise ValidationError({"evidence": _("Evidence is added while the record is a draft or returned.")})
     suffix = evidence_check(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    evidence = Evidence(
-        record=record,
-        original_name=Path(uploaded.name).name[:255],
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    evidence.file.save(f"{digest.hexdigest()[:16]}{suffix}", uploaded, save=False)
-    evidence.save()
+    evidence = file_store(Evidence(record=record, uploaded_by=actor), uploaded, suffix)
     audit_log_write(
         actor=actor,
         action="record.evidence",

@@ -301,25 +301,35 @@ class Sanction(models.Model):
         return f"{self.kind} {self.fine_amount or ''}".strip()
 
 
-class Evidence(models.Model):
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+class StoredFile(models.Model):
+    """An uploaded file kept as evidence (a record's evidence, an objection's, a repair's proof, a
+    voluntary registration's supporting file): its name as uploaded, type, size and checksum, so that
+    what was filed can be shown to be what is kept (``records.evidence.file_store``)."""
+
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(_("checksum"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at"]
+        abstract = True
+        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Evidence(StoredFile):
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
 
 class RecordTransition(StatusChange):

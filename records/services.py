@@ -440,6 +440,8 @@ def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> Non
     their own transaction, which audits the objection; the mark changes nothing else of the record."""
     CreditRecord.objects.filter(pk=record.pk).update(under_objection=under_objection)
     record.under_objection = under_objection
+
+
 # Records that take effect by a decision made outside intake — a red or black listing decided by the
 # competent authority (002 §3(1), §4(3); 004 §6(1)) — and end when that decision ends. The credit
 # office (or the system, for lists pushed down by the platform) enters them effective at once, audited

@@ -17,7 +17,7 @@ from accounts.permissions import is_staff_member
 from subjects.selectors import subject_get
 
 from . import services
-from .evidence import evidence_attach
+from .evidence import evidence_attach, file_download
 from .filtersets import CreditRecordFilterSet
 from .forms import (
     ImportForm,
@@ -349,9 +349,7 @@ def record_action(request, pk: int, action: str):
 def evidence_download(request, pk: int, evidence_pk: int):
     record = _record_or_404(request, pk)
     evidence = get_object_or_404(record.evidence, pk=evidence_pk)
-    response = HttpResponse(evidence.file.read(), content_type=evidence.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(evidence.original_name)}"
-    return response
+    return file_download(evidence)
 
 
 def _quote(name: str) -> str:

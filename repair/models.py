@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import StatusChange
+from records.models import StoredFile
 
 
 class RepairStatus(models.TextChoices):
@@ -122,26 +123,17 @@ class RepairApplication(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class RepairProof(models.Model):
+class RepairProof(StoredFile):
     application = models.ForeignKey(RepairApplication, on_delete=models.PROTECT, related_name="proofs")
     kind = models.CharField(_("kind of proof"), max_length=20, choices=ProofKind.choices)
     file = models.FileField(_("file"), upload_to="repair/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("checksum"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("proof file")
         verbose_name_plural = _("proof files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class RepairTransition(StatusChange):

@@ -8,9 +8,6 @@ outcome for the municipal platform (``repair.decided``) in the same transaction;
 too, with its reasons, which the subject reads on its application page.
 """
 
-import hashlib
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,7 +21,7 @@ from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from measures.selectors import list_entries_in_force
 from measures.services import list_entry_remove
-from records.evidence import CONTENT_TYPES, evidence_check
+from records.evidence import evidence_check, file_store
 from records.models import CreditRecord
 from records.services import record_repair
 
@@ -122,22 +119,7 @@ def _proofs_clean(proofs: list[tuple[str, object]]) -> list[tuple[str, object, s
 
 
 def _store_proof(application: RepairApplication, *, actor, kind: str, uploaded, suffix: str) -> RepairProof:
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    proof = RepairProof(
-        application=application,
-        kind=kind,
-        original_name=Path(uploaded.name).name[:255],
-        content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    proof.file.save(f"{digest.hexdigest()[:16]}{suffix}", uploaded, save=False)
-    proof.save()
-    return proof
+    return file_store(RepairProof(application=application, kind=kind, uploaded_by=actor), uploaded, suffix)
 
 
 @transaction.atomic

@@ -2,13 +2,11 @@
 registration, the application with its history, and the handler's actions. Every write calls a service;
 every read goes through a selector scoped to the user (another subject's application answers 404)."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+from records.evidence import file_download
 
 from . import services
 from .filtersets import RepairApplicationFilterSet
@@ -179,6 +178,4 @@ def repair_action(request, pk: int, action: str):
 def proof_download(request, pk: int, proof_pk: int):
     application = _application_or_404(request, pk)
     proof = get_object_or_404(application.proofs, pk=proof_pk)
-    response = HttpResponse(proof.file.read(), content_type=proof.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(proof.original_name)}"
-    return response
+    return file_download(proof)

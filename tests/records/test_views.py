@@ -1,5 +1,7 @@
 import datetime
+import hashlib
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -205,8 +207,11 @@ def test_evidence_is_type_and_size_checked(client, clerk, firm, settings):
     )
     record = CreditRecord.objects.get()
     assert response.status_code == 302 and record.evidence.get().original_name == "处罚决定书.pdf"
-    download = client.get(reverse("records:evidence", args=[record.pk, record.evidence.get().pk]))
-    assert download.content == PDF
+    evidence = record.evidence.get()
+    assert (evidence.size, evidence.sha256) == (len(PDF), hashlib.sha256(PDF).hexdigest())
+    download = client.get(reverse("records:evidence", args=[record.pk, evidence.pk]))
+    assert download.content == PDF and download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote('处罚决定书.pdf')}"
 
 
 def test_upload_page_imports_and_offers_the_rejected_rows(client, clerk):
