@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import StatusChange
-from records.models import StoredFile
+from records.models import UserStoredFile
 
 
 class AccountRequestStatus(models.TextChoices):
@@ -218,14 +218,11 @@ class Objection(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class ObjectionEvidence(StoredFile):
+class ObjectionEvidence(UserStoredFile):
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("file"), upload_to="objections/%Y/%m/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
 
-    class Meta(StoredFile.Meta):
+    class Meta(UserStoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 

@@ -320,14 +320,22 @@ class StoredFile(models.Model):
         return self.original_name
 
 
-class Evidence(StoredFile):
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+class UserStoredFile(StoredFile):
+    """A stored file with the account that uploaded it (staff, or a subject in the portal)."""
+
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
 
     class Meta(StoredFile.Meta):
+        abstract = True
+
+
+class Evidence(UserStoredFile):
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+
+    class Meta(UserStoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import StatusChange
-from records.models import StoredFile
+from records.models import UserStoredFile
 
 
 class RepairStatus(models.TextChoices):
@@ -123,15 +123,12 @@ class RepairApplication(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class RepairProof(StoredFile):
+class RepairProof(UserStoredFile):
     application = models.ForeignKey(RepairApplication, on_delete=models.PROTECT, related_name="proofs")
     kind = models.CharField(_("kind of proof"), max_length=20, choices=ProofKind.choices)
     file = models.FileField(_("file"), upload_to="repair/%Y/%m/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
 
-    class Meta(StoredFile.Meta):
+    class Meta(UserStoredFile.Meta):
         verbose_name = _("proof file")
         verbose_name_plural = _("proof files")
 
