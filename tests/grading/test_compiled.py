@@ -403,3 +403,31 @@ def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
     version = scheme.versions.get(status=VersionStatus.PUBLISHED)
     assert (after.grade, after.score, after.reasons) != (before.grade, before.score, before.reasons)
     assert (after.grade, after.score, after.reasons) == _engine(version, None, [firm.pk])[firm.pk]
+
+
+def test_a_large_set_of_subjects_is_regraded_in_the_database_and_only_that_set(monkeypatch):
+    """Over SMALL_SET subjects (an approved import), a regrade takes the two passes for just those ids."""
+    from grading import services
+
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    firms = [make_company() for _ in range(3)]
+    for n, firm in enumerate(firms):
+        _records(firm, [PENALTY | {"document_number": f"罚-{n}", "severity": "serious"}], kinds, departments)
+    monkeypatch.setattr(services, "SMALL_SET", 1)
+    counts = services.regrade_subjects(subject_ids=[firms[0].pk, firms[1].pk], as_of=AS_OF)
+    assert counts["public:"] == {"graded": 2, "changed": 2} and counts["abc:fgw"] == {
+        "graded": 2,
+        "changed": 2,
+    }
+    public = SchemeVersion.objects.select_related("scheme").get(
+        scheme__code="public", status=VersionStatus.PUBLISHED
+    )
+    stored = {
+        g.subject_id: (g.grade, g.score, g.reasons)
+        for g in Grade.objects.filter(scheme=public.scheme, is_current=True, reasons_digest__isnull=False)
+    }
+    assert stored == _engine(public, None, [firms[0].pk, firms[1].pk])
+    assert not Grade.objects.filter(subject=firms[2]).exists()
+    again = services.regrade_subjects(subject_ids=[firms[0].pk, firms[1].pk], as_of=AS_OF)
+    assert again["public:"]["changed"] == 0 and again["abc:fgw"]["changed"] == 0
