@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from records.evidence import file_download
+from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code
 
 from . import services
@@ -184,6 +185,7 @@ def commitment_detail(request, pk: int):
         "commitments/commitment_detail.html",
         {
             "commitment": commitment,
+            "breach_record": record_shown_to(user=request.user, record=commitment.breach_record),
             "transitions": commitment.transitions.select_related("actor"),
             "can_outcome": can_outcome,
             "fulfil_form": FulfilForm(),
@@ -299,6 +301,7 @@ def voluntary_detail(request, pk: int):
         "commitments/voluntary_detail.html",
         {
             "entry": entry,
+            "positive_record": record_shown_to(user=request.user, record=entry.positive_record),
             "files": entry.files.all(),
             "transitions": entry.transitions.select_related("actor"),
             "can_verify": can_verify_voluntary(request.user, entry) and open_,

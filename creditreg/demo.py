@@ -295,8 +295,9 @@ def _ensure_records(report: DemoReport) -> None:
 
 
 def _ensure_subject_account(report: DemoReport) -> None:
-    """A verified subject account (``demo_subject``) of a firm with an effective record, for the portal."""
-    from objections.services import subject_account_register
+    """A verified subject account (``demo_subject``) of a firm with an effective record, for the portal:
+    it applies like anyone and the credit office (``xyb_staff``) verifies it (SPEC §7)."""
+    from objections.services import subject_account_register, subject_account_verify
     from records.models import CreditRecord, RecordStatus
 
     username = "demo_subject"
@@ -312,7 +313,7 @@ def _ensure_subject_account(report: DemoReport) -> None:
         if record is None:
             return
         firm = record.subject
-        subject_account_register(
+        account = subject_account_register(
             username=username,
             password=DEMO_PASSWORD,
             kind=firm.kind,
@@ -320,8 +321,10 @@ def _ensure_subject_account(report: DemoReport) -> None:
             name=firm.name,
             contact_name=f"{firm.legal_representative.name}（联系人）",
             phone="0377-69000000",
-            representative_name=firm.legal_representative.name,
-            representative_id_number=firm.legal_representative.code,
+            email="demo_subject@example.cn",
+        )
+        subject_account_verify(
+            actor=User.objects.get(username="xyb_staff"), request=account, reason="演示数据：营业执照已核对"
         )
     report.users.append((username, DEMO_PASSWORD, str(Role.SUBJECT.label)))
 

@@ -32,23 +32,23 @@ class AccountRegisterForm(forms.Form):
         help_text=_("Unified social credit code, or the identity number of a person."),
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    representative_name = forms.CharField(
-        label=_("Legal representative's name"), max_length=100, required=False
-    )
-    representative_id_number = forms.CharField(
-        label=_("Legal representative's identity number"),
-        max_length=40,
-        required=False,
-        help_text=_(
-            "When it matches the registry, the account is linked at once; otherwise the credit office "
-            "verifies it."
-        ),
-    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
     phone = forms.CharField(label=_("Contact phone"), max_length=30)
-    email = forms.EmailField(label=_("E-mail (for notices)"), required=False)
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("We send the link that activates the account here, and later notices."),
+    )
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+
+
+class LinkCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The code the subject's contact on record received."),
+    )
 
 
 class ObjectionForm(forms.Form):

@@ -1,8 +1,9 @@
 """Subject accounts, objections (异议) and the notices a subject receives.
 
 - A subject user registers with its code, name and contact; the account sees nothing until it is
-  linked to its subject, by the credit office or automatically when the legal representative's
-  identity number entered matches the one the registry holds (SPEC §1, §6).
+  linked to its subject, and knowing the subject's data never links it (SPEC §6): the credit office
+  verifies it, an account already linked to the subject approves it, or the applicant enters a
+  one-time code sent to the subject's contact on record (``LinkCode``).
 - An objection is filed online against a credit record or a grade, with reasons and evidence files
   (003 §5(2), 004 §4(5)). The unit concerned handles it within 5 working days: a record objection goes
   to the department that entered the record (it answers for its truthfulness, 000/001 Art. 5), a
@@ -26,8 +27,11 @@ class AccountRequestStatus(models.TextChoices):
 
 
 class AccountVerification(models.TextChoices):
+    # Kept for accounts linked before knowledge alone stopped linking (SPEC §6); never set any more.
     REPRESENTATIVE = "representative", _("Legal representative's identity number matched")
     CREDIT_OFFICE = "credit_office", _("Verified by the credit office")
+    HOLDER = "holder", _("Approved by an account already linked to the subject")
+    CONTACT_CODE = "contact_code", _("Code sent to the subject's contact on record")
 
 
 class SubjectAccountRequest(models.Model):
@@ -74,6 +78,10 @@ class SubjectAccountRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # The account stays inactive until the applicant follows the link mailed to this address (or the
+    # credit office verifies it): registration never tells on the page whether a user name exists.
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    registered_from = models.GenericIPAddressField(_("registered from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("subject account request")
@@ -82,6 +90,44 @@ class SubjectAccountRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class LinkCode(models.Model):
+    """A one-time code sent to the subject's contact on record; entered by the applicant, it proves the
+    holder of the subject agrees to link the account. Only a keyed hash is stored; the code expires
+    and allows a few attempts (SPEC §6)."""
+
+    request = models.ForeignKey(
+        SubjectAccountRequest,
+        on_delete=models.PROTECT,
+        related_name="link_codes",
+        verbose_name=_("account request"),
+    )
+    subject = models.ForeignKey(
+        "subjects.Subject", on_delete=models.PROTECT, related_name="+", verbose_name=_("subject")
+    )
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    channel = models.CharField(_("sent by"), max_length=10, choices=ContactChannel.choices)
+    sent_to = models.CharField(_("sent to"), max_length=100)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided = models.BooleanField(_("voided"), default=False)
+
+    class Meta:
+        verbose_name = _("account link code")
+        verbose_name_plural = _("account link codes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} → {self.sent_to}"
 
 
 class ObjectionTarget(models.TextChoices):
@@ -242,6 +288,8 @@ class ObjectionTransition(StatusChange):
 class NoticeEvent(models.TextChoices):
     ACCOUNT_VERIFIED = "account_verified", _("Your account is linked to your subject")
     ACCOUNT_REJECTED = "account_rejected", _("Your account could not be verified")
+    LINK_REQUESTED = "link_requested", _("An account asks to be linked to your subject")
+    ACCOUNT_ADDED = "account_added", _("A new account was linked to your subject")
     OBJECTION_SUBMITTED = "objection_submitted", _("Your objection was received")
     OBJECTION_ACCEPTED = "objection_accepted", _("Your objection was accepted for handling")
     OBJECTION_UPHELD = "objection_upheld", _("Your objection was upheld")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
 from records.models import CreditRecord, RecordStatus
-from records.selectors import NOT_YET_EFFECTIVE
+from records.selectors import records_of_own_subject
 
 from .models import (
     OPEN_STATUSES,
@@ -69,16 +69,10 @@ def objection_queue_summary(*, user, today: date | None = None) -> dict:
     return {"open": qs.count(), "overdue": qs.filter(overdue=True).count()}
 
 
-def portal_records(*, subject) -> QuerySet[CreditRecord]:
-    """The subject's records that took effect (drafts and records under review are the department's
-    own business), current versions first."""
-    return (
-        CreditRecord.objects.filter(subject=subject)
-        .exclude(status__in=NOT_YET_EFFECTIVE)
-        .select_related("kind", "department")
-        .defer("complainant_name", "complainant_contact")
-        .order_by("-is_current", "-decision_date", "-id")
-    )
+def portal_records(*, user) -> QuerySet[CreditRecord]:
+    """The user's own subject's records that took effect (drafts and records under review are the
+    department's own business), current versions first."""
+    return records_of_own_subject(user=user).order_by("-is_current", "-decision_date", "-id")
 
 
 def record_objectionable(record: CreditRecord) -> bool:
@@ -99,6 +93,35 @@ def notifications_unread_count(*, user) -> int:
 
 def account_request_of(*, user) -> SubjectAccountRequest | None:
     return SubjectAccountRequest.objects.filter(user=user).first()
+
+
+def account_request_for_holder(*, actor, pk: int) -> SubjectAccountRequest | None:
+    """A pending request naming the subject of ``actor`` (an account already linked to it)."""
+    if not is_subject_user(actor) or actor.subject_id is None:
+        return None
+    subject = actor.subject
+    return SubjectAccountRequest.objects.filter(
+        pk=pk,
+        code=subject.code,
+        kind=subject.kind,
+        status=AccountRequestStatus.PENDING,
+        user__is_active=True,
+    ).first()
+
+
+def account_requests_for_holder(*, user) -> list[SubjectAccountRequest]:
+    """Requests waiting to be linked to the user's own subject (address confirmed), for its holder to
+    approve or decline; none for anyone not linked to a subject."""
+    if not (is_subject_user(user) and user.subject_id):
+        return []
+    subject = user.subject
+    return list(
+        SubjectAccountRequest.objects.filter(
+            code=subject.code, kind=subject.kind, status=AccountRequestStatus.PENDING, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("created_at", "id")[:50]
+    )
 
 
 def account_requests_pending() -> QuerySet[SubjectAccountRequest]:

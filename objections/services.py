@@ -8,18 +8,25 @@ the subject after commit; every decision is queued for the municipal platform (0
 信用信息平台同步…更新").
 """
 
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
-from accounts.permissions import is_subject_user_of
+from accounts.permissions import is_subject_user, is_subject_user_of
 from accounts.services import user_create
 from audit.services import audit_log_write
 from creditreg.workdays import add_working_days
@@ -30,15 +37,16 @@ from records.evidence import evidence_check, file_store
 from records.hooks import regrade_after_commit
 from records.models import CreditRecord, RecordStatus
 from records.services import record_objection_mark, record_revoke
-from subjects.identifiers import normalize_identifier, validate_resident_id
-from subjects.models import Subject, SubjectKind
+from subjects.models import Subject
 from subjects.services import subject_code_clean, subject_register
 
+from .channels import contact_mask, contact_on_record, contact_send
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,
     AccountRequestStatus,
     AccountVerification,
+    LinkCode,
     NoticeEvent,
     Notification,
     Objection,
@@ -50,6 +58,9 @@ from .models import (
     SubjectAccountRequest,
 )
 from .permissions import can_handle_objection, can_verify_accounts
+from .selectors import account_request_for_holder
+from .throttles import attempts_check
+from .tokens import account_activation_token
 
 # 003 §5(2): "有关单位在5个工作日内处理完成".
 OBJECTION_WORKING_DAYS = 5
@@ -111,11 +122,37 @@ def notifications_mark_read(*, user) -> int:
 # --- subject accounts -------------------------------------------------------------------------------
 
 
-def _representative_matches(subject: Subject | None, kind: str, id_number: str, name: str) -> bool:
-    rep = getattr(subject, "legal_representative", None)
-    if subject is None or rep is None or subject.kind != kind:
-        return False
-    return rep.code == id_number and " ".join(name.split()) == rep.name
+def _clean_email_address(email: str) -> str:
+    email = (email or "").strip()
+    validate_email(email)
+    return email
+
+
+def _registration_mail(*, username: str, activation_url: str, taken: bool) -> tuple[str, str]:
+    """The one place where the applicant learns whether the user name was free: its own mailbox."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if taken:
+            title = str(_("Your registration in the credit registry"))
+            body = _(
+                "Someone (you, perhaps) asked to open a subject account named “%(username)s” with this "
+                "address. That user name is already in use, so no account was opened. If the account "
+                "is yours, log in; otherwise register again with another user name."
+            ) % {"username": username}
+        else:
+            title = str(_("Confirm your registration in the credit registry"))
+            body = _(
+                "Open this link to confirm your address and activate the account “%(username)s”:\n"
+                "%(url)s\nThe account is linked to its subject only after verification: by the credit "
+                "office, by an account already linked to the subject, or by a code sent to the "
+                "subject's contact on record. If you did not register, ignore this message."
+            ) % {"username": username, "url": activation_url}
+    return title, body
+
+
+def _mail_after_commit(address: str, title: str, body: str) -> None:
+    transaction.on_commit(
+        lambda: send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+    )
 
 
 @transaction.atomic
@@ -128,13 +165,23 @@ def subject_account_register(
     name: str,
     contact_name: str,
     phone: str,
-    email: str = "",
-    representative_name: str = "",
-    representative_id_number: str = "",
-) -> SubjectAccountRequest:
-    """An enterprise, organisation or person opens an account. It sees nothing of any subject until
-    verified: automatically when the legal representative's name and identity number entered match
-    the registry's, otherwise by the credit office (``subject_account_verify``)."""
+    email: str,
+    client_address: str = "",
+    activation_url=None,
+) -> SubjectAccountRequest | None:
+    """An enterprise, organisation or person applies for a portal account.
+
+    Nothing the applicant types links the account (SPEC §6; knowledge of a legal representative's
+    identity number once did, issue 13): it is linked later by the credit office
+    (``subject_account_verify``), by an account already linked to the subject
+    (``subject_account_holder_approve``) or by a code sent to the subject's contact on record
+    (``link_code_send`` / ``link_code_check``).
+
+    Only the form of the input is checked on the spot; the answer is the same whether the subject is
+    registered, whether the user name is free and whoever holds the subject: the result goes to the
+    e-mail address given — an activation link, or a notice that the user name is taken (then nothing
+    is created and None is returned; the caller must not tell). The account is inactive until the
+    link is followed. Attempts are limited per client address and per subject code."""
     errors: dict = {}
     try:
         clean_code = subject_code_clean(kind=kind, code=code)
@@ -150,39 +197,47 @@ def subject_account_register(
     phone = (phone or "").strip()
     if not phone:
         errors["phone"] = [_("Enter a contact phone number.")]
+    try:
+        email = _clean_email_address(email)
+    except ValidationError:
+        errors["email"] = [_("Enter the e-mail address where we send the activation link.")]
     username = (username or "").strip()
     if not username:
         errors["username"] = [_("Choose a user name.")]
-    elif User.objects.filter(username=username).exists():
-        errors["username"] = [_("The user name %(name)s is taken.") % {"name": username}]
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError as exc:
+            errors["username"] = exc.error_list
     try:
         validate_password(password, User(username=username, full_name=contact_name))
     except ValidationError as exc:
         errors["password"] = exc.error_list
-    rep_number = normalize_identifier(representative_id_number or "")
-    if rep_number:
-        if kind == SubjectKind.NATURAL_PERSON:
-            errors["representative_id_number"] = [_("A natural person has no legal representative.")]
-        else:
-            try:
-                rep_number = validate_resident_id(rep_number)
-            except ValidationError as exc:
-                errors["representative_id_number"] = exc.error_list
-            if not (representative_name or "").strip():
-                errors["representative_name"] = [_("Enter the legal representative's name.")]
     if errors:
         raise ValidationError(errors)
-    user = user_create(
-        actor=None,
-        username=username,
-        password=password,
-        role=Role.SUBJECT,
-        full_name=contact_name,
-        phone=phone,
-    )
-    if email:
-        user.email = email.strip()
-        user.save(update_fields=["email"])
+    attempts_check(("register_address", client_address), ("register_subject", clean_code))
+    user = None
+    if not User.objects.filter(username=username).exists():
+        try:
+            with transaction.atomic():
+                user = user_create(
+                    actor=None,
+                    username=username,
+                    password=password,
+                    role=Role.SUBJECT,
+                    full_name=contact_name,
+                    phone=phone,
+                )
+        except ValidationError:  # taken by a concurrent registration
+            user = None
+    if user is None:
+        # Same work as the other branch (a password hash), so the time taken tells nothing either.
+        make_password(password)
+        _mail_after_commit(email, *_registration_mail(username=username, activation_url="", taken=True))
+        return None
+    user.email = email
+    user.is_active = False
+    user.save(update_fields=["email", "is_active"])
     request = SubjectAccountRequest.objects.create(
         user=user,
         kind=kind,
@@ -190,7 +245,8 @@ def subject_account_register(
         name=name,
         contact_name=contact_name,
         phone=phone,
-        email=user.email,
+        email=email,
+        registered_from=client_address or None,
     )
     audit_log_write(
         actor=user,
@@ -198,16 +254,67 @@ def subject_account_register(
         target=request,
         after={"kind": kind, "code": clean_code, "name": name, "user": user.username},
     )
-    subject = Subject.objects.select_related("legal_representative").filter(code=clean_code).first()
-    if rep_number and _representative_matches(subject, kind, rep_number, representative_name):
-        _link(request, subject=subject, actor=None, method=AccountVerification.REPRESENTATIVE)
+    url = activation_url(user) if activation_url is not None else ""
+    _mail_after_commit(email, *_registration_mail(username=username, activation_url=url, taken=False))
     return request
+
+
+def subject_account_activation_token(*, user) -> tuple[str, str]:
+    """``(uidb64, token)`` of the activation link mailed to the applicant."""
+    return urlsafe_base64_encode(force_bytes(user.pk)), account_activation_token.make_token(user)
+
+
+@transaction.atomic
+def subject_account_activate(*, uidb64: str, token: str) -> SubjectAccountRequest:
+    """The applicant followed the mailed link: the address is confirmed and the account may log in (it
+    still sees nothing of any subject). The subject's linked accounts are told, so a stranger's
+    request does not go unnoticed."""
+    invalid = ValidationError(_("This activation link is invalid or has expired."))
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        raise invalid from None
+    user = User.objects.select_for_update().filter(pk=pk, role=Role.SUBJECT).first()
+    if user is None or user.is_active or not account_activation_token.check_token(user, token):
+        raise invalid
+    request = SubjectAccountRequest.objects.select_for_update().filter(user=user).first()
+    if request is None or request.email_confirmed_at is not None:
+        raise invalid
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    request.email_confirmed_at = timezone.now()
+    request.save(update_fields=["email_confirmed_at"])
+    audit_log_write(actor=user, action="subject_account.activate", target=request, after={"active": True})
+    holders = _subject_users_of_request(request)
+    if holders:
+        notification_send(
+            users=holders,
+            event=NoticeEvent.LINK_REQUESTED,
+            detail=_("%(username)s (contact %(contact)s, %(phone)s)")
+            % {"username": user.username, "contact": request.contact_name, "phone": request.phone},
+        )
+    return request
+
+
+def _request_subject(request: SubjectAccountRequest) -> Subject | None:
+    return Subject.objects.filter(code=request.code, kind=request.kind).first()
+
+
+def _subject_users_of_request(request: SubjectAccountRequest) -> list[User]:
+    subject = _request_subject(request)
+    return list(_subject_users(subject)) if subject is not None else []
 
 
 def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: str, reason: str = "") -> None:
     user = User.objects.select_for_update().get(pk=request.user_id)
+    holders = list(_subject_users(subject).exclude(pk=user.pk))
     user.subject = subject
-    user.save(update_fields=["subject"])
+    fields = ["subject"]
+    if not user.is_active and user.last_login is None:
+        # Never used yet: the verification stands for the confirmation of the address.
+        user.is_active = True
+        fields.append("is_active")
+    user.save(update_fields=fields)
     request.status = AccountRequestStatus.VERIFIED
     request.verified_by_method = method
     request.subject = subject
@@ -215,6 +322,7 @@ def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: st
     request.decided_at = timezone.now()
     request.decision_reason = reason
     request.save()
+    LinkCode.objects.filter(request=request, used_at__isnull=True).update(voided=True)
     audit_log_write(
         actor=actor,
         action="subject_account.verify",
@@ -224,6 +332,12 @@ def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: st
         reason=reason,
     )
     notification_send(users=[user], event=NoticeEvent.ACCOUNT_VERIFIED, detail=subject.name)
+    if holders:
+        notification_send(
+            users=holders,
+            event=NoticeEvent.ACCOUNT_ADDED,
+            detail=f"{user.username} · {AccountVerification(method).label}",
+        )
 
 
 def _locked_request(request: SubjectAccountRequest) -> SubjectAccountRequest:
@@ -276,6 +390,170 @@ def subject_account_reject(*, actor, request: SubjectAccountRequest, reason: str
         reason=reason,
     )
     notification_send(users=[request.user], event=NoticeEvent.ACCOUNT_REJECTED, detail=reason)
+    return request
+
+
+def _holder_request(*, actor, request: SubjectAccountRequest) -> SubjectAccountRequest:
+    found = account_request_for_holder(actor=actor, pk=request.pk)
+    if found is None:
+        raise PermissionDenied(_("Only an account linked to the subject decides on this request."))
+    return _locked_request(found)
+
+
+@transaction.atomic
+def subject_account_holder_approve(*, actor, request: SubjectAccountRequest) -> SubjectAccountRequest:
+    """An account already linked to the subject vouches for the new one (the holder's confirmation,
+    SPEC §6)."""
+    request = _holder_request(actor=actor, request=request)
+    _link(request, subject=actor.subject, actor=actor, method=AccountVerification.HOLDER)
+    return request
+
+
+@transaction.atomic
+def subject_account_holder_decline(
+    *, actor, request: SubjectAccountRequest, reason: str = ""
+) -> SubjectAccountRequest:
+    """The subject's holder does not know the applicant: the request is closed (the applicant may
+    still turn to the credit office with its documents)."""
+    request = _holder_request(actor=actor, request=request)
+    reason = (reason or "").strip() or _("Declined by an account of the subject.")
+    request.status = AccountRequestStatus.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    request.save()
+    LinkCode.objects.filter(request=request, used_at__isnull=True).update(voided=True)
+    audit_log_write(
+        actor=actor,
+        action="subject_account.holder_decline",
+        target=request,
+        after={"status": request.status},
+        reason=reason,
+    )
+    notification_send(users=[request.user], event=NoticeEvent.ACCOUNT_REJECTED, detail=reason)
+    return request
+
+
+# --- one-time codes to the subject's contact on record ---------------------------------------------
+
+
+def _link_code_settings() -> tuple[int, int]:
+    """(minutes a code is valid, attempts allowed per code)."""
+    return (
+        int(getattr(settings, "CREDITREG_LINK_CODE_TTL_MINUTES", 15)),
+        int(getattr(settings, "CREDITREG_LINK_CODE_ATTEMPTS", 5)),
+    )
+
+
+def link_code_minutes() -> int:
+    return _link_code_settings()[0]
+
+
+def _code_hash(salt: str, code: str) -> str:
+    # Keyed by SECRET_KEY: a copy of the database alone does not give the codes back.
+    return salted_hmac("creditreg.objections.link-code", f"{salt}:{code}", algorithm="sha256").hexdigest()
+
+
+def _pending_request_of(user) -> SubjectAccountRequest | None:
+    if not is_subject_user(user) or user.subject_id is not None:
+        return None
+    return (
+        SubjectAccountRequest.objects.select_for_update()
+        .filter(user=user, status=AccountRequestStatus.PENDING)
+        .first()
+    )
+
+
+@transaction.atomic
+def link_code_send(*, user, client_address: str = "") -> None:
+    """Send a one-time code for the user's pending request to the contact on record of the subject
+    it names. The applicant is told the same whether or not the registry holds the subject or a
+    contact for it (the page says where a code would go only in general terms); a new code voids the
+    previous one. Limited per client address and per subject."""
+    request = _pending_request_of(user)
+    if request is None:
+        raise ValidationError(_("Your account has no request waiting to be linked."))
+    attempts_check(("code_send_address", client_address), ("code_send_subject", request.code))
+    subject = _request_subject(request)
+    contact = contact_on_record(subject) if subject is not None else None
+    if contact is None:
+        return
+    channel, address = contact
+    LinkCode.objects.filter(request=request, used_at__isnull=True, voided=False).update(voided=True)
+    ttl, _attempts = _link_code_settings()
+    code = f"{secrets.randbelow(10**6):06d}"
+    salt = secrets.token_hex(8)
+    link_code = LinkCode.objects.create(
+        request=request,
+        subject=subject,
+        salt=salt,
+        code_hash=_code_hash(salt, code),
+        channel=channel,
+        sent_to=contact_mask(channel, address),
+        expires_at=timezone.now() + timedelta(minutes=ttl),
+    )
+    audit_log_write(
+        actor=user,
+        action="subject_account.code_sent",
+        target=request,
+        after={"subject": subject.pk, "channel": channel, "sent_to": link_code.sent_to},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(_("Code to link an account to %(name)s") % {"name": subject.name})
+        body = _(
+            "The account “%(username)s” (contact %(contact)s, phone %(phone)s) asks to be linked to "
+            "%(name)s in the credit registry; linked, it sees the subject's records, objections and "
+            "repair applications.\nIf you agree, give the applicant this code: %(code)s (valid for "
+            "%(minutes)s minutes).\nIf you do not know the applicant, do not pass the code on and tell "
+            "the credit office."
+        ) % {
+            "username": user.username,
+            "contact": request.contact_name,
+            "phone": request.phone,
+            "name": subject.name,
+            "code": code,
+            "minutes": ttl,
+        }
+    transaction.on_commit(lambda: contact_send(channel=channel, address=address, title=title, body=body))
+
+
+@transaction.atomic
+def _link_code_attempt(*, user, code: str, client_address: str) -> SubjectAccountRequest | None:
+    request = _pending_request_of(user)
+    if request is None:
+        return None
+    attempts_check(("code_check_address", client_address), ("code_check_subject", request.code))
+    now = timezone.now()
+    _ttl, allowed = _link_code_settings()
+    link_code = (
+        LinkCode.objects.select_for_update()
+        .filter(request=request, used_at__isnull=True, voided=False, expires_at__gt=now)
+        .select_related("subject")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if link_code is None:
+        return None
+    link_code.attempts += 1
+    code = "".join((code or "").split())
+    if not constant_time_compare(_code_hash(link_code.salt, code), link_code.code_hash):
+        link_code.voided = link_code.attempts >= allowed
+        link_code.save(update_fields=["attempts", "voided"])
+        return None
+    link_code.used_at = now
+    link_code.save(update_fields=["attempts", "used_at"])
+    _link(request, subject=link_code.subject, actor=user, method=AccountVerification.CONTACT_CODE)
+    return request
+
+
+def link_code_check(*, user, code: str, client_address: str = "") -> SubjectAccountRequest:
+    """The applicant enters the code the subject's contact passed on: the account is linked.
+
+    One answer for a wrong, expired, used-up or never-sent code; a wrong attempt is counted (and kept:
+    it commits before the refusal), and after the allowed attempts the code is void."""
+    request = _link_code_attempt(user=user, code=code, client_address=client_address)
+    if request is None:
+        raise ValidationError({"code": _("The code is wrong or has expired.")})
     return request
 
 

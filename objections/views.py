@@ -4,13 +4,13 @@ Every write calls a service; every read goes through a selector scoped to the us
 reaches only its own subject (another subject's objection answers 404, as if it did not exist)."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,15 +23,17 @@ from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
 from records.evidence import file_download
 from records.models import CreditRecord
-from records.selectors import NOT_YET_EFFECTIVE
+from records.selectors import records_of_own_subject
 
 from . import services
 from .filtersets import ObjectionFilterSet
-from .forms import AccountRegisterForm, DecisionReasonForm, ObjectionForm
+from .forms import AccountRegisterForm, DecisionReasonForm, LinkCodeForm, ObjectionForm
 from .models import OPEN_STATUSES, ObjectionStatus, SubjectAccountRequest
 from .permissions import can_handle_objection, can_verify_accounts
 from .selectors import (
+    account_request_for_holder,
     account_request_of,
+    account_requests_for_holder,
     account_requests_pending,
     notifications_for,
     notifications_unread_count,
@@ -42,6 +44,7 @@ from .selectors import (
     portal_records,
     record_objectionable,
 )
+from .throttles import AttemptsExceeded
 
 PAGE_SIZE = 50
 
@@ -62,26 +65,56 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 # --- portal -----------------------------------------------------------------------------------------
 
 
+def _client_address(request) -> str:
+    """The real client address: the socket peer, never a header the client writes (SPEC §6)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def account_register(request):
-    """Anyone may open a subject account; it is linked to a subject only after verification."""
+    """Anyone may apply for a subject account. The page answers the same whatever was entered — a
+    registered subject or not, a free user name or a taken one; the result goes to the e-mail given,
+    and the account is linked to a subject only after verification (SPEC §6)."""
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = AccountRegisterForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+
+        def activation_url(user) -> str:
+            uidb64, token = services.subject_account_activation_token(user=user)
+            return request.build_absolute_uri(reverse("portal:activate", args=[uidb64, token]))
+
         try:
-            account = services.subject_account_register(**form.cleaned_data)
+            services.subject_account_register(
+                **form.cleaned_data, client_address=_client_address(request), activation_url=activation_url
+            )
+        except AttemptsExceeded as exc:
+            form.add_error(None, exc)
+            status = 429
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-            if account.subject_id:
-                messages.success(request, _("Your account is linked to %(name)s.") % {"name": account.name})
-            else:
-                messages.success(
-                    request, _("Your account is registered. The credit office will verify it and link it.")
-                )
-            return redirect("portal:home")
-    return render(request, "objections/account_register.html", {"form": form})
+            return redirect("portal:register_done")
+    return render(request, "objections/account_register.html", {"form": form}, status=status)
+
+
+def account_register_done(request):
+    return render(request, "objections/account_register_done.html")
+
+
+def account_activate(request, uidb64: str, token: str):
+    """The link mailed at registration: confirms the address and lets the account log in."""
+    try:
+        services.subject_account_activate(uidb64=uidb64, token=token)
+    except ValidationError as exc:
+        # A redirect, not a page: the link's own text is never echoed back.
+        messages.error(request, exc.messages[0])
+        return redirect("login")
+    messages.success(
+        request,
+        _("Your address is confirmed. Log in to follow your request; it is linked after verification."),
+    )
+    return redirect("login")
 
 
 def _subject_user(request):
@@ -95,9 +128,13 @@ def _subject_user(request):
 def portal_home(request):
     user = _subject_user(request)
     if not user.subject_id:
-        return render(request, "objections/portal_pending.html", {"account": account_request_of(user=user)})
+        return render(
+            request,
+            "objections/portal_pending.html",
+            {"account": account_request_of(user=user), "code_form": LinkCodeForm()},
+        )
     subject = user.subject
-    records = list(portal_records(subject=subject)[:200])
+    records = list(portal_records(user=user)[:200])
     for record in records:
         record.can_object = record_objectionable(record)
     grades = grades_current(subject=subject)
@@ -120,8 +157,76 @@ def portal_home(request):
             "objections": objections_visible_to(user=user).order_by("-submitted_at", "-id")[:100],
             "notifications": notifications_for(user=user, limit=10),
             "unread": notifications_unread_count(user=user),
+            "link_requests": account_requests_for_holder(user=user),
         },
     )
+
+
+@login_required
+@require_POST
+def link_code_send(request):
+    """Send a one-time code to the contact on record of the subject the pending request names."""
+    user = _subject_user(request)
+    try:
+        services.link_code_send(user=user, client_address=_client_address(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "If the registry holds a contact for this subject, a code was sent to it, valid for "
+                "%(minutes)s minutes. Ask the subject's contact for it and enter it below."
+            )
+            % {"minutes": services.link_code_minutes()},
+        )
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def link_code_enter(request):
+    user = _subject_user(request)
+    form = LinkCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_code_check(
+                user=user, code=form.cleaned_data["code"], client_address=_client_address(request)
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your account is linked to its subject."))
+    else:
+        messages.error(request, _("Enter the code."))
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def link_request_decide(request, pk: int, action: str):
+    """An account already linked to the subject approves (or declines) a new account of it."""
+    user = _subject_user(request)
+    account = account_request_for_holder(actor=user, pk=pk)
+    if account is None:
+        raise Http404(_("No such request."))
+    try:
+        if action == "approve":
+            services.subject_account_holder_approve(actor=user, request=account)
+            messages.success(request, _("The account is linked to your subject."))
+        elif action == "decline":
+            services.subject_account_holder_decline(
+                actor=user, request=account, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The request is declined."))
+        else:
+            raise Http404(_("No such action."))
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    return redirect("portal:home")
 
 
 def _measures(subject) -> list[dict]:
@@ -165,12 +270,7 @@ def _file(request, *, record=None, grade=None):
 @login_required
 def objection_new_record(request, pk: int):
     user = _subject_user(request)
-    record = (
-        CreditRecord.objects.filter(pk=pk, subject_id=user.subject_id, subject_id__isnull=False)
-        .exclude(status__in=NOT_YET_EFFECTIVE)
-        .select_related("kind", "subject", "department")
-        .first()
-    )
+    record = records_of_own_subject(user=user).filter(pk=pk).first()
     if record is None:
         raise Http404(_("No such record."))
     return _file(request, record=record)

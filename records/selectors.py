@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff, is_reviewer
+from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
 
 from .models import CreditRecord, RecordStatus
 
@@ -18,6 +18,33 @@ def records_visible_to(*, user) -> QuerySet[CreditRecord]:
     if is_department_staff(user):
         return qs.filter(department_id=user.department_id)
     return qs.none()
+
+
+def records_of_own_subject(*, user) -> QuerySet[CreditRecord]:
+    """A verified subject user's own subject's records that took effect; none for anyone else.
+
+    Drafts, submitted and returned records are the department's own work until its reviewer approves
+    them (four eyes, 000/001 Art. 5): the subject sees a record once it is in force, and keeps seeing
+    it revoked, corrected, repaired or expired. The one rule for every portal page (issue 13 #4)."""
+    if not (is_subject_user(user) and user.subject_id):
+        return CreditRecord.objects.none()
+    return (
+        CreditRecord.objects.filter(subject_id=user.subject_id)
+        .exclude(status__in=NOT_YET_EFFECTIVE)
+        .select_related("subject", "kind", "department")
+        .defer("complainant_name", "complainant_contact")
+    )
+
+
+def record_shown_to(*, user, record: CreditRecord | None) -> CreditRecord | None:
+    """``record`` when the user may see it named on a page of another object (a commitment's breach,
+    a voluntary registration's positive record), else None: staff see it, a subject user only once it
+    took effect."""
+    if record is None:
+        return None
+    if is_subject_user(user):
+        return record if record.status not in NOT_YET_EFFECTIVE else None
+    return record
 
 
 def record_get(*, user, pk: int) -> CreditRecord | None:

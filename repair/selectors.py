@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
 from records.models import CreditRecord, Polarity, RecordStatus
+from records.selectors import records_of_own_subject
 from subjects.identifiers import normalize_identifier
 
 from .eligibility import RepairEligibility, repair_eligibility
@@ -103,11 +104,12 @@ def repair_candidates_for_department(
 
 
 def repair_record_for_application(*, user, pk: int) -> CreditRecord | None:
-    """A record the user may file a repair application for: the subject user's own, or — for staff —
-    one of the department's; None otherwise (the page answers 404)."""
+    """A record the user may file a repair application for: the subject user's own record that took
+    effect (never a draft or a record under review), or — for staff — one of the department's; None
+    otherwise (the page answers 404)."""
+    if is_subject_user(user):
+        return records_of_own_subject(user=user).filter(pk=pk).first()
     qs = CreditRecord.objects.select_related("kind", "department", "subject")
-    if is_subject_user(user) and user.subject_id:
-        return qs.filter(pk=pk, subject_id=user.subject_id).first()
     if is_department_staff(user):
         return qs.filter(pk=pk, department_id=user.department_id).first()
     return None

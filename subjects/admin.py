@@ -18,7 +18,7 @@ class SubjectAdminForm(forms.ModelForm):
 
     class Meta:
         model = Subject
-        fields = ["kind", "code", "name", "legal_representative", "address", "phone"]
+        fields = ["kind", "code", "name", "legal_representative", "address", "phone", "email"]
 
     def clean(self):
         cleaned = super().clean()
@@ -64,6 +64,7 @@ class SubjectAdmin(SimpleHistoryAdmin):
             "legal_representative_name": representative.name if representative else "",
             "address": data.get("address", ""),
             "phone": data.get("phone", ""),
+            "email": data.get("email", ""),
         }
         # The form has already checked everything the services check, so these do not refuse.
         if change:

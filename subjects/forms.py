@@ -24,6 +24,12 @@ class SubjectRegisterForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    email = forms.CharField(
+        label=_("Contact e-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("Codes that link a portal account to the subject are sent here."),
+    )
 
 
 class SubjectChangeForm(SubjectRegisterForm):

@@ -43,6 +43,9 @@ class Subject(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The contact on record: a one-time code that links a portal account to the subject goes here
+    # (SPEC §6: knowledge of an identity number alone never links an account).
+    email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(

@@ -6,6 +6,7 @@ everywhere. A refused input raises ``ValidationError`` keyed by field and change
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from .identifiers import normalize_identifier, validate_resident_id, validate_us
 from .models import Subject, SubjectKind
 from .permissions import can_change_subject, can_register_subject
 
-SUBJECT_AUDIT_FIELDS = ["kind", "code", "name", "legal_representative", "address", "phone"]
+SUBJECT_AUDIT_FIELDS = ["kind", "code", "name", "legal_representative", "address", "phone", "email"]
 
 # GB 32100-2015 Annex: registration authority 9 (market regulation) with category 2 is an individual
 # business; the prefix therefore settles that kind either way.
@@ -88,6 +89,17 @@ def _ensure_code_free(*, code: str, exclude_pk: int | None = None) -> None:
         )
 
 
+def _clean_email(email: str) -> str:
+    """The contact e-mail on record (where account-linking codes go); empty when none is known."""
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    return email
+
+
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -144,7 +156,9 @@ def _resolve_legal_representative(*, actor, kind: str, id_number: str, name: str
     )
 
 
-def _subject_insert(*, actor, kind: str, code: str, name: str, legal_representative, address="", phone=""):
+def _subject_insert(
+    *, actor, kind: str, code: str, name: str, legal_representative, address="", phone="", email=""
+):
     subject = Subject(
         kind=kind,
         code=code,
@@ -152,6 +166,7 @@ def _subject_insert(*, actor, kind: str, code: str, name: str, legal_representat
         legal_representative=legal_representative,
         address=(address or "").strip(),
         phone=(phone or "").strip(),
+        email=_clean_email(email),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     try:
@@ -181,6 +196,7 @@ def subject_register(
     legal_representative_name: str = "",
     address: str = "",
     phone: str = "",
+    email: str = "",
 ) -> Subject:
     """Register a new subject (and its legal representative, if not yet registered).
 
@@ -200,6 +216,7 @@ def subject_register(
         legal_representative=representative,
         address=address,
         phone=phone,
+        email=email,
     )
 
 
@@ -216,6 +233,7 @@ def subject_update(
     legal_representative_name: str = "",
     address: str | None = None,
     phone: str | None = None,
+    email: str | None = None,
 ) -> Subject:
     """Change a registered subject; only the credit office may, and always with a reason.
 
@@ -268,6 +286,8 @@ def subject_update(
         subject.address = address.strip()
     if phone is not None:
         subject.phone = phone.strip()
+    if email is not None:
+        subject.email = _clean_email(email)
     subject._change_reason = reason.strip()
     subject.save()
     changed_before, changed_after = snapshot_diff(before, model_snapshot(subject, SUBJECT_AUDIT_FIELDS))

@@ -108,6 +108,7 @@ def subject_edit(request, pk: int):
         "legal_representative_id_number": representative.code if representative else "",
         "address": subject.address,
         "phone": subject.phone,
+        "email": subject.email,
     }
     form = SubjectChangeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -281,6 +281,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- subject accounts: linking only by a proof of control (SPEC §6) ---------------------------------
+CREDITREG_LINK_CODE_TTL_MINUTES = env.int("CREDITREG_LINK_CODE_TTL_MINUTES", default=15)
+CREDITREG_LINK_CODE_ATTEMPTS = env.int("CREDITREG_LINK_CODE_ATTEMPTS", default=5)
+# Dotted path of ``send(*, phone, text)``: the county's SMS gateway; empty: codes go by e-mail only.
+CREDITREG_SMS_SENDER = env("CREDITREG_SMS_SENDER", default="")
+# Attempt limits per client address and per subject; see objections/throttles.py for the scopes.
+CREDITREG_ACCOUNT_LINK_RATES: dict[str, str] = {}
+
 # --- logging ----------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

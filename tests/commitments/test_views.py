@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -183,3 +185,29 @@ def test_commitment_lists_have_bounded_queries(
         client.force_login(user)
         with django_assert_max_num_queries(10):
             assert client.get(reverse("commitments:home")).status_code == 200
+
+
+def test_the_subject_does_not_see_the_breach_record_before_it_takes_effect(
+    client, template, clerk, reviewer, firm_user
+):
+    """Issue 13 #4: the breach record awaits the department's review; its number is not the subject's
+    to see until then (the staff see it)."""
+    from commitments.services import commitment_breach, commitment_sign
+    from records.services import record_approve
+
+    commitment = commitment_sign(actor=firm_user, template=template, missing_materials="环评批复")
+    commitment = commitment_breach(
+        actor=clerk,
+        commitment=commitment,
+        document_number="西发改诺9号",
+        decision_date=datetime.date(2026, 10, 1),
+        reason="逾期未补交",
+    )
+    url = reverse("commitments:detail", args=[commitment.pk])
+    client.force_login(firm_user)
+    assert "西发改诺9号" not in client.get(url).content.decode()
+    client.force_login(clerk)
+    assert "西发改诺9号" in client.get(url).content.decode()
+    record_approve(actor=reviewer, record=commitment.breach_record)
+    client.force_login(firm_user)
+    assert "西发改诺9号" in client.get(url).content.decode()

@@ -1,14 +1,23 @@
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role
-from objections.services import subject_account_register
+from accounts.models import Role, User
+from objections.services import subject_account_register, subject_account_verify
 from records.services import record_approve, record_create, record_submit
-from tests.factories import make_company, make_resident_id
+from tests.factories import make_company, make_resident_id, make_user
 from tests.records.conftest import penalty_input
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "Portal-pass-2026!"
+
+
+@pytest.fixture(autouse=True)
+def attempt_counters():
+    """Attempt counters live in the cache; every test starts with a full budget."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def pdf(name: str = "证明材料.pdf") -> SimpleUploadedFile:
@@ -21,9 +30,9 @@ def effective_record(clerk, reviewer, subject, **overrides):
     return record_approve(actor=reviewer, record=record)
 
 
-def register_linked(subject, rep_number: str, rep_name: str, username: str, email: str = ""):
-    """A subject account verified through the legal representative's identity number."""
-    account = subject_account_register(
+def register(subject, username: str, **overrides):
+    """An application for a portal account of ``subject``, as the registration page makes it."""
+    values = dict(
         username=username,
         password=PASSWORD,
         kind=subject.kind,
@@ -31,12 +40,22 @@ def register_linked(subject, rep_number: str, rep_name: str, username: str, emai
         name=subject.name,
         contact_name="联系人",
         phone="0377-6000000",
-        email=email,
-        representative_name=rep_name,
-        representative_id_number=rep_number,
+        email=f"{username}@example.cn",
     )
-    assert account.subject_id == subject.pk
+    values.update(overrides)
+    return subject_account_register(**values)
+
+
+def register_linked(subject, username: str, email: str = ""):
+    """A subject account that applied and was verified by the credit office (主体账号审核) — one of
+    the legitimate ways to link; knowing the subject's data is not one."""
+    account = register(subject, username, **({"email": email} if email else {}))
+    officer = User.objects.filter(username="xyb-linker").first() or make_user(
+        Role.CREDIT_OFFICE, "xyb", username="xyb-linker"
+    )
+    subject_account_verify(actor=officer, request=account, reason="营业执照已核对")
     account.user.refresh_from_db()
+    assert account.user.subject_id == subject.pk and account.user.is_active
     return account.user
 
 
@@ -52,7 +71,7 @@ def firm(db, rep_number):
 
 @pytest.fixture
 def subject_user(firm, rep_number):
-    return register_linked(firm, rep_number, "李法人", "hongda", email="hongda@example.cn")
+    return register_linked(firm, "hongda", email="hongda@example.cn")
 
 
 @pytest.fixture
@@ -62,7 +81,7 @@ def other_firm(db):
 
 @pytest.fixture
 def other_user(other_firm):
-    return register_linked(other_firm, other_firm.legal_representative.code, "王其他", "another")
+    return register_linked(other_firm, "another")
 
 
 @pytest.fixture
@@ -77,6 +96,4 @@ def other_record(clerk, reviewer, other_firm):
 
 @pytest.fixture
 def scjg_reviewer(db):
-    from tests.factories import make_user
-
     return make_user(Role.REVIEWER, "scjg", username="scjg-reviewer")

@@ -24,7 +24,7 @@ def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
     clerk = make_user(Role.CLERK, "fgw", username="fgw-clerk-b")
     reviewer = make_user(Role.REVIEWER, "fgw", username="fgw-reviewer-b")
     record = effective_record(clerk, reviewer, firm, document_number="西发改罚〔2026〕66号")
-    register_linked(firm, number, "周法人", "yiyi")
+    register_linked(firm, "yiyi")
     assert Grade.objects.get(subject=firm, scheme__code="public", is_current=True).grade == "C"
     evidence = tmp_path / "付款凭证.pdf"
     evidence.write_bytes(PDF)

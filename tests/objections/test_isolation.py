@@ -197,7 +197,11 @@ def test_the_objections_api_lists_only_the_own_subject(client, world, subject_us
 
 
 def test_an_unverified_account_sees_no_subject(client, world):
-    from objections.services import subject_account_register
+    from objections.services import (
+        subject_account_activate,
+        subject_account_activation_token,
+        subject_account_register,
+    )
 
     from .conftest import PASSWORD
 
@@ -209,7 +213,10 @@ def test_an_unverified_account_sees_no_subject(client, world):
         name="冒名公司",
         contact_name="某人",
         phone="1",
+        email="pending@example.cn",
     )
+    uidb64, token = subject_account_activation_token(user=account.user)
+    subject_account_activate(uidb64=uidb64, token=token)
     client.force_login(account.user)
     assert client.get("/api/objections/").json()["results"] == []
     page = client.get("/portal/").content.decode()

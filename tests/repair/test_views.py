@@ -160,3 +160,47 @@ def test_list_pages_have_bounded_queries(
         client.force_login(user)
         with django_assert_max_num_queries(14):
             assert client.get(reverse("repair:home") + "?record_q=罚").status_code == 200
+
+
+def test_a_subject_user_never_reaches_a_record_not_yet_in_force(client, clerk, reviewer, firm, firm_user):
+    """Issue 13 #4: drafts, submitted and returned records are the department's own work."""
+    from records.services import record_create, record_return, record_submit
+    from records.validation import RecordInput, SanctionInput
+
+    def entered(number: str):
+        return record_create(
+            actor=clerk,
+            subject=firm,
+            data=RecordInput(
+                kind="行政处罚",
+                document_number=number,
+                decision_date=LONG_AGO,
+                matter=f"未生效事项{number}",
+                sanctions=[SanctionInput("罚款", "5000")],
+            ),
+        )
+
+    draft = entered("草稿罚1号")
+    submitted = record_submit(actor=clerk, record=entered("待审罚2号"))
+    returned = record_return(
+        actor=reviewer, record=record_submit(actor=clerk, record=entered("退回罚3号")), reason="补正"
+    )
+    in_force = effective_record(clerk, reviewer, firm, decision_date=LONG_AGO, number="生效罚4号")
+    client.force_login(firm_user)
+    for record in (draft, submitted, returned):
+        response = client.get(reverse("repair:apply", args=[record.pk]))
+        assert response.status_code == 404, record.status
+        assert record.document_number not in response.content.decode()
+        response = client.post(
+            reverse("repair:apply", args=[record.pk]), {"statement": "已整改。", "proof_commitment": pdf()}
+        )
+        assert response.status_code == 404
+    assert not RepairApplication.objects.exists()
+    page = client.get(reverse("repair:apply", args=[in_force.pk]))
+    assert page.status_code == 200 and "生效罚4号" in page.content.decode()
+    for url in (reverse("repair:home"), reverse("portal:home")):
+        text = client.get(url).content.decode()
+        assert "生效罚4号" in text
+        assert not any(n in text for n in ("草稿罚1号", "待审罚2号", "退回罚3号")), url
+    client.force_login(clerk)  # the department still reaches its own draft
+    assert client.get(reverse("repair:apply", args=[draft.pk])).status_code == 200

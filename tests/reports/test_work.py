@@ -70,7 +70,7 @@ def work(county, clerk, reviewer, scjg_clerk, scjg_reviewer, django_capture_on_c
     )
 
     # Objections: one decided on time, one decided after its deadline, one still open past it.
-    user = register_linked(firm, rep, "赵法人", "zhao-firm")
+    user = register_linked(firm, "zhao-firm")
     records = [fgw_record] + [
         effective(clerk, reviewer, firm, document_number=f"发改罚异{i}", decision_date=today) for i in (1, 2)
     ]
