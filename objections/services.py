@@ -318,7 +318,9 @@ def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: st
     request.status = AccountRequestStatus.VERIFIED
     request.verified_by_method = method
     request.subject = subject
-    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    # A code is the subject contact's consent, not the applicant's decision: no one is named.
+    decider = actor if getattr(actor, "is_authenticated", False) else None
+    request.decided_by = None if method == AccountVerification.CONTACT_CODE else decider
     request.decided_at = timezone.now()
     request.decision_reason = reason
     request.save()

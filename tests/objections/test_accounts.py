@@ -251,6 +251,7 @@ def test_a_code_sent_to_the_contact_on_record_links_the_account(
     applicant.user.refresh_from_db()
     assert applicant.user.subject == firm_with_contact
     assert applicant.verified_by_method == AccountVerification.CONTACT_CODE
+    assert applicant.decided_by is None  # the contact consented; the applicant decided nothing
     assert Notification.objects.filter(user=subject_user, event="account_added").exists()
     assert client.get(reverse("portal:home")).content.decode().count(firm_with_contact.name) >= 1
 
