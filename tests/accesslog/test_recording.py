@@ -138,3 +138,19 @@ def test_a_refused_read_writes_nothing(client, clerk):
     client.force_login(clerk)
     assert client.get(reverse("reports:county_xlsx", args=[2026])).status_code == 403
     assert AccessEntry.objects.count() == 0
+
+
+def test_the_admin_logs_the_numbers_it_lists_and_shows(client, credit_office_user):
+    credit_office_user.is_staff = True
+    credit_office_user.save()
+    people = [make_person(f"王{i}") for i in range(3)]
+    make_company("西峡县管理后台有限公司")
+    client.force_login(credit_office_user)
+    response = client.get("/admin/subjects/subject/", **FORGED)
+    assert response.status_code == 200 and people[0].code in response.content.decode()
+    entries = AccessEntry.objects.filter(kind=AccessKind.IDENTITY_NUMBER)
+    assert sorted(e.subject_id for e in entries) == sorted(p.pk for p in people)
+    assert {(e.user_id, e.address) for e in entries} == {(credit_office_user.pk, "203.0.113.5")}
+    AccessEntry.objects.all().delete()
+    assert client.get(f"/admin/subjects/subject/{people[1].pk}/change/").status_code == 200
+    assert _only(kind=AccessKind.IDENTITY_NUMBER).subject == people[1]
