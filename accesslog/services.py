@@ -10,12 +10,13 @@ an export or a list) is all a read costs. The purge is a change, so it is audite
 """
 
 import datetime
+import logging
 import re
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -27,6 +28,8 @@ from subjects.identifiers import mask_resident_id
 from .checks import MIN_RETENTION_DAYS
 from .collector import Note
 from .models import AccessEntry, AccessKind
+
+logger = logging.getLogger(__name__)
 
 PATH_MAX = AccessEntry._meta.get_field("path").max_length
 DESCRIPTION_MAX = AccessEntry._meta.get_field("description").max_length
@@ -77,6 +80,32 @@ def _entries(*, user, kind: str, subject_ids: Iterable[int | None], description:
         )
 
 
+def _write(rows: list[AccessEntry]) -> int:
+    """Insert the rows. A read must not fail because its log row could not be written at that moment
+    (SQLite answers "database is locked" while another request writes for longer than its timeout):
+    then the rows go to the error log instead, with ids only (no identity number), for the operator to
+    restore, and the read goes on. Inside a savepoint, so a caller's transaction is not broken."""
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            AccessEntry.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    except DatabaseError:
+        for row in rows:
+            logger.error(
+                "access log row not written: at=%s user=%s subject=%s kind=%s address=%s path=%s",
+                row.at.isoformat(),
+                row.user_id,
+                row.subject_id,
+                row.kind,
+                row.address,
+                row.path,
+                exc_info=row is rows[0],
+            )
+        return 0
+    return len(rows)
+
+
 def access_log_record(
     *,
     user,
@@ -110,8 +139,7 @@ def access_log_record(
             path=path[:PATH_MAX],
         )
     )
-    AccessEntry.objects.bulk_create(rows, batch_size=BULK_BATCH)
-    return len(rows)
+    return _write(rows)
 
 
 def access_log_credit_report(
@@ -159,8 +187,7 @@ def access_log_record_notes(*, notes: list[Note], users: dict, request: HttpRequ
                 path=path,
             )
         )
-    AccessEntry.objects.bulk_create(rows, batch_size=BULK_BATCH)
-    return len(rows)
+    return _write(rows)
 
 
 def access_log_retention_days() -> int:

@@ -154,3 +154,22 @@ def test_the_admin_logs_the_numbers_it_lists_and_shows(client, credit_office_use
     AccessEntry.objects.all().delete()
     assert client.get(f"/admin/subjects/subject/{people[1].pk}/change/").status_code == 200
     assert _only(kind=AccessKind.IDENTITY_NUMBER).subject == people[1]
+
+
+def test_a_log_row_that_cannot_be_written_goes_to_the_error_log_and_the_read_goes_on(
+    client, reviewer, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    person = make_person("陈二")
+    client.force_login(reviewer)
+    monkeypatch.setattr(AccessEntry.objects, "bulk_create", locked)
+    with caplog.at_level("ERROR", logger="accesslog.services"):
+        response = client.get(reverse("subjects:detail", args=[person.pk]), **FORGED)
+    assert response.status_code == 200 and person.code in response.content.decode()
+    lines = [r.getMessage() for r in caplog.records if r.name == "accesslog.services"]
+    assert len(lines) == 2 and all(f"subject={person.pk}" in line for line in lines)
+    assert all(person.code not in line and "address=203.0.113.5" in line for line in lines)
