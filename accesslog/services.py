@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -26,7 +26,7 @@ from creditreg.http import client_address
 from subjects.identifiers import mask_resident_id
 
 from .checks import MIN_RETENTION_DAYS
-from .collector import Note
+from .collector import Note, access_note
 from .models import AccessEntry, AccessKind
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,10 @@ def _write(rows: list[AccessEntry]) -> int:
     if not rows:
         return 0
     try:
-        with transaction.atomic():
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint
+                AccessEntry.objects.bulk_create(rows, batch_size=BULK_BATCH)
+        else:
             AccessEntry.objects.bulk_create(rows, batch_size=BULK_BATCH)
     except DatabaseError:
         for row in rows:
@@ -119,16 +122,23 @@ def access_log_record(
     """Log that ``user`` read ``kind`` of each of ``subjects`` (subject objects or ids); with no subject
     (an export of aggregated figures) one row without a subject. ``request`` gives the client address
     (``creditreg.http.client_address``: never a header the client can forge) and the path. Returns the
-    number of rows written."""
+    number of rows written (in a request: noted, and written by the middleware with the request's
+    other reads)."""
     if kind not in AccessKind.values:
         raise ValueError(f"unknown access kind {kind!r}")
-    if request is not None:
-        address = client_address(request)
-        path = _path(request)
     if subjects is None:
         subject_ids: list[int | None] = [None]
     else:
         subject_ids = list(dict.fromkeys(getattr(s, "pk", s) for s in subjects))
+    if request is not None:
+        # Served in a request: noted, and written with the request's other reads in one insert.
+        noted = [
+            access_note(user=user, subject_id=i, kind=kind, description=description) for i in subject_ids
+        ]
+        if all(noted):
+            return len(subject_ids)
+        address = client_address(request)
+        path = _path(request)
     rows = list(
         _entries(
             user=user,

@@ -28,8 +28,11 @@ def _only(**filters) -> AccessEntry:
 def test_the_staff_subject_page_logs_the_file_and_the_unmasked_number(client, reviewer):
     person = make_person("赵六")
     client.force_login(reviewer)
-    response = client.get(reverse("subjects:detail", args=[person.pk]), **FORGED)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("subjects:detail", args=[person.pk]), **FORGED)
     assert response.status_code == 200 and person.code in response.content.decode()
+    # The file and the number are written together, in one insert after the page was rendered.
+    assert len([q for q in queries if q["sql"].startswith('INSERT INTO "accesslog_accessentry"')]) == 1
     file_read = _only(kind=AccessKind.CREDIT_FILE)
     assert (file_read.user, file_read.subject, file_read.department) == (
         reviewer,
