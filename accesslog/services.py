@@ -84,7 +84,8 @@ def _write(rows: list[AccessEntry]) -> int:
     """Insert the rows. A read must not fail because its log row could not be written at that moment
     (SQLite answers "database is locked" while another request writes for longer than its timeout):
     then the rows go to the error log instead, with ids only (no identity number), for the operator to
-    restore, and the read goes on. Inside a savepoint, so a caller's transaction is not broken."""
+    restore, and the read goes on. Inside a caller's transaction the insert takes a savepoint, so a
+    failed insert does not break that transaction."""
     if not rows:
         return 0
     try:
