@@ -29,9 +29,11 @@ def navigation(request) -> dict:
             items.append((_("Objections"), reverse("objections:list")))
         if is_credit_office(user):
             items.append((_("Subject accounts"), reverse("objections:account_requests")))
+            items.append((_("Access log"), reverse("accesslog:list")))
         if is_subject_user(user):
             items.append((_("My credit"), reverse("portal:home")))
             items.append((_("Notices"), reverse("portal:notifications")))
+            items.append((_("Who read my credit file"), reverse("accesslog_portal:history")))
         if is_credit_office(user):
             items.append((_("Administration"), reverse("admin:index")))
         if is_staff_member(user) or is_subject_user(user):

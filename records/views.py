@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
 from subjects.selectors import subject_get
 
@@ -416,7 +417,11 @@ def import_result(request, pk: int):
 @login_required
 def import_errors_download(request, pk: int):
     batch = _batch_or_404(request, pk)
-    return _xlsx_response(error_workbook(batch), f"错误行-{batch.file_name.rsplit('.', 1)[0]}.xlsx")
+    name = f"错误行-{batch.file_name.rsplit('.', 1)[0]}.xlsx"
+    content = error_workbook(batch)
+    # 003 §5(1): the rejected rows (names and codes as uploaded) leave the system.
+    access_log_export(user=request.user, request=request, name=name, rows=batch.rows_rejected)
+    return _xlsx_response(content, name)
 
 
 @login_required

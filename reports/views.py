@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accesslog.services import access_log_export
 from accounts.models import Department
 from accounts.permissions import is_credit_office, is_staff_member
 
@@ -113,6 +114,8 @@ def summary_xlsx(request, year: int, code: str | None = None):
     summary = summary_build(year=year, department=department)
     response = HttpResponse(summary_workbook(summary=summary), content_type=XLSX)
     name = report_file_name(year=year, department=department)
+    # 003 §5(1): an export of the year's figures (no subject in it, so one entry without a subject).
+    access_log_export(user=request.user, request=request, name=name)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
@@ -125,6 +128,7 @@ def report_download(request, pk: int):
         raise Http404(_("No such report."))
     with report.file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=XLSX)
+    access_log_export(user=request.user, request=request, name=report.file_name)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.file_name)}"
     return response
 

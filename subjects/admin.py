@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accesslog.models import AccessKind
+from accesslog.services import access_log_record
+
 from .models import Subject
 from .services import subject_code_clean
 
@@ -50,6 +53,31 @@ class SubjectAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Records are never deleted (SPEC §2) and a subject carries them: no deletion, ever.
         return False
+
+    def _log_numbers(self, request, subjects) -> None:
+        """The admin shows identity numbers whole: each one shown is logged (003 §5(1))."""
+        people = [s for s in subjects if s is not None and s.is_natural_person]
+        if people:
+            access_log_record(
+                user=request.user,
+                kind=AccessKind.IDENTITY_NUMBER,
+                subjects=people,
+                description="admin",
+                request=request,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._log_numbers(request, changelist.result_list)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        self._log_numbers(request, [original])
+        return response
 
     def save_model(self, request, obj, form, change):
         from .services import subject_register, subject_update

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from accesslog.collector import access_note_identity_number
 from accounts.permissions import is_own_subject, is_staff_member, is_subject_user
 
 from .identifiers import mask_resident_id, normalize_identifier
@@ -48,8 +49,13 @@ def subject_get(*, user, pk: int) -> Subject | None:
 
 
 def subject_visible_code(*, user, subject: Subject) -> str:
-    """The code as this user may see it: identity numbers masked unless the role needs them whole."""
+    """The code as this user may see it: identity numbers masked unless the role needs them whole.
+
+    Every identity number shown whole is a read of personal data to be logged (003 §5(1) 查询使用): it
+    is noted here, the one place numbers are unmasked, and written once per request."""
     if can_see_full_code(user, subject):
+        if subject.is_natural_person:
+            access_note_identity_number(user=user, subject=subject)
         return subject.code
     return mask_resident_id(subject.code)
 

@@ -7,8 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.permissions import is_department_staff, is_staff_member
+from accesslog.models import AccessKind
+from accesslog.services import access_log_record
+from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
 
 from .filtersets import SubjectFilterSet
 from .forms import SubjectChangeForm, SubjectRegisterForm
@@ -63,6 +66,14 @@ def subject_detail(request, pk: int):
     subject = subject_get(user=request.user, pk=pk)
     if subject is None:
         raise Http404(_("No such subject."))
+    # 003 §5(1): a subject's full credit file was read (the subject's own account is not logged).
+    access_log_record(
+        user=request.user,
+        kind=AccessKind.CREDIT_FILE,
+        subjects=[subject],
+        description=gettext_lazy("Subject page"),
+        request=request,
+    )
     history = []
     if can_change_subject(request.user):
         history = subject.history.select_related("history_user").order_by("-history_date")[:50]
@@ -77,6 +88,7 @@ def subject_detail(request, pk: int):
             "represented": subject.represented_subjects.order_by("name")[:50],
             "history": history,
             "can_change": can_change_subject(request.user),
+            "can_see_access_log": is_credit_office(request.user),
         },
     )
 
@@ -100,6 +112,16 @@ def subject_edit(request, pk: int):
     if subject is None:
         raise Http404(_("No such subject."))
     representative = subject.legal_representative
+    # The form shows the identity numbers whole, to the credit office that maintains the registry.
+    people = [s for s in (subject, representative) if s is not None and s.is_natural_person]
+    if people:
+        access_log_record(
+            user=request.user,
+            kind=AccessKind.IDENTITY_NUMBER,
+            subjects=people,
+            description=gettext_lazy("Subject change form"),
+            request=request,
+        )
     initial = {
         "kind": subject.kind,
         "code": subject.code,

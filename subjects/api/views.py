@@ -6,6 +6,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from accesslog.models import AccessKind
+from accesslog.services import access_log_record
 from accounts.permissions import is_staff_member
 from subjects.filtersets import SubjectFilterSet
 from subjects.models import Subject
@@ -53,3 +55,16 @@ class SubjectDetailApi(generics.RetrieveAPIView):
         if subject is None:
             raise NotFound()
         return subject
+
+    def retrieve(self, request, *args, **kwargs):
+        subject = self.get_object()
+        data = self.get_serializer(subject).data
+        # 003 §5(1): the subject's file read through the API, logged like the staff page.
+        access_log_record(
+            user=request.user,
+            kind=AccessKind.CREDIT_FILE,
+            subjects=[subject],
+            description="API",
+            request=request,
+        )
+        return Response(data)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accesslog"
+
+urlpatterns = [
+    path("", views.access_log_list, name="list"),
+]
