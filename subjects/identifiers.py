@@ -33,6 +33,7 @@ __all__ = [
     "USCC_ALPHABET",
     "birth_date_from_resident_id",
     "mask_resident_id",
+    "mask_resident_id_region",
     "normalize_identifier",
     "org_code_check_char",
     "resident_id_check_char",
@@ -158,6 +159,17 @@ def mask_resident_id(value: str) -> str:
     if len(value) <= 1:
         return value
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_resident_id_region(value: str) -> str:
+    """Mask an identity number down to its region: only the first 6 characters (the issuing county's
+    division code) stay — ``411323************``. For public lists, where the number stands beside a
+    name: the 12 hidden characters (birth date, sequence number, check character) leave millions of
+    candidates, so no look-up budget lets anyone complete it, whereas the 6+4 mask leaves only the
+    birth date, a few thousand candidates once the check character has spoken."""
+    if len(value) == 18:
+        return value[:6] + "*" * 12
+    return "*" * len(value)
 
 
 def birth_date_from_resident_id(value: str) -> datetime.date:
