@@ -54,6 +54,13 @@ def subject_visible_code(*, user, subject: Subject) -> str:
     return mask_resident_id(subject.code)
 
 
+def identity_numbers_visible_to(*, user) -> bool:
+    """Whether ``user`` may see any natural person's identity number whole (the credit office and
+    department reviewers, ``can_see_full_code``): for values that are not a registered subject yet,
+    such as the rows of an uploaded file."""
+    return bool(can_see_full_code(user, None))
+
+
 def subject_may_be_viewed(*, user, subject: Subject) -> bool:
     return bool(is_staff_member(user) or is_own_subject(user, subject))
 
