@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
-from subjects.identifiers import mask_resident_id, normalize_identifier
+from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
 
 from .models import (
@@ -64,15 +64,17 @@ def commitments_materials_overdue(*, queryset: QuerySet[Commitment], today=None)
 
 
 def commitments_public(*, q: str = "") -> QuerySet[Commitment]:
-    """Every signed commitment, newest first, for the public list (004 §3(1)). A natural person is
-    found only by the full identity number (as in the public look-up, SPEC §7); others by name too."""
+    """Every signed commitment, newest first, for the public list (004 §3(1)). The search finds an
+    organisation by part of its name or its exact code, and any commitment by its matter; a natural
+    person is never found by identity number here (the list shows natural persons, but a search by
+    number would confirm a guess at it with no budget of its own: SPEC §6). The public look-up, rate
+    limited for identity numbers, is the one place a natural person is found by number."""
     qs = Commitment.objects.select_related("subject", "department").order_by("-signed_at", "-id")
     q = (q or "").strip()
     if q:
-        code = normalize_identifier(q)
+        organisation = ~Q(subject__kind=SubjectKind.NATURAL_PERSON)
         qs = qs.filter(
-            Q(subject__code=code)
-            | (~Q(subject__kind=SubjectKind.NATURAL_PERSON) & Q(subject__name__icontains=q))
+            (organisation & (Q(subject__code=normalize_identifier(q)) | Q(subject__name__icontains=q)))
             | Q(matter__icontains=q)
         )
     return qs
@@ -83,10 +85,6 @@ def public_subject_name(subject) -> str:
     if subject.kind != SubjectKind.NATURAL_PERSON:
         return subject.name
     return subject.name[:1] + "*" * max(len(subject.name) - 1, 1)
-
-
-def public_subject_code(subject) -> str:
-    return mask_resident_id(subject.code) if subject.kind == SubjectKind.NATURAL_PERSON else subject.code
 
 
 def voluntary_entries_visible_to(*, user) -> QuerySet[VoluntaryEntry]:

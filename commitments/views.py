@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+from creditreg.ratelimit import rate_limited
+from public.throttling import PublicPagesThrottle
 from records.evidence import file_download
 from records.selectors import record_shown_to
-from subjects.selectors import subject_get_by_code
+from subjects.selectors import subject_get_by_code, subject_public_list_code
 
 from . import services
 from .forms import BreachForm, FulfilForm, ReasonForm, SignForm, TemplateForm, VoluntaryForm
@@ -34,7 +36,6 @@ from .selectors import (
     commitments_materials_overdue,
     commitments_public,
     commitments_visible_to,
-    public_subject_code,
     public_subject_name,
     voluntary_entries_visible_to,
     voluntary_entry_get,
@@ -228,14 +229,17 @@ def commitment_breach(request, pk: int):
     return render(request, "commitments/commitment_breach.html", {"form": form, "commitment": commitment})
 
 
+@rate_limited(PublicPagesThrottle)
 def commitments_public_list(request):
-    """No login: every signed commitment (004 §3(1)); natural persons masked (SPEC §6)."""
+    """No login: every signed commitment (004 §3(1)); natural persons by family name and the region of
+    their number only (SPEC §6, README "Natural persons on public pages"); rate limited per client
+    address like every public page."""
     q = request.GET.get("q", "")
     page, query = _page(request, commitments_public(q=q))
     rows = [
         {
             "name": public_subject_name(c.subject),
-            "code": public_subject_code(c.subject),
+            "code": subject_public_list_code(c.subject),
             "matter": c.matter,
             "department": c.department.name,
             "signed_at": c.signed_at,

@@ -35,3 +35,21 @@ def client_address(request: HttpRequest) -> str | None:
     if len(hops) < proxies:
         return remote
     return _valid_address(hops[-proxies]) or remote
+
+
+# An IPv6 subscriber line gets a whole /64: counting single addresses would give one client 2^64 budgets.
+IPV6_PREFIX = 64
+
+
+def client_rate_key(request: HttpRequest) -> str:
+    """The counting key of rate limits: the client's IPv4 address, or the /64 network of an IPv6 one
+    (an IPv4-mapped IPv6 address counts as its IPv4 address); ``"unknown"`` without an address."""
+    value = client_address(request)
+    if value is None:
+        return "unknown"
+    address = ipaddress.ip_address(value)
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return str(address)

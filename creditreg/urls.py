@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from creditreg.ratelimit import rate_limited
+from public.throttling import PublicPagesThrottle
 
 admin.site.site_header = _("Credit office administration")
 admin.site.site_title = _("creditreg administration")
@@ -35,6 +37,11 @@ urlpatterns = [
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
     path("api/exchange/", include("exchange.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Open to anyone, and a schema costs a second of CPU to build: limited per client address.
+    path("api/schema/", rate_limited(PublicPagesThrottle)(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "api/docs/",
+        rate_limited(PublicPagesThrottle)(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user
+from creditreg.http import client_rate_key
 from grading.models import Grade
 from grading.selectors import grades_current
 from measures.selectors import list_entries_in_force, measures_applicable
@@ -65,11 +66,6 @@ def _errors_to_form(form, exc: ValidationError) -> None:
 # --- portal -----------------------------------------------------------------------------------------
 
 
-def _client_address(request) -> str:
-    """The real client address: the socket peer, never a header the client writes (SPEC §6)."""
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def account_register(request):
     """Anyone may apply for a subject account. The page answers the same whatever was entered — a
     registered subject or not, a free user name or a taken one; the result goes to the e-mail given,
@@ -86,7 +82,7 @@ def account_register(request):
 
         try:
             services.subject_account_register(
-                **form.cleaned_data, client_address=_client_address(request), activation_url=activation_url
+                **form.cleaned_data, client_address=client_rate_key(request), activation_url=activation_url
             )
         except AttemptsExceeded as exc:
             form.add_error(None, exc)
@@ -168,7 +164,7 @@ def link_code_send(request):
     """Send a one-time code to the contact on record of the subject the pending request names."""
     user = _subject_user(request)
     try:
-        services.link_code_send(user=user, client_address=_client_address(request))
+        services.link_code_send(user=user, client_address=client_rate_key(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -192,7 +188,7 @@ def link_code_enter(request):
     if form.is_valid():
         try:
             services.link_code_check(
-                user=user, code=form.cleaned_data["code"], client_address=_client_address(request)
+                user=user, code=form.cleaned_data["code"], client_address=client_rate_key(request)
             )
         except ValidationError as exc:
             for message in exc.messages:

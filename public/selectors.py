@@ -6,7 +6,10 @@
   revoked, corrected or expired record is no longer published. Never the complainant (000 Art. 13).
 - Lists: red and black list memberships in force that day (002 §3(1), §4(3); 004 §6(1)).
 - Natural persons: found only by the full identity number, never by name, and the number is always
-  shown masked (SPEC §6, §7).
+  shown masked (SPEC §6, §7): 6+4 on the look-up's answer (whoever sees it typed the whole number), the
+  region only beside a name on the red and black lists (``subject_public_list_code``), so no list
+  hands out a mask that look-ups could complete. Look-ups by identity number have their own low
+  budget per client address (``public.throttling``).
 
 Every function here loads a whole page of subjects in a fixed number of queries.
 """
@@ -24,12 +27,12 @@ from django.utils.translation import gettext as _
 from grading.models import Grade
 from records.models import CreditRecord, RecordStatus
 from subjects.identifiers import (
-    mask_resident_id,
     normalize_identifier,
     validate_resident_id,
     validate_uscc,
 )
 from subjects.models import Subject, SubjectKind
+from subjects.selectors import subject_public_code
 
 CODE_LENGTH = 18
 
@@ -68,6 +71,20 @@ def public_code_parse(*, code: str) -> str:
             raise ValidationError(_("This is not a valid code: %(reason)s") % {"reason": reason}) from None
 
 
+def public_identity_number(*, text: str) -> bool:
+    """Whether ``text`` is a well-formed resident identity number: a look-up that tests whether a natural
+    person is registered, which has its own low budget (``public.throttling.PublicIdentityThrottle``).
+    A malformed number answers 400 before the registry is read, so it tests nothing and is not counted."""
+    value = normalize_identifier(text or "")
+    if len(value) != CODE_LENGTH or not value[:17].isdigit():
+        return False
+    try:
+        validate_resident_id(value, today=timezone.localdate())
+    except ValidationError:
+        return False
+    return True
+
+
 def public_subject_get(*, code: str) -> Subject | None:
     """The subject registered under ``code`` (any kind: a natural person is found by the full
     number), or ``None``. Raises ``ValidationError`` for a malformed code."""
@@ -93,13 +110,6 @@ def public_subjects_search(*, q: str) -> QuerySet[Subject]:
         .exclude(kind=SubjectKind.NATURAL_PERSON)
         .order_by("name", "id")
     )
-
-
-def public_code(subject: Subject) -> str:
-    """The code as the public sees it: a natural person's identity number masked (first 6, last 4)."""
-    if subject.kind == SubjectKind.NATURAL_PERSON:
-        return mask_resident_id(subject.code)
-    return subject.code
 
 
 @dataclass
@@ -173,7 +183,7 @@ def list_entries_in_force(*, subject_ids: list[int], day: datetime.date) -> list
 def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None) -> list[PublicProfile]:
     """What the public sees of each subject, in three queries whatever the number of subjects."""
     day = day or timezone.localdate()
-    profiles = {s.pk: PublicProfile(subject=s, code=public_code(s)) for s in subjects}
+    profiles = {s.pk: PublicProfile(subject=s, code=subject_public_code(s)) for s in subjects}
     if not profiles:
         return []
     ids = list(profiles)

@@ -1,26 +1,23 @@
-"""Rate limits of the public look-up: the pages and the API are open to anyone, so each client address
-gets a budget of requests per period (settings ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, entries
-``public_api`` and ``public_pages``; environment ``CREDITREG_PUBLIC_API_RATE`` /
-``CREDITREG_PUBLIC_PAGES_RATE``). Logged-in staff share the same budget: the limit protects the
-registry from bulk harvesting, whoever asks."""
+"""Rate limits of the public pages and API (SPEC §6): each real client address (``creditreg.ratelimit``:
+``REMOTE_ADDR``, or what the trusted proxies say, never a header a client can forge) gets a budget per
+period — settings ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, environment ``CREDITREG_PUBLIC_API_RATE``,
+``CREDITREG_PUBLIC_PAGES_RATE`` and ``CREDITREG_PUBLIC_IDENTITY_RATE``. Logged-in staff are not limited.
 
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+A look-up by a natural person's identity number has a budget of its own, shared by the pages and the
+API and far lower (default 6 a minute, about as fast as a person types 18 characters): SPEC §6, "no
+public page or API lets anyone test whether an identity number is registered faster than a person
+could type". Each well-formed identity number asked about counts, found or not."""
+
+from creditreg.ratelimit import AddressRateThrottle
 
 
-class PublicRateThrottle(SimpleRateThrottle):
-    """Requests per client address (``REMOTE_ADDR``, or ``X-Forwarded-For`` as DRF's ``NUM_PROXIES``
-    says), counted in the default cache. Works on a DRF request and on a plain Django request."""
-
+class PublicRateThrottle(AddressRateThrottle):
     scope = "public_api"
 
-    def get_rate(self) -> str | None:
-        # Read at request time, not at import, so a changed setting takes effect (and tests can set it).
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class PublicPagesThrottle(PublicRateThrottle):
+class PublicPagesThrottle(AddressRateThrottle):
     scope = "public_pages"
+
+
+class PublicIdentityThrottle(AddressRateThrottle):
+    scope = "public_identity"

@@ -2,7 +2,6 @@
 name or code, one subject's published information, and the red and black lists. No login; rate
 limited per client address; natural persons' identity numbers masked and never in an address."""
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
@@ -14,40 +13,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from creditreg.ratelimit import rate_limited, throttled_page
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
+from subjects.selectors import subject_public_list_code
 
 from .selectors import (
     list_entries_public,
-    public_code,
+    public_identity_number,
     public_profiles,
     public_subject_get,
     public_subjects_search,
 )
-from .throttling import PublicPagesThrottle
+from .throttling import PublicIdentityThrottle, PublicPagesThrottle
 
 PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
 
 
-def rate_limited(view):
-    """Answer 429 with a page in the reader's language once the client address has used its budget."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        throttle = PublicPagesThrottle()
-        if not throttle.allow_request(request, None):
-            seconds = max(1, int(throttle.wait() or 1))
-            return render(request, "public/throttled.html", {"seconds": seconds}, status=429)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _identity_budget_spent(request, text: str):
+    """The 429 page if ``text`` is an identity number and the address has used its budget for those
+    (SPEC §6), else ``None``."""
+    if not public_identity_number(text=text):
+        return None
+    throttle = PublicIdentityThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    return throttled_page(request, throttle)
 
 
 # A read-only search changes nothing, so it needs no CSRF token (a browser without cookies works too).
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limited
+@rate_limited(PublicPagesThrottle)
 def lookup(request):
     """Search by part of an organisation's name or by a complete code. An exact code shows the subject
     at once, so a natural person's identity number never travels in a link."""
@@ -57,6 +55,9 @@ def lookup(request):
     q = q.strip()
     context = {"q": q, "error": "", "page": None, "profile": None, "today": timezone.localdate()}
     status = 200
+    spent = _identity_budget_spent(request, q)
+    if spent is not None:
+        return spent
     if q:
         try:
             subjects = public_subjects_search(q=q)
@@ -79,8 +80,11 @@ def lookup(request):
     return render(request, "public/lookup.html", context, status=status)
 
 
-@rate_limited
+@rate_limited(PublicPagesThrottle)
 def subject_detail(request, code: str):
+    spent = _identity_budget_spent(request, code)
+    if spent is not None:
+        return spent
     try:
         subject = public_subject_get(code=code)
     except ValidationError as exc:
@@ -99,13 +103,13 @@ def subject_detail(request, code: str):
     )
 
 
-@rate_limited
+@rate_limited(PublicPagesThrottle)
 def list_page(request, list_type: str):
     """The red list (诚信红榜) or the black list (联合惩戒名单): the memberships in force today."""
     today = timezone.localdate()
     entries = list_entries_public(list_type=list_type, day=today)
     page = Paginator(entries, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(entry, public_code(entry.subject)) for entry in page]
+    rows = [(entry, subject_public_list_code(entry.subject)) for entry in page]
     return render(
         request,
         "public/list.html",

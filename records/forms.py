@@ -60,9 +60,19 @@ class RecordForm(forms.Form):
         help_text=_("PDF, image, Word, Excel or OFD, at most 10 MB."),
     )
 
-    def __init__(self, *args, kind: RecordKind, with_subject: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: RecordKind,
+        with_subject: bool = True,
+        stored_complainant: tuple[str, str] | None = None,
+        **kwargs,
+    ):
+        """``stored_complainant``: the complainant on file, for an editor who may not see it (000
+        Art. 13): the fields start empty, and left empty they keep what is stored."""
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.stored_complainant = stored_complainant
         drop = set()
         if not with_subject:
             drop |= {"subject_code", "subject_kind", "subject_name"}
@@ -76,6 +86,11 @@ class RecordForm(forms.Form):
             self.fields["matter"].label = _("Commendation or matter")
         for name in drop:
             del self.fields[name]
+        if stored_complainant is not None and "complainant_name" in self.fields and any(stored_complainant):
+            for name in ("complainant_name", "complainant_contact"):
+                self.fields[name].help_text = _(
+                    "On file and kept confidential. Leave empty to keep it; enter a new value to replace it."
+                )
 
     def record_input(self, sanctions: list[SanctionInput]) -> RecordInput:
         data = self.cleaned_data
@@ -90,9 +105,15 @@ class RecordForm(forms.Form):
             severity=data.get("severity", ""),
             severity_reason=data.get("severity_reason", ""),
             external_grade=data.get("external_grade", ""),
-            complainant_name=data.get("complainant_name", ""),
-            complainant_contact=data.get("complainant_contact", ""),
+            complainant_name=self._complainant("complainant_name", 0),
+            complainant_contact=self._complainant("complainant_contact", 1),
         )
+
+    def _complainant(self, name: str, index: int) -> str:
+        value = self.cleaned_data.get(name, "")
+        if not value and self.stored_complainant is not None:
+            return self.stored_complainant[index]
+        return value
 
 
 class SanctionForm(forms.Form):
@@ -124,8 +145,9 @@ def sanction_initial(record) -> list[dict]:
     ]
 
 
-def record_initial(record) -> dict:
-    return {
+def record_initial(record, *, with_complainant: bool = True) -> dict:
+    """The form's initial values; the complainant (000 Art. 13) only for an editor who may see it."""
+    initial = {
         "document_number": record.document_number,
         "decision_date": record.decision_date,
         "matter": record.matter,
@@ -134,9 +156,11 @@ def record_initial(record) -> dict:
         "severity": record.severity if record.severity_source == "manual" else "",
         "severity_reason": record.severity_reason,
         "external_grade": record.external_grade,
-        "complainant_name": record.complainant_name,
-        "complainant_contact": record.complainant_contact,
     }
+    if with_complainant:
+        initial["complainant_name"] = record.complainant_name
+        initial["complainant_contact"] = record.complainant_contact
+    return initial
 
 
 class ReasonForm(forms.Form):

@@ -34,7 +34,12 @@ from accounts.models import Department
 from audit.services import audit_log_write
 from creditreg.history import history_copy
 from exchange.producers import records_outbox_enqueue_bulk
-from subjects.identifiers import normalize_identifier, validate_resident_id
+from subjects.identifiers import (
+    mask_resident_id,
+    mask_resident_ids_in_text,
+    normalize_identifier,
+    validate_resident_id,
+)
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_clean_new, subjects_register_bulk
 
@@ -683,13 +688,37 @@ def workbook_bytes(headers: list[str], rows: list[list] | None = None, *, title:
     return buffer.getvalue()
 
 
-def error_workbook(batch: ImportBatch) -> bytes:
-    """The rejected rows with their original values and the reasons, to fix and upload again."""
+# Columns that hold a natural person's identity number, whatever the row (SPEC §7 templates).
+PERSON_NUMBER_COLUMNS = ("法定代表人证件号码", "证件号码")
+PERSON_KIND = "自然人"
+
+
+def _row_masked(values: dict) -> dict:
+    """A rejected row as a role that may not see identity numbers gets it (SPEC §6: error workbooks
+    too): the person-number columns masked whatever they hold, the subject code of a natural person's
+    row masked, and any identity number in any other cell."""
+    masked = {key: mask_resident_ids_in_text(value) for key, value in values.items()}
+    for column in PERSON_NUMBER_COLUMNS:
+        if masked.get(column):
+            masked[column] = mask_resident_id(str(values[column]))
+    if values.get("主体类别") == PERSON_KIND and masked.get("主体代码"):
+        masked["主体代码"] = mask_resident_id(str(values["主体代码"]))
+    return masked
+
+
+def error_workbook(batch: ImportBatch, *, masked: bool = False) -> bytes:
+    """The rejected rows with their original values and the reasons, to fix and upload again.
+    ``masked``: for a reader who neither uploaded the file nor may see identity numbers."""
     headers = template_headers(batch.template)
     by_row: dict[int, tuple[dict, list[str]]] = {}
     for error in batch.errors.order_by("row_number", "id"):
         values, reasons = by_row.setdefault(error.row_number, (error.values, []))
         reasons.append(f"{error.column}：{error.message}" if error.column else error.message)
+    if masked:
+        by_row = {
+            n: (_row_masked(values), [mask_resident_ids_in_text(r) for r in reasons])
+            for n, (values, reasons) in by_row.items()
+        }
     rows = [
         [values.get(h, "") for h in headers] + ["；".join(reasons)]
         for _n, (values, reasons) in sorted(by_row.items())

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
-from subjects.selectors import subject_get
+from subjects.identifiers import mask_resident_ids_in_text
+from subjects.selectors import identity_numbers_visible_to, subject_get
 
 from . import services
 from .evidence import evidence_attach, file_download
@@ -185,8 +186,17 @@ def record_create(request, kind_code: str):
 def _existing_record_forms(request, record):
     """The record form (and sanctions) filled from an existing record, or from the posted data."""
     data = request.POST if request.method == "POST" else None
+    # 000 Art. 13: a clerk may edit a complaint without ever being shown who complained.
+    sees_complainant = bool(can_see_complainant(request.user, record))
     form = RecordForm(
-        data, request.FILES or None, kind=record.kind, with_subject=False, initial=record_initial(record)
+        data,
+        request.FILES or None,
+        kind=record.kind,
+        with_subject=False,
+        initial=record_initial(record, with_complainant=sees_complainant),
+        stored_complainant=None
+        if sees_complainant
+        else (record.complainant_name, record.complainant_contact),
     )
     formset = None
     if record.kind.has_sanctions:
@@ -411,14 +421,25 @@ def _batch_or_404(request, pk: int) -> ImportBatch:
 @login_required
 def import_result(request, pk: int):
     batch = _batch_or_404(request, pk)
-    return render(request, "records/import_result.html", {"batch": batch, "errors": batch.errors.all()[:500]})
+    errors = list(batch.errors.all()[:500])
+    if _batch_masked(request, batch):
+        for error in errors:
+            error.message = mask_resident_ids_in_text(error.message)
+    return render(request, "records/import_result.html", {"batch": batch, "errors": errors})
+
+
+def _batch_masked(request, batch: ImportBatch) -> bool:
+    """Identity numbers in a batch's rejected rows are masked for a colleague who neither uploaded the
+    file (the uploader had every value already) nor may see identity numbers (SPEC §6; issue 13: a
+    clerk read the numbers of a file a reviewer uploaded)."""
+    return batch.uploaded_by_id != request.user.pk and not identity_numbers_visible_to(user=request.user)
 
 
 @login_required
 def import_errors_download(request, pk: int):
     batch = _batch_or_404(request, pk)
     name = f"错误行-{batch.file_name.rsplit('.', 1)[0]}.xlsx"
-    content = error_workbook(batch)
+    content = error_workbook(batch, masked=_batch_masked(request, batch))
     # 003 §5(1): the rejected rows (names and codes as uploaded) leave the system.
     access_log_export(user=request.user, request=request, name=name, rows=batch.rows_rejected)
     return _xlsx_response(content, name)

@@ -25,6 +25,7 @@ method, lower case), so those differences are never reported as errors. Only ``V
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,8 @@ __all__ = [
     "USCC_ALPHABET",
     "birth_date_from_resident_id",
     "mask_resident_id",
+    "mask_resident_id_region",
+    "mask_resident_ids_in_text",
     "normalize_identifier",
     "org_code_check_char",
     "resident_id_check_char",
@@ -158,6 +161,45 @@ def mask_resident_id(value: str) -> str:
     if len(value) <= 1:
         return value
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_resident_id_region(value: str) -> str:
+    """Mask an identity number down to its region: only the first 6 characters (the issuing county's
+    division code) stay — ``411323************``. For public lists, where the number stands beside a
+    name: the 12 hidden characters (birth date, sequence number, check character) leave millions of
+    candidates, so no look-up budget lets anyone complete it, whereas the 6+4 mask leaves only the
+    birth date, a few thousand candidates once the check character has spoken."""
+    if len(value) == 18:
+        return value[:6] + "*" * 12
+    return "*" * len(value)
+
+
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def _organisation_code_only(token: str) -> bool:
+    """A valid unified social credit code that cannot be an identity number (all-digit codes exist)."""
+    try:
+        validate_uscc(token)
+    except ValidationError:
+        return False
+    try:
+        validate_resident_id(token)
+    except ValidationError:
+        return True
+    return False  # both readings hold: privacy first
+
+
+def mask_resident_ids_in_text(text: str) -> str:
+    """``text`` with every identity number in it masked 6+4, whatever its check character (a number
+    with a typo is still nearly the person's number); an organisation's code is left alone. For free
+    text and file cells shown to a role that may not see identity numbers (SPEC §6: error workbooks
+    alike)."""
+    if not text or not isinstance(text, str):
+        return text
+    return _ID_LIKE.sub(
+        lambda m: m.group(0) if _organisation_code_only(m.group(0)) else mask_resident_id(m.group(0)), text
+    )
 
 
 def birth_date_from_resident_id(value: str) -> datetime.date:

@@ -5,8 +5,8 @@ from django.db.models import Q, QuerySet
 from accesslog.collector import access_note_identity_number
 from accounts.permissions import is_own_subject, is_staff_member, is_subject_user
 
-from .identifiers import mask_resident_id, normalize_identifier
-from .models import Subject
+from .identifiers import mask_resident_id, mask_resident_id_region, normalize_identifier
+from .models import Subject, SubjectKind
 from .permissions import can_see_full_code
 
 
@@ -60,5 +60,32 @@ def subject_visible_code(*, user, subject: Subject) -> str:
     return mask_resident_id(subject.code)
 
 
+def identity_numbers_visible_to(*, user) -> bool:
+    """Whether ``user`` may see any natural person's identity number whole (the credit office and
+    department reviewers, ``can_see_full_code``): for values that are not a registered subject yet,
+    such as the rows of an uploaded file."""
+    return bool(can_see_full_code(user, None))
+
+
 def subject_may_be_viewed(*, user, subject: Subject) -> bool:
     return bool(is_staff_member(user) or is_own_subject(user, subject))
+
+
+# --- what the public sees of a natural person (SPEC §6, §7; README "Natural persons on public pages") --
+
+
+def subject_public_code(subject: Subject) -> str:
+    """The code on the public look-up's answer: an organisation's in full, a natural person's masked
+    6+4 (SPEC §7). Only shown to whoever typed the complete number to get there."""
+    if subject.kind == SubjectKind.NATURAL_PERSON:
+        return mask_resident_id(subject.code)
+    return subject.code
+
+
+def subject_public_list_code(subject: Subject) -> str:
+    """The code beside a name on a public list (red and black lists, public commitments): a natural
+    person's number shows its region only, so the list never gives the 6+4 that a look-up by number
+    could complete by trying birth dates (issue: 684 guesses recovered a number)."""
+    if subject.kind == SubjectKind.NATURAL_PERSON:
+        return mask_resident_id_region(subject.code)
+    return subject.code

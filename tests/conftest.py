@@ -33,6 +33,17 @@ def service_unavailable(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache (locmem in tests); every test starts with full budgets,
+    wherever it touches a public page."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def credit_office_user(db):
     return make_user(Role.CREDIT_OFFICE, "xyb", username="xyb-officer")

@@ -256,6 +256,12 @@ CELERY_BEAT_SCHEDULE["grading-yearly-run"] = {
     "schedule": crontab(month_of_year=12, day_of_month=15, hour=2, minute=0),
 }
 
+# --- client address of rate limits (creditreg/ratelimit.py; SPEC §6) ----------------------------------
+# Reverse proxies in front of the application that each append the address they received a request
+# from to X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client (never trust a header
+# a client can write).
+TRUSTED_PROXY_COUNT = env.int("CREDITREG_TRUSTED_PROXY_COUNT", default=0)
+
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -268,11 +274,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "creditreg.api.exception_handler",
-    # The public look-up (API and pages) is open to anyone: requests per client address.
+    # The public look-up (API and pages) is open to anyone: requests per real client address. A look-up
+    # by identity number has a budget of its own, about as fast as a person types one (SPEC §6).
     "DEFAULT_THROTTLE_RATES": {
         "public_api": env("CREDITREG_PUBLIC_API_RATE", default="30/minute"),
         "public_pages": env("CREDITREG_PUBLIC_PAGES_RATE", default="60/minute"),
+        "public_identity": env("CREDITREG_PUBLIC_IDENTITY_RATE", default="6/minute"),
     },
+    # Any DRF throttle keyed by address reads X-Forwarded-For only as far as trusted proxies wrote it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "creditreg API",

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from subjects.api.fields import VisibleSubjectCodeField
+
 from ..models import Measure, MeasureApplication, MeasureCategory, MeasureKind
 
 
@@ -87,7 +89,7 @@ class MeasureOutputSerializer(serializers.ModelSerializer):
 class ApplicationOutputSerializer(serializers.ModelSerializer):
     measure = serializers.SlugRelatedField(slug_field="code", read_only=True)
     measure_name = serializers.CharField(source="measure.name", read_only=True)
-    subject_code = serializers.CharField(source="subject.code", read_only=True)
+    subject_code = VisibleSubjectCodeField(source="subject")
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     outcome = OutcomeField()

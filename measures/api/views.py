@@ -128,7 +128,10 @@ class ApplicationListCreateApi(generics.ListAPIView):
             matter=values.get("matter", ""),
             outcome_note=values.get("outcome_note", ""),
         )
-        return Response(ApplicationOutputSerializer(application).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ApplicationOutputSerializer(application, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ApplicationCountsApi(generics.ListAPIView):

@@ -4,6 +4,8 @@ portal and the handlers' pages, which call the services)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from subjects.api.fields import VisibleSubjectCodeField
+
 from ..models import Objection, ObjectionEvidence, ObjectionStatus, ObjectionTransition
 
 # Named enum components (as in the records API) keep the schema free of drf-spectacular's "multiple
@@ -45,7 +47,7 @@ class ObjectionTransitionOutputSerializer(serializers.ModelSerializer):
 
 
 class ObjectionListOutputSerializer(serializers.ModelSerializer):
-    subject_code = serializers.CharField(source="subject.code", read_only=True)
+    subject_code = VisibleSubjectCodeField(source="subject")
     subject_name = serializers.CharField(source="subject.name", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     document_number = serializers.CharField(source="record.document_number", read_only=True, default="")

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..selectors import public_profiles, public_subject_get, public_subjects_search
-from ..throttling import PublicRateThrottle
+from ..selectors import public_identity_number, public_profiles, public_subject_get, public_subjects_search
+from ..throttling import PublicIdentityThrottle, PublicRateThrottle
 from .serializers import PublicErrorSerializer, PublicSubjectPageSerializer, PublicSubjectSerializer
 
 BAD_INPUT = OpenApiResponse(PublicErrorSerializer, description=gettext_lazy("Malformed text or code."))
@@ -46,6 +46,14 @@ class PublicApi(APIView):
             % {"seconds": seconds},
         )
 
+    def check_identity_budget(self, request: Request, text: str) -> None:
+        """A look-up by identity number also spends the address's budget for those (SPEC §6)."""
+        if not public_identity_number(text=text):
+            return
+        throttle = PublicIdentityThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
+
 
 class PublicSubjectListApi(PublicApi):
     @extend_schema(
@@ -64,8 +72,10 @@ class PublicSubjectListApi(PublicApi):
         responses={200: PublicSubjectPageSerializer, 400: BAD_INPUT, 429: THROTTLED},
     )
     def get(self, request: Request) -> Response:
+        q = request.query_params.get("q", "")
+        self.check_identity_budget(request, q)
         try:
-            queryset = public_subjects_search(q=request.query_params.get("q", ""))
+            queryset = public_subjects_search(q=q)
         except ValidationError as exc:
             raise _bad_input(exc) from None
         paginator = PublicPagination()
@@ -80,6 +90,7 @@ class PublicSubjectDetailApi(PublicApi):
         responses={200: PublicSubjectSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 429: THROTTLED},
     )
     def get(self, request: Request, code: str) -> Response:
+        self.check_identity_budget(request, code)
         try:
             subject = public_subject_get(code=code)
         except ValidationError as exc:

@@ -1,5 +1,6 @@
 from django import template
 
+from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import subject_visible_code
 
 register = template.Library()
@@ -9,3 +10,16 @@ register = template.Library()
 def visible_code(context, subject) -> str:
     """The subject's code as the current user may see it (identity numbers masked by role)."""
     return subject_visible_code(user=context["request"].user, subject=subject)
+
+
+@register.filter
+def without_identity_numbers(path: str) -> str:
+    """An address to come back to (the language switch's ``next``) that holds no identity number: a
+    page reached by typing a natural person's number never writes it back into the page (SPEC §6).
+    The query goes if the number is in it; a path holding one falls back to the look-up page."""
+    if mask_resident_ids_in_text(path) == path:
+        return path
+    bare = path.split("?", 1)[0]
+    if mask_resident_ids_in_text(bare) == bare:
+        return bare
+    return "/public/" if bare.startswith("/public/") else "/"

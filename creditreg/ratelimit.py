@@ -1,0 +1,101 @@
+"""Rate limits keyed on the real client address (SPEC §6; GB/T 22239-2019 level 3).
+
+The address is ``REMOTE_ADDR``: the peer of the connection, which a client cannot choose. Behind
+reverse proxies (``TRUSTED_PROXY_COUNT`` = N > 0, environment ``CREDITREG_TRUSTED_PROXY_COUNT``) it is
+the address the outermost trusted proxy saw: each proxy appends the address it received the request
+from to ``X-Forwarded-For``, so the client is the N-th entry from the right; whatever a client wrote
+further left is its own invention and never read. With N = 0 (the default: the embedded mode and a
+deployment without a proxy) ``X-Forwarded-For`` is ignored entirely. DRF's ``get_ident`` without
+``NUM_PROXIES`` trusted the whole header, so a forged one bought a fresh budget per request.
+
+An IPv6 client is counted per /64 network, the block one subscriber line gets: counting single
+addresses would give one client 2^64 budgets.
+
+Logged-in staff (credit office, department clerks and reviewers) are never limited by address: a
+county's offices share one exit address, and staff are accountable by their account (SPEC §6).
+Everyone else — the public, and subject accounts, which anyone can register — is.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.shortcuts import render
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.permissions import is_staff_member
+
+from .http import client_rate_key
+
+
+def _session_user(request):
+    """The user of the session, also under a DRF request whose view authenticates nobody (the public
+    API: DRF has then replaced ``request.user`` with an anonymous user)."""
+    django_request = getattr(request, "_request", request)
+    if not hasattr(django_request, "session"):
+        return None
+    from django.contrib.auth import get_user
+
+    return get_user(django_request)
+
+
+def _token_user(request):
+    """The user of a valid ``Authorization: Token …`` header, or ``None``; never raises, so a bad token
+    on a public page is simply not staff."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    keyword, _sep, key = header.partition(" ")
+    if keyword != "Token" or not key.strip():
+        return None
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key.strip()).first()
+    return token.user if token is not None and token.user.is_active else None
+
+
+def is_exempt(request) -> bool:
+    """Logged-in staff (by session or API token) are not limited by address."""
+    for user in (_session_user(request), _token_user(request)):
+        if user is not None and is_staff_member(user):
+            return True
+    return False
+
+
+class AddressRateThrottle(SimpleRateThrottle):
+    """Requests per real client address in the default cache, at the rate of ``scope`` in
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``. Works on a DRF request and on a plain Django one."""
+
+    scope = "public_api"
+
+    def get_rate(self) -> str | None:
+        # Read at request time, not at import, so a changed setting takes effect (and tests can set it).
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        return client_rate_key(request)
+
+    def get_cache_key(self, request, view) -> str | None:
+        if is_exempt(request):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttled_page(request, throttle: SimpleRateThrottle):
+    seconds = max(1, int(throttle.wait() or 1))
+    return render(request, "public/throttled.html", {"seconds": seconds}, status=429)
+
+
+def rate_limited(throttle_class: type[AddressRateThrottle]) -> Callable:
+    """A page view decorator: a 429 page in the reader's language once the client address has used
+    the budget of ``throttle_class``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            throttle = throttle_class()
+            if not throttle.allow_request(request, None):
+                return throttled_page(request, throttle)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
