@@ -271,8 +271,12 @@ def user_password_temporary_set(*, actor: User, user: User) -> str:
 @transaction.atomic
 def user_password_changed(*, user: User, how: str) -> None:
     """After the user chose a new password (``how``: ``change`` on the account page, ``reset`` by the
-    mailed link): a temporary password no longer needs changing."""
+    mailed link): a temporary password no longer needs changing. A reset by mail also lifts a lock-out
+    of the user name: whoever guessed at it, the holder of the mailbox on record now has a new
+    password."""
     if user.password_change_required:
         user.password_change_required = False
         user.save(update_fields=["password_change_required"])
+    if how == "reset":
+        axes_reset(username=user.username)
     audit_log_write(actor=user, action=f"user.password_{how}", target=user)

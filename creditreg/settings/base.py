@@ -344,5 +344,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # One line per task run is noise in the embedded mode, where tasks run inline in the web process.
-    "loggers": {"celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
+        # django-axes logs every login at INFO; failures and lock-outs are warnings (and audited).
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }

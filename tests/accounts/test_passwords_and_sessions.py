@@ -160,3 +160,19 @@ def test_every_response_has_a_content_security_policy(client, clerk):
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert "frame-ancestors 'none'" in policy
+
+
+def test_a_reset_by_mail_lifts_the_lock_out(client):
+    make_user(Role.CLERK, "fgw", username="locked-reset", email="locked@example.gov.cn")
+
+    def login(password: str) -> int:
+        return client.post(reverse("login"), {"username": "locked-reset", "password": password}).status_code
+
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        login(f"wrong-{n}")
+    assert login(PASSWORD) == 429
+    client.post(reverse("password_reset"), {"email": "locked@example.gov.cn"})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    client.post(form_url, {"new_password1": "Nw8#pass-Ok", "new_password2": "Nw8#pass-Ok"})
+    assert login("Nw8#pass-Ok") == 302
