@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,12 +49,24 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         (_("Person"), {"fields": ("full_name", "phone", "email")}),
         (_("Role"), {"fields": ("role", "department", "unit", "subject")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Login"), {"fields": ("password_change_required", "login_help")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ["login_help"]
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         (_("Role"), {"fields": ("full_name", "role", "department", "unit")}),
     )
+
+    @admin.display(description=_("Login help"))
+    def login_help(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("user_security", args=[obj.pk]),
+            _("Temporary password or lost authenticator"),
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Accounts are the authors in the audit log; deactivate instead.

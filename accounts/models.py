@@ -89,6 +89,9 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("subject"),
     )
+    # Set when the credit office gives a temporary password: the user must choose their own before
+    # anything else (accounts.middleware.LoginPolicyMiddleware).
+    password_change_required = models.BooleanField(_("must change password"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

@@ -2,6 +2,8 @@
 two hundred subjects of every kind with valid identifiers. Deterministic and idempotent, and written
 through the same services as real data so the demo exercises the real rules."""
 
+import base64
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,7 +11,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from accounts.models import Department, Role, Unit, User
-from accounts.services import role_group_sync, user_create
+from accounts.selectors import second_factor_mandatory
+from accounts.services import role_group_sync, totp_device_install, user_create
 from subjects.identifiers import USCC_ALPHABET, org_code_check_char, resident_id_check_char, uscc_check_char
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_register
@@ -135,6 +138,8 @@ SHOPS = [
 @dataclass
 class DemoReport:
     users: list[tuple[str, str, str]] = field(default_factory=list)
+    # (user name, base32 TOTP secret, otpauth URI) of the demo accounts that need a second factor.
+    second_factors: list[tuple[str, str, str]] = field(default_factory=list)
     created_subjects: int = 0
     created_records: int = 0
     total_subjects: int = 0
@@ -174,6 +179,18 @@ def _ensure_users(report: DemoReport) -> None:
                 unit=department.units.order_by("name").first(),
             )
         report.users.append((username, DEMO_PASSWORD, str(Role(role).label)))
+        user = User.objects.get(username=username)
+        if second_factor_mandatory(user=user):
+            # SPEC §6: the credit office and reviewers log in with a TOTP code; the demo's secrets are
+            # fixed (and public, like the demo password) so that `make run` can print them.
+            device = totp_device_install(user=user, key_hex=demo_totp_key(username), name="demo")
+            secret = base64.b32encode(device.bin_key).decode()
+            report.second_factors.append((username, secret, device.config_url))
+
+
+def demo_totp_key(username: str) -> str:
+    """The fixed TOTP key of a demo account: 20 bytes as 40 hex digits, the same on every machine."""
+    return hashlib.sha1(f"creditreg-demo-totp:{username}".encode()).hexdigest()
 
 
 def _ensure_units() -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from creditreg.ratelimit import rate_limited
@@ -16,6 +16,32 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/otp/", account_views.otp_verify, name="otp_verify"),
+    path("accounts/otp/setup/", account_views.otp_setup, name="otp_setup"),
+    path("accounts/me/", account_views.account, name="account"),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/users/<int:pk>/security/", account_views.user_security, name="user_security"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("subjects/", include("subjects.urls")),
     path("records/", include("records.urls")),
@@ -41,7 +67,7 @@ urlpatterns = [
     path("api/schema/", rate_limited(PublicPagesThrottle)(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",
-        rate_limited(PublicPagesThrottle)(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        rate_limited(PublicPagesThrottle)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
 ]

@@ -41,7 +41,7 @@ def grouped_bars(
     bar = min(28.0, group * 0.8 / max(len(series), 1))
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" aria-label="{escape(title)}" {FONT} font-size="12">',
+        f'width="100%" aria-label="{escape(title)}" {FONT} font-size="12">',
         f"<title>{escape(title)}</title>",
     ]
     for i in range(5):  # grid lines and the axis labels
@@ -87,7 +87,7 @@ def change_bars(*, title: str, items: list[tuple[str, int]], width: int = 640) -
     top_value = _nice_max(max([abs(v) for _label, v in items] + [0]))
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" aria-label="{escape(title)}" {FONT} font-size="12">',
+        f'width="100%" aria-label="{escape(title)}" {FONT} font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{centre:.1f}" y1="{top - 6}" x2="{centre:.1f}" y2="{height - 10}" stroke="{INK}"/>',
     ]

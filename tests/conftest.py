@@ -22,6 +22,7 @@ from django.db import connection
 from accounts.models import Role
 
 from .factories import make_user
+from .otp import force_login_verified
 
 REQUIRE_SERVICES = os.environ.get("CREDITREG_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -42,6 +43,16 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` skips the login page; for the credit office and reviewers it also marks
+    the session as having given a TOTP code with the user's device (tests/otp.py). The middleware that
+    asks for the code is not touched: tests about it log in with ``force_login_unverified``."""
+    from django.test.client import ClientMixin
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Department, Role
+from accounts.models import Department, Role, User
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, VoluntaryFile
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
 from grading.models import Grade
@@ -193,6 +193,10 @@ def _args(world) -> dict[str, list[tuple]]:
     records = ids(CreditRecord)
     return {
         "subjects/<int:pk>/": ids(Subject),
+        # A link from a reset mail; an invalid one shows the page that says so.
+        "accounts/password/reset/<uidb64>/<token>/": [("MQ", "invalid-token")],
+        "accounts/users/<int:pk>/security/": ids(User),
+        "portal/register/activate/<str:uidb64>/<str:token>/": [("MQ", "invalid-token")],
         "subjects/<int:pk>/edit/": ids(Subject),
         "records/new/<slug:kind_code>/": [(c,) for c in RecordKind.objects.values_list("code", flat=True)],
         "records/import/<int:pk>/": ids(ImportBatch),
@@ -239,6 +243,9 @@ def _args(world) -> dict[str, list[tuple]]:
         "repair/<int:pk>/<slug:action>/": [(pk, "accept") for (pk,) in ids(RepairApplication)[:1]],
         "commitments/voluntary/<int:pk>/<slug:action>/": [
             (pk, "verify") for (pk,) in ids(VoluntaryEntry)[:1]
+        ],
+        "portal/link/requests/<int:pk>/<slug:action>/": [
+            (pk, "approve") for (pk,) in ids(SubjectAccountRequest)[:1]
         ],
         "objections/<int:pk>/<slug:action>/": [(pk, "accept") for (pk,) in ids(Objection)[:1]],
         "api/records/<int:pk>/submit/": records[:1],

@@ -5,6 +5,7 @@ Without any environment variable the project runs on the embedded default: an SQ
 ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS`` and the ``DJANGO_SECURE_*`` switches; nothing else differs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,17 +62,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so every response gets the policy, error pages and lock-out pages included.
+    "creditreg.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.LoginPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication: logs the reads of personal data a request made (003 §5(1)).
     "accesslog.middleware.AccessLogMiddleware",
+    # django-axes wants to be last: it turns a login refused for a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "creditreg.urls"
@@ -99,18 +110,63 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- auth -------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check of a locked-out user name or address (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# SPEC §6/§7, GB/T 22239-2019 level 3 (身份鉴别): at least 8 characters from 3 of the 4 classes, not
+# the user name nor like it, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.UserNameInPasswordValidator"},
 ]
+
+# --- login security (GB/T 22239-2019 level 3, application level; SPEC §6, §7) ------------------------
+# Proxies in front of the application that append the client address to X-Forwarded-For. 0: the
+# header is ignored and the address is REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
+# The login lock-out, the rate limits and the access log read the client address the same way, through
+# creditreg/http.py: client_address.
+TRUSTED_PROXY_COUNT = env.int("CREDITREG_TRUSTED_PROXY_COUNT", default=0)
+# Failed logins (django-axes): this many failures of one user name from one address lock that user
+# name at that address; this many failures of one user name from all addresses together lock the
+# user name everywhere (a guess spread over many addresses). The lock ends after the cool-off.
+LOGIN_FAILURE_LIMIT = env.int("CREDITREG_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("CREDITREG_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("CREDITREG_LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_CLIENT_IP_CALLABLE = "creditreg.http.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_VERBOSE = False
+# A session ends after this many minutes without a request, and in any case this long after the login
+# (SESSION_COOKIE_AGE, below).
+SESSION_IDLE_MINUTES = env.int("CREDITREG_SESSION_IDLE_MINUTES", default=30)
+# Second factor (TOTP, django-otp): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = env("CREDITREG_OTP_ISSUER", default="creditreg")
+# Password reset mails go to the address on record; the console by default (embedded mode), SMTP in
+# production, e.g. EMAIL_URL=smtp+tls://user:password@mail.example:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="creditreg@localhost")
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=3600)
+# Content-Security-Policy of every response: scripts and styles from our own static files only.
+CONTENT_SECURITY_POLICY = env(
+    "CREDITREG_CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 
 # --- language and time: Chinese first ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -256,16 +312,10 @@ CELERY_BEAT_SCHEDULE["grading-yearly-run"] = {
     "schedule": crontab(month_of_year=12, day_of_month=15, hour=2, minute=0),
 }
 
-# --- client address of rate limits (creditreg/ratelimit.py; SPEC §6) ----------------------------------
-# Reverse proxies in front of the application that each append the address they received a request
-# from to X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client (never trust a header
-# a client can write).
-TRUSTED_PROXY_COUNT = env.int("CREDITREG_TRUSTED_PROXY_COUNT", default=0)
-
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SecondFactorSessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -316,5 +366,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # One line per task run is noise in the embedded mode, where tasks run inline in the web process.
-    "loggers": {"celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "celery.app.trace": {"level": env("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
+        # django-axes logs every login at INFO; failures and lock-outs are warnings (and audited).
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }

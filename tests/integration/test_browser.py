@@ -4,6 +4,7 @@ import pytest
 
 from creditreg.demo import DEMO_PASSWORD, demo_load
 from subjects.models import Subject, SubjectKind
+from tests.otp import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,6 +23,7 @@ def test_credit_office_logs_in_and_searches_subjects(browser_page, live_server):
     page.fill("input[name=username]", "xyb_staff")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
+    browser_second_factor(page, "xyb_staff")
     page.wait_for_url(f"{live_server.url}/")
     assert "信用办" in page.locator(".who").inner_text()
     page.click("nav >> text=信用主体")
@@ -51,6 +53,7 @@ def test_clerk_enters_a_penalty_and_a_reviewer_approves_it(browser_page, live_se
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", DEMO_PASSWORD)
         page.click("button[type=submit]")
+        browser_second_factor(page, username)
         page.wait_for_url(f"{live_server.url}/")
 
     login("zjj_clerk")
@@ -95,6 +98,8 @@ def test_credit_office_reviews_a_yearly_run_in_the_admin(browser_page, live_serv
     page.fill("input[name=username]", "xyb_staff")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("input[type=submit]")
+    browser_second_factor(page, "xyb_staff")
+    page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/grading/evaluationrun/{run.pk}/change/")
     content = page.content()
     assert "等级分布" in content and "已完成，待审核" in content

@@ -8,6 +8,7 @@ from grading.models import Grade
 from objections.models import Objection, ObjectionStatus
 from records.models import CreditRecord, RecordStatus
 from tests.factories import make_company, make_resident_id, make_user
+from tests.otp import browser_second_factor
 
 from .conftest import PASSWORD, PDF, effective_record, register_linked
 
@@ -35,6 +36,7 @@ def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("main button[type=submit]")
+        browser_second_factor(page, username)
         page.wait_for_url(f"{live_server.url}/")
 
     def logout() -> None:

@@ -11,6 +11,7 @@ from accounts.models import Role
 from records.models import RecordStatus
 from records.selectors import records_published
 from tests.factories import make_user
+from tests.otp import browser_second_factor
 
 from .conftest import PDF, effective_record
 
@@ -40,6 +41,7 @@ def test_a_subject_applies_online_and_the_department_approves(browser_page, live
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
+        browser_second_factor(page, username)
         page.wait_for_url(f"{live_server.url}/")
 
     login("b-subject")

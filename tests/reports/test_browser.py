@@ -3,6 +3,8 @@ still draw (they are inline SVG)."""
 
 import pytest
 
+from tests.otp import browser_second_factor
+
 from .conftest import YEAR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -24,6 +26,7 @@ def test_the_charts_draw_offline(browser_page, live_server, county, credit_offic
     page.fill("input[name=username]", credit_office_user.username)
     page.fill("input[name=password]", "pw-for-tests-2026")
     page.click("button[type=submit]")
+    browser_second_factor(page, credit_office_user.username)
     page.wait_for_url(f"{live_server.url}/")
     page.click("nav >> text=年度工作总结")
     page.wait_for_url("**/reports/")

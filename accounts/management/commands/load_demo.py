@@ -13,3 +13,10 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (user name / password / role):")
         for username, password, role in report.users:
             self.stdout.write(f"  {username:<16} {password:<12} {role}")
+        self.stdout.write(
+            "Second factor: the credit office and reviewers enter a TOTP code after the password. Add the "
+            "secret (or the otpauth URI as a QR code) to an authenticator app, or print the current code "
+            "with `.venv/bin/python -m accounts.totp_now SECRET`:"
+        )
+        for username, secret, uri in report.second_factors:
+            self.stdout.write(f"  {username:<16} {secret}  {uri}")
