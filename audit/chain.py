@@ -44,7 +44,6 @@ Design, and why:
   the end.
 """
 
-import datetime
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -73,14 +72,28 @@ CONTENT_FIELDS = (
     "reason",
 )
 CHAIN_FIELDS = ("seq", "chain_hash", "hash_algorithm")
+_loads = json.JSONDecoder().decode
+# json's own string encoder (C) with ensure_ascii=False, as _ENCODE writes strings.
+_string = json.encoder.encode_basestring
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 # pg_advisory_xact_lock key of the chaining step: b"auditchn" as a big-endian bigint.
 LOCK_KEY = int.from_bytes(b"auditchn", "big")
+
+
+def _copying(prototype) -> Callable[[bytes], str]:
+    # Copying a fresh hash object skips hashlib.new's name lookup on each of a million entries.
+    def digest(data: bytes) -> str:
+        h = prototype.copy()
+        h.update(data)
+        return h.hexdigest()
+
+    return digest
 
 
 def _sm3() -> Callable[[bytes], str]:
     if "sm3" in hashlib.algorithms_available:
         # OpenSSL's SM3 (OpenSSL 1.1.1 and 3.x build it by default): about 2 µs an entry.
-        return lambda data: hashlib.new("sm3", data).hexdigest()
+        return _copying(hashlib.new("sm3"))
     # A Python without OpenSSL's SM3: gmssl's pure-Python SM3, correct but ~1.5 ms an entry
     # (a system check warns about it).
     from gmssl import func, sm3
@@ -95,7 +108,7 @@ def sm3_native() -> bool:
 def hasher(algorithm: str) -> Callable[[bytes], str]:
     """The hex digest function of ``algorithm`` (``sm3`` or ``sha256``)."""
     if algorithm == "sha256":
-        return lambda data: hashlib.sha256(data).hexdigest()
+        return _copying(hashlib.sha256())
     if algorithm == "sm3":
         return _sm3()
     raise ValueError(f"unknown audit hash algorithm {algorithm!r}")
@@ -105,19 +118,28 @@ def configured_algorithm() -> str:
     return settings.AUDIT_HASH_ALGORITHM
 
 
-def _utc(value: datetime.datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def canonical_reference(values: tuple, *, seq: int, algorithm: str) -> bytes:
+    """The definition of the canonical content: the JSON object of the entry's columns, keys sorted, no
+    spaces, non-ASCII characters unescaped, UTF-8; ``canonical`` builds the same bytes faster."""
+    content = dict(zip(CONTENT_FIELDS, values, strict=True))
+    content["seq"] = seq
+    content["hash_algorithm"] = algorithm
+    return _ENCODE(content).encode()
 
 
 def canonical(values: tuple, *, seq: int, algorithm: str) -> bytes:
-    """The canonical content of an entry whose ``CONTENT_FIELDS`` are ``values`` (as read back)."""
-    content = dict(zip(CONTENT_FIELDS, values, strict=True))
-    content["created_at"] = _utc(content["created_at"])
-    content["seq"] = seq
-    content["hash_algorithm"] = algorithm
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """``canonical_reference``, written out field by field (the keys in sorted order) so that only the
+    ``before``/``after`` objects go through the JSON encoder: a verification makes a million of these
+    (tests/audit/test_chain.py holds the two to the same bytes)."""
+    pk, created, actor, label, action, ttype, tid, trepr, before, after, reason = values
+    return (
+        f'{{"action":{_string(action)},"actor_id":{"null" if actor is None else int(actor)},'
+        f'"actor_label":{_string(label)},"after":{"null" if after is None else _ENCODE(after)},'
+        f'"before":{"null" if before is None else _ENCODE(before)},"created_at":{_string(created)},'
+        f'"hash_algorithm":{_string(algorithm)},"id":{int(pk)},"reason":{_string(reason)},'
+        f'"seq":{int(seq)},"target_id":{_string(tid)},"target_repr":{_string(trepr)},'
+        f'"target_type_id":{"null" if ttype is None else int(ttype)}}}'
+    ).encode()
 
 
 def link(previous: str, values: tuple, *, seq: int, algorithm: str, digest=None) -> str:
@@ -126,20 +148,73 @@ def link(previous: str, values: tuple, *, seq: int, algorithm: str, digest=None)
     return digest(previous.encode() + canonical(values, seq=seq, algorithm=algorithm))
 
 
-def chained_rows(*, chunk_size: int = 5000) -> Iterator[tuple]:
-    """Every chained entry in sequence order as ``(seq, chain_hash, hash_algorithm, *CONTENT_FIELDS)``,
-    streamed (a server-side cursor on PostgreSQL), as both chaining and verifying read them."""
-    return (
-        AuditLog.objects.filter(seq__isnull=False)
-        .order_by("seq")
-        .values_list(*CHAIN_FIELDS, *CONTENT_FIELDS)
-        .iterator(chunk_size=chunk_size)
+def _select(*, where: str, order: str, limit: int | None = None) -> str:
+    """Raw SQL reading the chain columns and the content: the ORM's per-value converters would take
+    most of the time of a verification. ``created_at`` comes as canonical UTC text: formatted by
+    PostgreSQL, or as Django stored it on SQLite (naive UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``), fixed
+    up by ``_decode``; JSON columns come as text on both."""
+    q = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        created = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        json_cols = "before::text, after::text"
+    else:
+        # As text: Django's converter for the declared type would parse it to a datetime first.
+        created = "CAST(created_at AS TEXT)"
+        json_cols = "before, after"
+    columns = (
+        f"seq, chain_hash, hash_algorithm, id, {created}, actor_id, actor_label, action, "
+        f"target_type_id, target_id, target_repr, {json_cols}, reason"
     )
+    sql = f"SELECT {columns} FROM {q(AuditLog._meta.db_table)} WHERE {where} ORDER BY {order}"
+    return sql + (f" LIMIT {int(limit)}" if limit is not None else "")
+
+
+def _decode(row: tuple, sqlite: bool) -> tuple:
+    """``(seq, chain_hash, hash_algorithm, *CONTENT_FIELDS)`` from a raw row of ``_select``."""
+    seq, chain_hash, algorithm, pk, created, *middle, before, after, reason = row
+    if sqlite:
+        # "2026-11-29 19:55:00.123456" (microseconds left out when zero) -> "2026-11-29T19:55:00.123456Z"
+        created = f"{created[:10]}T{created[11:19]}.{created[20:26].ljust(6, '0')}Z"
+    return (
+        seq,
+        chain_hash,
+        algorithm,
+        pk,
+        created,
+        *middle,
+        None if before is None else _loads(before),
+        None if after is None else _loads(after),
+        reason,
+    )
+
+
+def chained_rows(*, chunk_size: int = 10000) -> Iterator[tuple]:
+    """Every chained entry in sequence order as ``(seq, chain_hash, hash_algorithm, *CONTENT_FIELDS)``,
+    streamed: a server-side cursor on PostgreSQL, so call it inside a transaction (outside one the
+    cursor would be WITH HOLD, and PostgreSQL would copy the whole result first) and close it
+    before the transaction ends (``contextlib.closing``)."""
+    sqlite = connection.vendor == "sqlite"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(_select(where="seq IS NOT NULL", order="seq"))
+        while rows := cursor.fetchmany(chunk_size):
+            for row in rows:
+                yield _decode(row, sqlite)
 
 
 def unchained_rows(*, limit: int) -> list[tuple]:
     """The oldest committed entries not chained yet, by id, as ``CONTENT_FIELDS`` tuples."""
-    return list(AuditLog.objects.filter(seq__isnull=True).order_by("id").values_list(*CONTENT_FIELDS)[:limit])
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(_select(where="seq IS NULL", order="id", limit=limit))
+        return [_decode(row, sqlite)[3:] for row in cursor.fetchall()]
+
+
+def entry_values(pk: int) -> tuple:
+    """The ``CONTENT_FIELDS`` of one entry, as they are hashed."""
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(_select(where="id = %s", order="id"), [pk])
+        return _decode(cursor.fetchone(), sqlite)[3:]
 
 
 def chain_head() -> tuple[int, str]:

@@ -1,7 +1,9 @@
 """Reading the audit log: verifying the chain (SPEC §7 ``audit_verify``; ``audit/chain.py``)."""
 
+from contextlib import closing
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import chain
@@ -43,6 +45,11 @@ def audit_chain_verify(*, chunk_size: int = 10000) -> ChainVerdict:
         seq: (day, chain_hash)
         for day, seq, chain_hash in AuditHead.objects.order_by("seq").values_list("day", "seq", "chain_hash")
     }
+    with transaction.atomic(), closing(chain.chained_rows(chunk_size=chunk_size)) as rows:
+        return _walk(verdict, rows, heads)
+
+
+def _walk(verdict: ChainVerdict, rows, heads: dict) -> ChainVerdict:
     digests: dict = {}
     expected, previous, before_previous, last_good_head = 1, chain.GENESIS, None, 0
 
@@ -50,7 +57,7 @@ def audit_chain_verify(*, chunk_size: int = 10000) -> ChainVerdict:
         verdict.first_bad, verdict.problem = seq, problem
         return verdict
 
-    for seq, stored, algorithm, *values in chain.chained_rows(chunk_size=chunk_size):
+    for seq, stored, algorithm, *values in rows:
         if seq != expected:
             return fail(expected, _("entry %(seq)s is missing (removed)") % {"seq": expected})
         digest = digests.get(algorithm)
