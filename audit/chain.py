@@ -21,11 +21,12 @@ Design, and why:
   construction, and entries committed together get consecutive numbers in id order.
 - **Set once, in place.** The chain columns live on the entry itself (one table to stream when
   verifying, one index for the queue). On PostgreSQL a trigger refuses every DELETE and every UPDATE
-  except the one that sets the three chain columns from NULL, all other columns unchanged (compared as
-  ``to_jsonb(row)`` minus the chain columns, so a column added later is covered without touching the
-  trigger). A separate append-only link table would keep the entry row untouched, but finding the
-  entries not linked yet would then need an anti-join over the whole tail or a queue of its own,
-  because a low-water mark by id is unsound while lower ids can still commit.
+  except the one that sets the three chain columns from NULL, all other columns unchanged (whole rows
+  compared, so a column added later is covered without touching the trigger). A separate append-only
+  link table would keep the entry row untouched, but finding the entries not linked yet would then
+  need an anti-join over the whole tail or a queue of its own, because a low-water mark by id is
+  unsound while lower ids can still commit. The price of in place: each entry is written twice on
+  PostgreSQL (the insert, then the chaining UPDATE, not a HOT one since ``seq`` is indexed).
 - **The post-commit step never makes a request wait for another writer**: on PostgreSQL it only tries
   the lock; if another step holds it, that one (which loops until nothing is left) or the next commit
   or the beat catch-up chains the entry. It chains at most ``AUDIT_CHAIN_STEP_LIMIT`` entries and

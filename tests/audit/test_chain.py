@@ -219,7 +219,7 @@ def test_verify_names_an_inserted_entry():
         forged_hash = chain.link(entries[1].chain_hash, values, seq=3, algorithm="sm3")
         AuditLog.objects.filter(pk=forged.pk).update(seq=3, chain_hash=forged_hash, hash_algorithm="sm3")
     verdict = audit_chain_verify()
-    assert verdict.first_bad == 3 and "inserted" in verdict.problem
+    assert verdict.first_bad == 3 and "插入" in verdict.problem
 
 
 def test_verify_names_an_inserted_entry_with_a_made_up_hash():
@@ -302,4 +302,7 @@ def test_admin_list_shows_sequence_and_short_hash(client, credit_office_user):
     client.force_login(credit_office_user)
     page = client.get(reverse("admin:audit_auditlog_changelist")).content.decode()
     assert f"sm3:{entry.chain_hash[:12]}" in page and entry.chain_hash not in page
-    assert AuditHead in site._registry
+    head = audit_head_send(day=datetime.date(2026, 11, 28)).head
+    heads = client.get(reverse("admin:audit_audithead_changelist")).content.decode()
+    assert "2026年11月28日" in heads and head.chain_hash in heads
+    assert not site._registry[AuditHead].has_delete_permission(None)
