@@ -12,9 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from exchange.models import OutboxType
+from exchange.services import outbox_enqueue
 
 from . import chain
 from .models import AuditHead, AuditLog
@@ -166,19 +169,13 @@ def audit_head_send(*, day: datetime.date | None = None) -> HeadSent:
     then queue one ``audit.head`` outbox item and keep the same values in ``AuditHead`` in the same
     transaction. Once per day: a second call the same day changes nothing (issue 13, so that even a
     database administrator cannot rewrite history unnoticed: the platform holds the heads)."""
-    from exchange.models import OutboxType
-    from exchange.services import outbox_enqueue
-
     day = day or timezone.localdate()
     existing = AuditHead.objects.filter(day=day).first()
     if existing is not None:
         return HeadSent(existing, False)
     audit_chain_extend(wait=True)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The head read must not race a chaining step that is between its batches.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.LOCK_KEY])
+    # Under the chaining lock: the head read must not race a chaining step between its batches.
+    with chain.chain_transaction(wait=True):
         seq, chain_hash = chain.chain_head()
         if seq == 0:
             return HeadSent(None, False)
