@@ -68,7 +68,7 @@ def _in_thread(target) -> threading.Thread:
     return thread
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_writers_get_a_gapless_chain_in_commit_order():
     """Two transactions commit in the opposite order of their entries' ids: the later id, committed
     first, is numbered first. Each transaction's own post-commit step does the chaining."""
@@ -106,7 +106,7 @@ def test_parallel_writers_get_a_gapless_chain_in_commit_order():
     assert verdict.intact and verdict.checked == 2 and verdict.unchained == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_many_parallel_writers_get_one_gapless_chain():
     errors = []
 
@@ -128,7 +128,7 @@ def test_many_parallel_writers_get_one_gapless_chain():
     assert audit_chain_verify().intact
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_post_commit_step_does_not_wait_for_a_chaining_step_in_progress():
     locked, release = threading.Event(), threading.Event()
 
