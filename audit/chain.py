@@ -125,7 +125,7 @@ def canonical_reference(values: tuple, *, seq: int, algorithm: str) -> bytes:
     content = dict(zip(CONTENT_FIELDS, values, strict=True))
     content["seq"] = seq
     content["hash_algorithm"] = algorithm
-    return _ENCODE(content).encode()
+    return _ENCODE(content).encode("utf-8", "surrogatepass")
 
 
 def canonical(values: tuple, *, seq: int, algorithm: str) -> bytes:
@@ -140,7 +140,7 @@ def canonical(values: tuple, *, seq: int, algorithm: str) -> bytes:
         f'"hash_algorithm":{_string(algorithm)},"id":{int(pk)},"reason":{_string(reason)},'
         f'"seq":{int(seq)},"target_id":{_string(tid)},"target_repr":{_string(trepr)},'
         f'"target_type_id":{"null" if ttype is None else int(ttype)}}}'
-    ).encode()
+    ).encode("utf-8", "surrogatepass")
 
 
 def link(previous: str, values: tuple, *, seq: int, algorithm: str, digest=None) -> str:
