@@ -45,6 +45,7 @@ ROLE_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "subjects.add_subject",
         "subjects.change_subject",
         "audit.view_auditlog",
+        "audit.view_audithead",
         "workcalendar.view_dayadjustment",
         "workcalendar.add_dayadjustment",
         "workcalendar.change_dayadjustment",

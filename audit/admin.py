@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog
+from .models import AuditHead, AuditLog
 from .services import audit_action_label
 
 
@@ -9,9 +9,18 @@ from .services import audit_action_label
 class AuditLogAdmin(admin.ModelAdmin):
     """Read-only for everyone: the log is evidence, so nobody edits or deletes it in the admin."""
 
-    list_display = ["created_at", "actor_label", "action_label", "target_type", "target_repr", "reason"]
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action_label",
+        "target_type",
+        "target_repr",
+        "reason",
+        "short_hash",
+    ]
     list_filter = ["action", "target_type", "created_at"]
-    search_fields = ["actor_label", "target_repr", "target_id", "reason"]
+    search_fields = ["actor_label", "target_repr", "target_id", "reason", "=seq"]
     date_hierarchy = "created_at"
     list_select_related = ["target_type"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]
@@ -19,6 +28,28 @@ class AuditLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj: AuditLog) -> str:
         return audit_action_label(obj.action)
+
+    @admin.display(description=_("chain hash"))
+    def short_hash(self, obj: AuditLog) -> str:
+        # The first 12 hex digits tell entries apart at a glance; the detail page shows the whole hash.
+        return f"{obj.hash_algorithm}:{obj.chain_hash[:12]}" if obj.chain_hash else "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(admin.ModelAdmin):
+    """The chain heads sent to the platform, one a day; read-only like the log."""
+
+    list_display = ["day", "seq", "hash_algorithm", "chain_hash", "sent_at"]
+    readonly_fields = [f.name for f in AuditHead._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,17 +1,26 @@
 """Writing the audit log. Every state-changing service calls ``audit_log_write`` inside its transaction,
-so the log row exists exactly when the change does."""
+so the log row exists exactly when the change does; right after the commit the chaining step gives the
+new entries their sequence numbers and chain hashes (``audit/chain.py`` says how and why)."""
 
 import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog
+from exchange.models import OutboxType
+from exchange.services import outbox_enqueue
+
+from . import chain
+from .models import AuditHead, AuditLog
+from .tasks import audit_chain_task
 
 SYSTEM_ACTOR_LABEL = "system"
 
@@ -56,7 +65,7 @@ def audit_log_write(
     """Append one audit row. ``actor=None`` means the system (migrations, scheduled tasks, commands)."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditLog.objects.create(
+    entry = AuditLog.objects.create(
         actor=actor,
         actor_label=actor.get_username() if actor is not None else SYSTEM_ACTOR_LABEL,
         action=action,
@@ -67,6 +76,123 @@ def audit_log_write(
         after=after,
         reason=reason,
     )
+    audit_chain_after_commit()
+    return entry
+
+
+def audit_log_write_bulk(
+    *, actor, action: str, entries: Iterable[tuple[models.Model, dict | None, dict | None]], reason: str = ""
+) -> int:
+    """Append one audit row per ``(target, before, after)`` with multi-row INSERTs (a bulk registration
+    of many subjects); the rows are chained after the commit like those of ``audit_log_write``."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    label = actor.get_username() if actor is not None else SYSTEM_ACTOR_LABEL
+    rows = [
+        AuditLog(
+            actor=actor,
+            actor_label=label,
+            action=action,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+            target_repr=str(target)[:255],
+            before=before,
+            after=after,
+            reason=reason,
+        )
+        for target, before, after in entries
+    ]
+    AuditLog.objects.bulk_create(rows, batch_size=1000)
+    audit_chain_after_commit()
+    return len(rows)
+
+
+def _chain_step() -> None:
+    # Runs after the commit of a transaction that wrote audit rows. Never waits for another chaining
+    # step and never fails the caller, whose change is committed already (the beat catches up).
+    _done, more = audit_chain_extend(wait=False, limit=settings.AUDIT_CHAIN_STEP_LIMIT)
+    if more:
+        audit_chain_task.delay()
+
+
+def audit_chain_after_commit() -> None:
+    """Schedule one chaining step after the current transaction commits (at once in autocommit).
+    One per transaction: a service writing a thousand rows schedules one step, not a thousand."""
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and any(func is _chain_step for _sids, func, _robust in conn.run_on_commit):
+        return
+    transaction.on_commit(_chain_step, robust=True)
+
+
+def audit_chain_extend(
+    *, wait: bool = True, limit: int | None = None, batch_size: int = 5000
+) -> tuple[int, bool]:
+    """The chaining step: number and hash the committed entries not chained yet, oldest id first, one
+    transaction per batch under the chaining lock (``audit/chain.py``). Returns how many were chained
+    and whether more are left (``limit`` reached). With ``wait=False`` it gives up at once when another
+    step holds the lock, since that step chains whatever is committed before it ends."""
+    algorithm = chain.configured_algorithm()
+    digest = chain.hasher(algorithm)
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        with chain.chain_transaction(wait=wait) as locked:
+            if not locked:
+                return done, False
+            rows = chain.unchained_rows(limit=size)
+            if not rows:
+                return done, False
+            seq, previous = chain.chain_head()
+            links = []
+            for values in rows:
+                seq += 1
+                previous = chain.link(previous, values, seq=seq, algorithm=algorithm, digest=digest)
+                links.append((values[0], seq, previous, algorithm))
+            chain.write_links(links)
+        # Read again even after a short batch, until a read finds nothing: an entry committed while
+        # this step held the lock had its own step give up, and is chained here.
+        done += len(rows)
+    return done, AuditLog.objects.filter(seq__isnull=True).exists()
+
+
+@dataclass
+class HeadSent:
+    head: AuditHead | None
+    created: bool
+
+
+def audit_head_send(*, day: datetime.date | None = None) -> HeadSent:
+    """Send the chain's head for ``day`` (today by default) to the platform: chain what is committed,
+    then queue one ``audit.head`` outbox item and keep the same values in ``AuditHead`` in the same
+    transaction. Once per day: a second call the same day changes nothing (issue 13, so that even a
+    database administrator cannot rewrite history unnoticed: the platform holds the heads)."""
+    day = day or timezone.localdate()
+    existing = AuditHead.objects.filter(day=day).first()
+    if existing is not None:
+        return HeadSent(existing, False)
+    audit_chain_extend(wait=True)
+    # Under the chaining lock: the head read must not race a chaining step between its batches.
+    with chain.chain_transaction(wait=True):
+        seq, chain_hash = chain.chain_head()
+        if seq == 0:
+            return HeadSent(None, False)
+        algorithm = AuditLog.objects.values_list("hash_algorithm", flat=True).get(seq=seq)
+        head, created = AuditHead.objects.get_or_create(
+            day=day, defaults={"seq": seq, "chain_hash": chain_hash, "hash_algorithm": algorithm}
+        )
+        if created:
+            outbox_enqueue(
+                type=OutboxType.AUDIT_HEAD,
+                key=day.isoformat(),
+                payload={
+                    "date": day,
+                    "seq": seq,
+                    "hash": chain_hash,
+                    "algorithm": algorithm,
+                    "sent_at": head.sent_at,
+                },
+            )
+    return HeadSent(head, created)
 
 
 def audit_action_label(action: str) -> str:

@@ -20,6 +20,8 @@ class OutboxType(models.TextChoices):
     OBJECTION_DECIDED = "objection.decided", _("objection outcome")
     REPAIR_DECIDED = "repair.decided", _("credit repair outcome")
     LIST_ENTRY = "list.entry", _("red or black list entry")
+    # The day's audit chain head (issue 13): date, seq, hash, algorithm.
+    AUDIT_HEAD = "audit.head", _("audit chain head")
 
 
 class OutboxStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_log_write, model_snapshot, snapshot_diff
+from audit.services import audit_log_write, audit_log_write_bulk, model_snapshot, snapshot_diff
 
 from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from .models import Subject, SubjectKind
@@ -328,8 +328,6 @@ def subjects_register_bulk(*, actor, subjects: list[Subject]) -> list[Subject]:
     """
     from simple_history.utils import bulk_create_with_history
 
-    from audit.models import AuditLog
-
     if not subjects:
         return []
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -340,22 +338,9 @@ def subjects_register_bulk(*, actor, subjects: list[Subject]) -> list[Subject]:
         by_code = dict(Subject.objects.filter(code__in=[s.code for s in created]).values_list("code", "pk"))
         for subject in created:
             subject.pk = by_code[subject.code]
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_model(Subject)
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=user,
-                actor_label=user.get_username() if user else "system",
-                action="subject.create",
-                target_type=content_type,
-                target_id=str(s.pk),
-                target_repr=str(s)[:255],
-                after=model_snapshot(s, SUBJECT_AUDIT_FIELDS),
-            )
-            for s in created
-        ],
-        batch_size=1000,
+    audit_log_write_bulk(
+        actor=user,
+        action="subject.create",
+        entries=[(s, None, model_snapshot(s, SUBJECT_AUDIT_FIELDS)) for s in created],
     )
     return created
