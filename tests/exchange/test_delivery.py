@@ -336,7 +336,7 @@ def test_a_batch_with_a_fresh_heartbeat_keeps_its_items(settings):
     assert set(OutboxItem.objects.values_list("batch_id", flat=True)) == {alive.pk}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_batch_beats_while_it_is_sent(settings):
     """The beat comes from a thread, so it goes on while the send waits on the platform."""
     import time

@@ -160,7 +160,7 @@ def test_an_error_gives_the_claim_back(run, sent, monkeypatch):
     assert chunk.pk not in sent
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_chunk_beats_while_it_is_graded(settings):
     """A pause longer than the stale time does not make the chunk look lost: it beats meanwhile."""
     settings.GRADING_CHUNK_HEARTBEAT_SECONDS = 0.05
