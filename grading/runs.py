@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from creditreg.celery import queued_messages
 from creditreg.heartbeat import Heartbeat, heartbeat_threaded
 from subjects.models import Subject
 
@@ -144,6 +145,14 @@ def _chunks_release_lost(*, run: EvaluationRun) -> int:
     return released
 
 
+def run_stalled(*, run: EvaluationRun, now: datetime.datetime) -> bool:
+    """No chunk of ``run`` beats and none was finished within the stale time: no worker is on it."""
+    since = now - chunk_stale_after()
+    return not run.chunks.filter(
+        Q(status=RunChunk.Status.RUNNING, heartbeat_at__gte=since) | Q(finished_at__gte=since)
+    ).exists()
+
+
 def run_dispatch(*, run: EvaluationRun) -> int:
     """Send every chunk not done and not being graded by a live process (pending, or running with a
     stale heartbeat) to the workers; returns how many. Starting or resuming a run comes here, after
@@ -157,13 +166,19 @@ def run_recover(*, run: EvaluationRun) -> int:
     ``yearly_run`` command) or minutes (beat, ``grading.recover_runs``). Returns the chunks sent again.
 
     - a chunk "running" with a stale heartbeat lost its process: it is sent again at once;
-    - a pending chunk sent longer than ``GRADING_CHUNK_RESEND_SECONDS`` ago and never taken (its message
-      lost with the broker, or never sent) is sent again;
+    - a pending chunk never sent, or sent longer than ``GRADING_CHUNK_RESEND_SECONDS`` ago and never
+      taken (its message lost with the broker), is sent again — after only the stale time when the run
+      is stalled (no chunk beating or finished lately) and the broker's queue is empty;
     - a run whose chunks are all done but which is still "running" (the process died between the last
       chunk's commit and the run's) is completed.
     Sending twice is safe: a chunk is claimed atomically and its grades are written once per subject."""
     _chunks_release_lost(run=run)
-    resend_before = timezone.now() - datetime.timedelta(seconds=settings.GRADING_CHUNK_RESEND_SECONDS)
+    now = timezone.now()
+    resend_before = now - datetime.timedelta(seconds=settings.GRADING_CHUNK_RESEND_SECONDS)
+    if run_stalled(run=run, now=now) and queued_messages() == 0:
+        # Nothing of the run is being graded or was finished lately and the queue is empty, yet
+        # chunks wait: their messages are gone (Redis restarted without them) — send them now.
+        resend_before = max(resend_before, now - chunk_stale_after())
     unsent = run.chunks.filter(status=RunChunk.Status.PENDING).filter(
         Q(sent_at__isnull=True) | Q(sent_at__lt=resend_before)
     )

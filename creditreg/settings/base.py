@@ -203,8 +203,9 @@ GRADING_CHUNK_HEARTBEAT_SECONDS = env.float("CREDITREG_CHUNK_HEARTBEAT_SECONDS",
 GRADING_CHUNK_STALE_SECONDS = env.float("CREDITREG_CHUNK_STALE_SECONDS", default=30.0)
 # A pending chunk sent this long ago and still not taken (its message lost with the broker) is sent again.
 GRADING_CHUNK_RESEND_SECONDS = env.float("CREDITREG_CHUNK_RESEND_SECONDS", default=600.0)
-# How often beat looks for runs with lost chunks (grading.recover_runs).
-GRADING_RECOVER_INTERVAL_SECONDS = env.float("CREDITREG_RUN_RECOVER_SECONDS", default=120.0)
+# How often beat looks for runs with lost chunks (grading.recover_runs): with the stale time, a lost
+# chunk is sent again within a minute. The look is one indexed query when no run is running.
+GRADING_RECOVER_INTERVAL_SECONDS = env.float("CREDITREG_RUN_RECOVER_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE["grading-recover-runs"] = {
     "task": "grading.recover_runs",
     "schedule": GRADING_RECOVER_INTERVAL_SECONDS,

@@ -109,13 +109,32 @@ def test_a_late_delivery_of_a_done_chunk_does_nothing(run):
     )
 
 
-def test_pending_chunks_never_sent_or_lost_with_the_broker_are_sent_again(run, sent, settings):
+def test_pending_chunks_never_sent_or_lost_with_the_broker_are_sent_again(run, sent):
     first, second, third = run.chunks.order_by("first_subject_id")
     RunChunk.objects.filter(pk=first.pk).update(sent_at=None)  # never sent (the sender died first)
     RunChunk.objects.filter(pk=second.pk).update(sent_at=ago(601))  # its message never came
-    RunChunk.objects.filter(pk=third.pk).update(sent_at=ago(30))  # still in the queue
+    RunChunk.objects.filter(pk=third.pk).update(sent_at=ago(5))  # still in the queue
     assert run_recover(run=run) == 2
     assert sorted(sent) == sorted([first.pk, second.pk])
+
+
+def test_a_stalled_run_sends_its_pending_chunks_again_without_waiting_out_the_resend_time(
+    run, sent, monkeypatch
+):
+    """Redis restarted without its messages: the chunks stay pending and nobody works on the run."""
+    from grading import runs
+
+    first, second, third = run.chunks.order_by("first_subject_id")
+    RunChunk.objects.filter(pk__in=[second.pk, third.pk]).update(sent_at=ago(60))
+    running(first, beat_seconds_ago=2)  # a worker is on the run: the others may just be queued
+    assert run_recover(run=run) == 0 and sent == []
+    RunChunk.objects.filter(pk=first.pk).update(
+        status=RunChunk.Status.DONE, heartbeat_at=ago(40), finished_at=ago(40)
+    )  # then nothing beats and nothing finished for longer than the stale time …
+    monkeypatch.setattr(runs, "queued_messages", lambda: 7)  # … but messages wait: workers are busy
+    assert run_recover(run=run) == 0 and sent == []
+    monkeypatch.setattr(runs, "queued_messages", lambda: 0)  # the queue is empty: they were lost
+    assert run_recover(run=run) == 2 and sorted(sent) == sorted([second.pk, third.pk])
 
 
 def test_a_run_whose_last_commit_was_lost_is_completed(run, sent):

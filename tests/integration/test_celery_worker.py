@@ -102,3 +102,17 @@ def test_yearly_run_survives_a_killed_worker(worker_env, settings):
     finally:
         app.conf.task_always_eager = True
         worker.close()
+
+
+def test_the_queue_length_is_read_from_the_broker(worker_env):
+    """Recovery sends a stalled run's pending chunks at once only when the broker's queue is empty."""
+    from creditreg.celery import app, queued_messages
+
+    app.conf.task_always_eager = False
+    try:
+        assert queued_messages() == 0
+        worker_health_check.delay()
+        worker_health_check.delay()
+        assert queued_messages() == 2
+    finally:
+        app.conf.task_always_eager = True
