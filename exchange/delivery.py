@@ -181,7 +181,8 @@ def batch_fail(*, batch: DeliveryBatch, items: list[dict], error: str) -> None:
         by_attempts.setdefault(item["attempts"], []).append(item["id"])
     failed = 0
     for attempts, ids in by_attempts.items():
-        pending = OutboxItem.objects.filter(pk__in=ids, status=OutboxStatus.PENDING)
+        # Only items still this batch's own: a batch taken for lost may have passed them on.
+        pending = OutboxItem.objects.filter(pk__in=ids, status=OutboxStatus.PENDING, batch_id=batch.pk)
         if attempts >= settings.EXCHANGE_MAX_ATTEMPTS:
             failed += pending.update(status=OutboxStatus.FAILED, lease_until=None, last_error=error)
         else:

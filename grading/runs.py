@@ -262,7 +262,6 @@ def chunk_process(*, chunk_id: int) -> str:
                     status=RunChunk.Status.DONE,
                     graded=graded,
                     finished_at=timezone.now(),
-                    heartbeat_at=timezone.now(),
                 )
     except Exception:
         # Not a crash but an error: give the claim back at once; the chunk is tried again when it is

@@ -356,3 +356,23 @@ def test_a_batch_beats_while_it_is_sent(settings):
     batch = DeliveryBatch.objects.get()
     assert batch.status == BatchStatus.DELIVERED
     assert batch.heartbeat_at - batch.started_at >= datetime.timedelta(seconds=0.4)
+
+
+def test_a_batch_taken_for_lost_that_fails_later_leaves_its_successors_items_alone(settings):
+    """A process only thought dead (its beats were late) comes back and its send fails: the items now
+    belong to the batch that took them over, and stay leased to it — nobody claims them a third time."""
+    from exchange.delivery import batch_fail
+
+    settings.EXCHANGE_STALE_SECONDS = 30
+    queue(2)
+    old = outbox_claim(transport="file", limit=10)
+    DeliveryBatch.objects.filter(pk=old.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=31)
+    )
+    new = outbox_claim(transport="file", limit=10)
+    assert new.items == 2
+    batch_fail(batch=old, items=old.claimed, error="the platform did not answer")
+    assert set(OutboxItem.objects.values_list("batch_id", "lease_until", "next_attempt_at")) == {
+        (new.pk, new.lease_until, None)
+    }
+    assert outbox_claim(transport="file", limit=10) is None
