@@ -111,6 +111,7 @@ class DeliveryBatchAdmin(ReadOnly, admin.ModelAdmin):
         "worker",
         "started_at",
         "finished_at",
+        "heartbeat_at",
         "lease_until",
         "location",
         "error",

@@ -7,7 +7,10 @@ items are marked delivered. Nothing is lost:
 - the platform refuses or is unreachable → each item's attempt is counted, its error kept, and it is
   tried again after an exponential backoff; after ``EXCHANGE_MAX_ATTEMPTS`` it is marked failed and
   shown in the admin with the platform's error (an operator can queue it again);
-- the worker dies mid-batch → the lease runs out and the next batch claims the items again.
+- the worker dies mid-batch → its batch stops beating (``heartbeat_at``, written every
+  ``EXCHANGE_HEARTBEAT_SECONDS`` by a thread while the batch is sent); the next claim finds it with no
+  beat for ``EXCHANGE_STALE_SECONDS`` — or past its lease, the upper bound — marks it abandoned and
+  claims its items again, seconds after the crash rather than at the end of the lease.
 
 So an item may be sent more than once, and every item carries its idempotency key: the platform keeps
 the first copy of each key and ignores the rest, so it never sees a duplicate result.
@@ -26,6 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_log_write
+from creditreg.heartbeat import Heartbeat
 
 from .models import BatchStatus, DeliveryBatch, OutboxItem, OutboxStatus
 from .transports import Transport, TransportError
@@ -55,12 +59,7 @@ def outbox_claim(
     lease = datetime.timedelta(seconds=settings.EXCHANGE_LEASE_SECONDS)
     with transaction.atomic():
         now = timezone.now()
-        # Batches whose worker stopped: their lease ran out, their items are claimable again.
-        DeliveryBatch.objects.filter(status=BatchStatus.SENDING, lease_until__lt=now).update(
-            status=BatchStatus.ABANDONED,
-            finished_at=now,
-            error="the worker stopped before the batch was delivered; its items were claimed again",
-        )
+        batches_abandon_lost(now=now)
         due = Q(status=OutboxStatus.PENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         if now_due:
             due &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -77,7 +76,13 @@ def outbox_claim(
             return None
         ids = [item["id"] for item in items]
         batch = DeliveryBatch.objects.create(
-            transport=transport, items=len(ids), worker=_worker_name(), lease_until=now + lease
+            transport=transport,
+            items=len(ids),
+            worker=_worker_name(),
+            lease_until=now + lease,
+            heartbeat_at=now,
+            first_item_id=ids[0],
+            last_item_id=ids[-1],
         )
         OutboxItem.objects.filter(pk__in=ids).update(
             batch=batch, lease_until=batch.lease_until, attempts=F("attempts") + 1
@@ -86,6 +91,36 @@ def outbox_claim(
         item["attempts"] += 1
     batch.item_ids, batch.claimed = ids, items
     return batch
+
+
+def batches_abandon_lost(*, now: datetime.datetime) -> int:
+    """Mark abandoned every batch still "sending" whose process stopped — no beat for
+    ``EXCHANGE_STALE_SECONDS``, or past its lease — and release its pending items at once (by the id
+    range the batch claimed: the items' ``batch`` column is deliberately not indexed). Runs inside the
+    claim's transaction. Skip-locked: a batch whose beat is being written right now is alive."""
+    stale_before = now - datetime.timedelta(seconds=settings.EXCHANGE_STALE_SECONDS)
+    lost = list(
+        DeliveryBatch.objects.select_for_update(skip_locked=True)
+        .filter(status=BatchStatus.SENDING)
+        .filter(Q(lease_until__lt=now) | Q(heartbeat_at__lt=stale_before))
+        .values_list("pk", "first_item_id", "last_item_id")
+    )
+    if not lost:
+        return 0
+    DeliveryBatch.objects.filter(
+        pk__in=[pk for pk, _first, _last in lost], status=BatchStatus.SENDING
+    ).update(
+        status=BatchStatus.ABANDONED,
+        finished_at=now,
+        error="the worker stopped before the batch was delivered; its items were claimed again",
+    )
+    for pk, first, last in lost:
+        if first is not None:
+            OutboxItem.objects.filter(
+                pk__gte=first, pk__lte=last, batch_id=pk, status=OutboxStatus.PENDING
+            ).update(lease_until=None)
+    log.warning("outbox: %s batch(es) lost with their process, their items claimable again", len(lost))
+    return len(lost)
 
 
 def batch_items(*, batch: DeliveryBatch) -> list[dict]:
@@ -101,8 +136,20 @@ def batch_send(*, batch: DeliveryBatch, transport: Transport) -> int | None:
     """Send one claimed batch and record the outcome: the number of items the platform took, or
     ``None`` when it did not take the batch."""
     items = batch_items(batch=batch)
+
+    def touch() -> bool:
+        return bool(
+            DeliveryBatch.objects.filter(pk=batch.pk, status=BatchStatus.SENDING).update(
+                heartbeat_at=timezone.now()
+            )
+        )
+
     try:
-        location = transport.send(batch=batch, items=items)
+        # The beat comes from a thread: the send holds no transaction, and may wait on the platform.
+        with Heartbeat(
+            touch=touch, interval=settings.EXCHANGE_HEARTBEAT_SECONDS, name=f"outbox-batch-{batch.pk}"
+        ):
+            location = transport.send(batch=batch, items=items)
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the items must be retried
         error = str(exc) if isinstance(exc, TransportError) else f"{type(exc).__name__}: {exc}"
         batch_fail(batch=batch, items=items, error=error)
@@ -134,7 +181,8 @@ def batch_fail(*, batch: DeliveryBatch, items: list[dict], error: str) -> None:
         by_attempts.setdefault(item["attempts"], []).append(item["id"])
     failed = 0
     for attempts, ids in by_attempts.items():
-        pending = OutboxItem.objects.filter(pk__in=ids, status=OutboxStatus.PENDING)
+        # Only items still this batch's own: a batch taken for lost may have passed them on.
+        pending = OutboxItem.objects.filter(pk__in=ids, status=OutboxStatus.PENDING, batch_id=batch.pk)
         if attempts >= settings.EXCHANGE_MAX_ATTEMPTS:
             failed += pending.update(status=OutboxStatus.FAILED, lease_until=None, last_error=error)
         else:

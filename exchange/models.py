@@ -83,8 +83,8 @@ class BatchStatus(models.TextChoices):
 
 class DeliveryBatch(models.Model):
     """One attempt to deliver a batch of outbox items: the delivery log (who, when, where, the
-    platform's answer). A batch whose worker died keeps "sending" until its lease runs out and is then
-    marked abandoned; its items are claimed again by a later batch."""
+    platform's answer). A batch whose worker died keeps "sending" until its heartbeat is stale (or its
+    lease runs out) and is then marked abandoned; its items are claimed again by a later batch."""
 
     transport = models.CharField(_("transport"), max_length=10)
     status = models.CharField(
@@ -95,6 +95,12 @@ class DeliveryBatch(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     lease_until = models.DateTimeField(_("claimed until"))
+    # Beaten by the sending process while it sends; a batch "sending" with no beat for
+    # EXCHANGE_STALE_SECONDS is taken as lost with its process before its lease runs out.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # The range of the ids it claimed (in id order), to release a lost batch's items by the index.
+    first_item_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_item_id = models.BigIntegerField(null=True, blank=True, editable=False)
     location = models.TextField(_("delivered to"), blank=True)
     error = models.TextField(_("platform's error"), blank=True)
 

@@ -7,7 +7,8 @@ from django.conf import settings
 @shared_task(name="exchange.deliver")
 def outbox_deliver_task() -> dict:
     """The beat entry: deliver what is due through the configured transport, within a time budget.
-    Several of these may run at once (skip-locked claims); a killed one leaves its batch to its lease."""
+    Several of these may run at once (skip-locked claims); a killed one's batch stops beating, and
+    the next run claims its items again."""
     from .delivery import outbox_deliver
     from .transports import transport_from_settings
 

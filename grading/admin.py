@@ -6,13 +6,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from records.models import RecordKind
 
 from .engine import LEVELS, validate_rules
-from .models import EvaluationRun, Grade, RunStatus, Scheme, SchemeVersion, VersionStatus
+from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, SchemeVersion, VersionStatus
 from .presentation import reasons_text
 from .runs import grade_adjust, run_changes, run_distribution, run_publish
 from .versions import version_preview, version_publish
@@ -123,6 +125,7 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
         "subjects_total",
         "subjects_graded",
         "chunks_total",
+        "chunks_not_done",
         "started_at",
         "finished_at",
         "published_at",
@@ -136,6 +139,38 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("grading.view_evaluationrun") and obj is None
+
+    @admin.display(description=_("Chunks not done"))
+    def chunks_not_done(self, obj):
+        """What a crash left: each chunk not done, with its attempts, its last worker and its last beat
+        (a "running" chunk whose beat is older than CREDITREG_CHUNK_STALE_SECONDS is sent again)."""
+        chunks = obj.chunks.exclude(status=RunChunk.Status.DONE).order_by("first_subject_id")[:50]
+        if not chunks:
+            return _("all done")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}–{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    c.first_subject_id,
+                    c.last_subject_id,
+                    c.get_status_display(),
+                    c.attempts,
+                    c.worker or "—",
+                    date_format(localtime(c.heartbeat_at), "Y-m-d H:i:s") if c.heartbeat_at else "—",
+                )
+                for c in chunks
+            ),
+        )
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("subjects"),
+            _("status"),
+            _("attempts"),
+            _("worker"),
+            _("last heartbeat"),
+            rows,
+        )
 
     @admin.display(description=_("Distribution (this run / previous published run)"))
     def distribution(self, obj):

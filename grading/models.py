@@ -186,7 +186,13 @@ class RunChunk(models.Model):
     graded = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the process grading the chunk ("host:pid:nonce"); its beat renews the claim while it
+    # works, and a chunk "running" with no beat for GRADING_CHUNK_STALE_SECONDS is lost and sent again.
     worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the chunk was last sent to the workers: a pending chunk not taken long after (its message
+    # lost with the broker) is sent again.
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "first_subject_id"]

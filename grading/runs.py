@@ -4,20 +4,29 @@ A run is a domain record (NetBox's Job): one per scheme, department and as-of da
 again finds the same run. Its subjects are split into chunks over id ranges; each chunk is a Celery
 task any worker on any machine can take. A chunk writes its grades with the run's unique
 (run, subject) constraint, so a chunk done twice — a worker died after writing, the message came back
-— grades nobody twice. Resuming re-sends the chunks not done; the run completes when all are.
-"""
+— grades nobody twice.
+
+A run finishes after any crash: a chunk being graded beats (``heartbeat_at``) every few seconds, and
+whoever waits for the run — the ``yearly_run`` command, the beat entry ``grading.recover_runs`` —
+sends again every chunk whose beat stopped and every pending chunk whose message was lost
+(``run_recover``). Claiming a chunk is one conditional UPDATE, so of two deliveries of the same chunk
+one grades it and the other does nothing."""
 
 import datetime
+import logging
+import os
 import socket
-import time
+import uuid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from creditreg.celery import queued_messages
+from creditreg.heartbeat import Heartbeat, heartbeat_threaded
 from subjects.models import Subject
 
 from .compiled import outcomes_sql
@@ -31,12 +40,19 @@ from .services import (
     version_published,
 )
 
-CHUNK_SUBJECTS = 5000
+log = logging.getLogger(__name__)
 
 
-def chunk_lease() -> datetime.timedelta:
-    """A chunk "running" longer than this is taken to be lost with its worker and is done again."""
-    return datetime.timedelta(seconds=settings.GRADING_CHUNK_LEASE_SECONDS)
+def chunk_stale_after() -> datetime.timedelta:
+    """A chunk "running" with no heartbeat for this long is taken to be lost with its process."""
+    return datetime.timedelta(seconds=settings.GRADING_CHUNK_STALE_SECONDS)
+
+
+def _stale(*, before: datetime.datetime) -> Q:
+    """Running chunks whose last beat (or, for a chunk claimed before beats existed, start) is older."""
+    return Q(status=RunChunk.Status.RUNNING) & (
+        Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before)
+    )
 
 
 class RunError(Exception):
@@ -49,9 +65,10 @@ def run_start(
     scheme: Scheme,
     as_of: datetime.date,
     department: Department | None = None,
-    chunk_subjects: int = CHUNK_SUBJECTS,
+    chunk_subjects: int | None = None,
 ) -> tuple[EvaluationRun, bool]:
     """The run of ``scheme`` as of ``as_of`` — created with its chunks, or the existing one."""
+    chunk_subjects = chunk_subjects or settings.GRADING_CHUNK_SUBJECTS
     department = grading_department(scheme=scheme, department=department)
     existing = EvaluationRun.objects.filter(scheme=scheme, department=department, as_of=as_of).first()
     if existing is not None:
@@ -85,51 +102,174 @@ def run_start(
     return run, True
 
 
-def run_dispatch(*, run: EvaluationRun, stale_after: datetime.timedelta | None = None) -> int:
-    """Send every chunk not done (pending, or running past its lease) to the workers; returns how many.
-    Called after ``run_start`` has committed, so a worker always finds the chunk it is sent."""
+def _chunks_send(*, chunks) -> list[int]:
+    """Mark the chunks of ``chunks`` (a queryset) sent now and send them; returns their ids.
+
+    The ids are taken under a skip-locked lock, so two senders at once (the command and the beat
+    entry) do not both send the same chunk; a chunk sent twice anyway is harmless (``chunk_process``).
+    The messages go after the commit: in the embedded mode a message is the chunk's grading itself."""
     from .tasks import run_chunk_task
 
-    cutoff = timezone.now() - (chunk_lease() if stale_after is None else stale_after)
-    chunks = list(
-        run.chunks.exclude(status=RunChunk.Status.DONE)
-        .exclude(status=RunChunk.Status.RUNNING, started_at__gt=cutoff)
-        .values_list("pk", flat=True)
+    with transaction.atomic():
+        now = timezone.now()
+        ids = list(chunks.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 1000):
+            RunChunk.objects.filter(pk__in=ids[start : start + 1000]).update(sent_at=now)
+    for chunk_id in ids:
+        run_chunk_task.delay(chunk_id)
+    return ids
+
+
+@transaction.atomic
+def _chunks_release_lost(*, run: EvaluationRun) -> int:
+    """Put back to pending every chunk of ``run`` "running" with a stale heartbeat: its process is
+    gone (SIGKILL, power cut, or a worker whose message the broker gives back only after its
+    visibility timeout). The UPDATE re-checks staleness, so a beat that came in meanwhile keeps its
+    chunk."""
+    before = timezone.now() - chunk_stale_after()
+    lost = list(run.chunks.filter(_stale(before=before)).values_list("pk", "worker"))
+    if not lost:
+        return 0
+    ids = [pk for pk, _worker in lost]
+    released = RunChunk.objects.filter(_stale(before=before), pk__in=ids).update(
+        status=RunChunk.Status.PENDING, sent_at=None
     )
-    for chunk_id in chunks:
-        run_chunk_task.delay(chunk_id)  # the run and its chunks were committed by run_start
-    return len(chunks)
+    audit_log_write(
+        actor=None,
+        action="run.recover",
+        target=run,
+        after={"chunks": ids[:100], "workers": sorted({worker for _pk, worker in lost})[:20]},
+        reason="no heartbeat: the process grading these chunks stopped",
+    )
+    log.warning("run %s: %s chunk(s) lost with their process, to be sent again", run.pk, released)
+    return released
+
+
+def run_stalled(*, run: EvaluationRun, now: datetime.datetime) -> bool:
+    """No chunk of ``run`` beats and none was finished within the stale time: no worker is on it."""
+    since = now - chunk_stale_after()
+    return not run.chunks.filter(
+        Q(status=RunChunk.Status.RUNNING, heartbeat_at__gte=since) | Q(finished_at__gte=since)
+    ).exists()
+
+
+def run_dispatch(*, run: EvaluationRun) -> int:
+    """Send every chunk not done and not being graded by a live process (pending, or running with a
+    stale heartbeat) to the workers; returns how many. Starting or resuming a run comes here, after
+    ``run_start`` has committed, so a worker always finds the chunk it is sent."""
+    _chunks_release_lost(run=run)
+    return len(_chunks_send(chunks=run.chunks.filter(status=RunChunk.Status.PENDING)))
+
+
+def run_recover(*, run: EvaluationRun) -> int:
+    """Finish what a crash left of ``run``: whoever waits for a run calls this every few seconds (the
+    ``yearly_run`` command) or minutes (beat, ``grading.recover_runs``). Returns the chunks sent again.
+
+    - a chunk "running" with a stale heartbeat lost its process: it is sent again at once;
+    - a pending chunk never sent, or sent longer than ``GRADING_CHUNK_RESEND_SECONDS`` ago and never
+      taken (its message lost with the broker), is sent again — after only the stale time when the run
+      is stalled (no chunk beating or finished lately) and the broker's queue is empty;
+    - a run whose chunks are all done but which is still "running" (the process died between the last
+      chunk's commit and the run's) is completed.
+    Sending twice is safe: a chunk is claimed atomically and its grades are written once per subject."""
+    _chunks_release_lost(run=run)
+    now = timezone.now()
+    resend_before = now - datetime.timedelta(seconds=settings.GRADING_CHUNK_RESEND_SECONDS)
+    if run_stalled(run=run, now=now) and queued_messages() == 0:
+        # Nothing of the run is being graded or was finished lately and the queue is empty, yet
+        # chunks wait: their messages are gone (Redis restarted without them) — send them now.
+        resend_before = max(resend_before, now - chunk_stale_after())
+    unsent = run.chunks.filter(status=RunChunk.Status.PENDING).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=resend_before)
+    )
+    sent = _chunks_send(chunks=unsent)
+    run_finish_if_done(run_id=run.pk)
+    return len(sent)
+
+
+def runs_recover() -> dict:
+    """Every running yearly run, recovered (the beat entry ``grading.recover_runs``)."""
+    runs = list(EvaluationRun.objects.filter(status=RunStatus.RUNNING).order_by("pk"))
+    return {"runs": len(runs), "sent": sum(run_recover(run=run) for run in runs)}
+
+
+def _claim_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _chunk_claim(*, chunk_id: int) -> tuple[str, str]:
+    """Claim the chunk for this process in one conditional UPDATE — atomic on PostgreSQL (a second
+    claimer waits for the row and then finds it taken) and on SQLite (one writer at a time).
+    Returns (token, "") when claimed, or ("", why not)."""
+    token = _claim_token()
+    now = timezone.now()
+    claimable = Q(status=RunChunk.Status.PENDING) | _stale(before=now - chunk_stale_after())
+    claimed = RunChunk.objects.filter(claimable, pk=chunk_id).update(
+        status=RunChunk.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=token,
+        attempts=F("attempts") + 1,
+    )
+    if claimed:
+        return token, ""
+    status = RunChunk.objects.filter(pk=chunk_id).values_list("status", flat=True).first()
+    if status is None:
+        return "", "no such chunk"
+    return "", "done already" if status == RunChunk.Status.DONE else "running elsewhere"
 
 
 def chunk_process(*, chunk_id: int) -> str:
-    """Grade one chunk's subjects. Safe to call twice or concurrently: a chunk done or being done by a
-    live worker is skipped, and grades already written for the run are not written again."""
-    with transaction.atomic():
-        chunk = (
-            RunChunk.objects.select_for_update(of=("self",))
-            .select_related("run__scheme", "run__version", "run__department")
-            .get(pk=chunk_id)
-        )
-        if chunk.status == RunChunk.Status.DONE:
-            return "done already"
-        if chunk.status == RunChunk.Status.RUNNING and chunk.started_at > timezone.now() - chunk_lease():
-            return "running elsewhere"
-        chunk.status, chunk.started_at = RunChunk.Status.RUNNING, timezone.now()
-        chunk.attempts += 1
-        chunk.worker = f"{socket.gethostname()}"
-        chunk.save()
+    """Grade one chunk's subjects. Safe to call twice or concurrently: a chunk done, or being graded by
+    a process whose heartbeat is fresh, is skipped, and grades already written for the run are not
+    written again (the run's unique (run, subject), ``ON CONFLICT DO NOTHING``) — so a late message for
+    a chunk done already, or a chunk taken from a process wrongly thought dead, grades nobody twice."""
+    token, refused = _chunk_claim(chunk_id=chunk_id)
+    if refused:
+        return refused
+    chunk = RunChunk.objects.select_related("run__scheme", "run__version", "run__department").get(pk=chunk_id)
     run = chunk.run
-    if settings.GRADING_CHUNK_PAUSE_SECONDS:  # an operator's throttle for a database under load
-        time.sleep(settings.GRADING_CHUNK_PAUSE_SECONDS)
-    # The grades and the chunk's "done" commit together: a worker dying in between leaves neither.
-    with transaction.atomic():
-        if compiled_grading():
-            graded = _chunk_write_compiled(run=run, chunk=chunk)
-        else:
-            graded = _chunk_write_engine(run=run, chunk=chunk)
-        RunChunk.objects.filter(pk=chunk.pk).update(
-            status=RunChunk.Status.DONE, graded=graded, finished_at=timezone.now()
+
+    def touch() -> bool:
+        return bool(
+            RunChunk.objects.filter(pk=chunk_id, worker=token, status=RunChunk.Status.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
         )
+
+    heartbeat = Heartbeat(
+        touch=touch,
+        interval=settings.GRADING_CHUNK_HEARTBEAT_SECONDS,
+        threaded=heartbeat_threaded(),
+        name=f"run-chunk-{chunk_id}",
+    )
+    try:
+        with heartbeat:
+            if settings.GRADING_CHUNK_PAUSE_SECONDS:  # an operator's throttle for a database under load
+                heartbeat.sleep(settings.GRADING_CHUNK_PAUSE_SECONDS)
+            if compiled_grading():
+                outcomes = None
+            else:  # computed before the write transaction, beating between slices (module heartbeat)
+                outcomes = _chunk_compute_engine(run=run, chunk=chunk, heartbeat=heartbeat)
+            # The grades and the chunk's "done" commit together: a process dying in between leaves neither.
+            with transaction.atomic():
+                if outcomes is None:
+                    graded = _chunk_write_compiled(run=run, chunk=chunk)
+                else:
+                    graded = _chunk_write_engine(run=run, outcomes=outcomes)
+                # Done even if a recoverer took the chunk meanwhile: its grades are in this transaction.
+                RunChunk.objects.filter(pk=chunk.pk).update(
+                    status=RunChunk.Status.DONE,
+                    graded=graded,
+                    finished_at=timezone.now(),
+                )
+    except Exception:
+        # Not a crash but an error: give the claim back at once; the chunk is tried again when it is
+        # sent again (run_recover, after GRADING_CHUNK_RESEND_SECONDS — not in a tight loop).
+        RunChunk.objects.filter(pk=chunk_id, worker=token, status=RunChunk.Status.RUNNING).update(
+            status=RunChunk.Status.PENDING
+        )
+        raise
     run_finish_if_done(run_id=run.pk)
     return "graded"
 
@@ -155,15 +295,30 @@ def _chunk_write_compiled(*, run: EvaluationRun, chunk: RunChunk) -> int:
     return Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1]).count()
 
 
-def _chunk_write_engine(*, run: EvaluationRun, chunk: RunChunk) -> int:
-    subject_ids = Subject.objects.filter(
-        pk__gte=chunk.first_subject_id, pk__lte=chunk.last_subject_id
-    ).values_list("pk", flat=True)
-    outcomes = list(
-        grades_compute(
-            version=run.version, department=run.department, as_of=run.as_of, subject_ids=subject_ids
-        )
+ENGINE_SLICE = 1000
+
+
+def _chunk_compute_engine(*, run: EvaluationRun, chunk: RunChunk, heartbeat: Heartbeat) -> list:
+    """The chunk's outcomes by the Python engine, a slice of subjects at a time with a beat between
+    (each slice is fetched whole: no cursor stays open across a beat)."""
+    subject_ids = list(
+        Subject.objects.filter(pk__gte=chunk.first_subject_id, pk__lte=chunk.last_subject_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    outcomes = []
+    for start in range(0, len(subject_ids), ENGINE_SLICE):
+        outcomes += grades_compute(
+            version=run.version,
+            department=run.department,
+            as_of=run.as_of,
+            subject_ids=subject_ids[start : start + ENGINE_SLICE],
+        )
+        heartbeat.beat()
+    return outcomes
+
+
+def _chunk_write_engine(*, run: EvaluationRun, outcomes: list) -> int:
     with transaction.atomic():
         Grade.objects.bulk_create(
             [

@@ -33,6 +33,15 @@ def run_chunk_task(chunk_id: int) -> str:
     return chunk_process(chunk_id=chunk_id)
 
 
+@shared_task(name="grading.recover_runs")
+def recover_runs_task() -> dict:
+    """Beat, every few minutes: send again the chunks of running yearly runs whose process was lost
+    (no heartbeat) or whose message never reached a worker, so a run finishes after any crash."""
+    from .runs import runs_recover
+
+    return runs_recover()
+
+
 @shared_task(name="grading.yearly_run")
 def yearly_run_task(as_of: str | None = None) -> list[dict]:
     """December 15 (003 §3(2)): start the yearly evaluation of every scheme as of the day; the credit

@@ -260,8 +260,21 @@ ACCESS_LOG_RETENTION_DAYS = env.int("CREDITREG_ACCESS_LOG_RETENTION_DAYS", defau
 CELERY_BEAT_SCHEDULE["accesslog-purge"] = {"task": "accesslog.purge", "schedule": crontab(hour=3, minute=15)}
 
 # --- grading runs -----------------------------------------------------------------------------------
-# A yearly-run chunk "running" longer than this is taken to be lost with its worker and done again.
-GRADING_CHUNK_LEASE_SECONDS = env.int("CREDITREG_CHUNK_LEASE_SECONDS", default=600)
+# Subjects per chunk of a yearly run: the unit of work a worker takes (and does again after a crash).
+GRADING_CHUNK_SUBJECTS = env.int("CREDITREG_CHUNK_SUBJECTS", default=5000)
+# A chunk being graded beats every HEARTBEAT seconds; one "running" with no beat for STALE seconds is
+# taken to be lost with its process and is sent again (by the waiting command and the beat entry).
+GRADING_CHUNK_HEARTBEAT_SECONDS = env.float("CREDITREG_CHUNK_HEARTBEAT_SECONDS", default=5.0)
+GRADING_CHUNK_STALE_SECONDS = env.float("CREDITREG_CHUNK_STALE_SECONDS", default=30.0)
+# A pending chunk sent this long ago and still not taken (its message lost with the broker) is sent again.
+GRADING_CHUNK_RESEND_SECONDS = env.float("CREDITREG_CHUNK_RESEND_SECONDS", default=600.0)
+# How often beat looks for runs with lost chunks (grading.recover_runs): with the stale time, a lost
+# chunk is sent again within a minute. The look is one indexed query when no run is running.
+GRADING_RECOVER_INTERVAL_SECONDS = env.float("CREDITREG_RUN_RECOVER_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["grading-recover-runs"] = {
+    "task": "grading.recover_runs",
+    "schedule": GRADING_RECOVER_INTERVAL_SECONDS,
+}
 # Pause before each chunk: a throttle to spread a run over time on a database under load.
 GRADING_CHUNK_PAUSE_SECONDS = env.float("CREDITREG_CHUNK_PAUSE_SECONDS", default=0.0)
 # On PostgreSQL the scheme rules run as one SQL query (grading/compiled.py); false falls back to the
@@ -299,6 +312,10 @@ EXCHANGE_BACKOFF_SECONDS = env.float("CREDITREG_EXCHANGE_BACKOFF_SECONDS", defau
 EXCHANGE_BACKOFF_MAX_SECONDS = env.float("CREDITREG_EXCHANGE_BACKOFF_MAX_SECONDS", default=6 * 3600.0)
 # A batch not finished within its lease is taken to be lost with its worker; its items are claimed again.
 EXCHANGE_LEASE_SECONDS = env.float("CREDITREG_EXCHANGE_LEASE_SECONDS", default=300.0)
+# Sooner: a batch being sent beats every HEARTBEAT seconds, and one with no beat for STALE seconds is
+# taken to be lost with its process at the next claim.
+EXCHANGE_HEARTBEAT_SECONDS = env.float("CREDITREG_EXCHANGE_HEARTBEAT_SECONDS", default=5.0)
+EXCHANGE_STALE_SECONDS = env.float("CREDITREG_EXCHANGE_STALE_SECONDS", default=30.0)
 # One scheduled delivery run stops after this long (the next beat tick continues).
 EXCHANGE_DELIVERY_BUDGET_SECONDS = env.float("CREDITREG_EXCHANGE_BUDGET_SECONDS", default=50.0)
 EXCHANGE_DELIVERY_INTERVAL_SECONDS = env.float("CREDITREG_EXCHANGE_INTERVAL_SECONDS", default=60.0)

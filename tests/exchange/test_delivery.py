@@ -298,3 +298,81 @@ def test_spreadsheet_writer_keeps_text_numbers_and_dates_and_drops_illegal_chara
     assert rows[0] == ("名称", "金额", "日期", "空")
     assert rows[1] == ('A&B <公司> "引号"', 2.5, "2026-12-15", None)
     assert rows[2][:2] == ("  前后空格 ", 3)
+
+
+def test_a_batch_whose_heartbeat_stopped_is_claimed_again_long_before_its_lease(tmp_path, settings):
+    """Issue 20: a worker killed mid-batch is found by its silence in seconds, not at the lease's end."""
+    settings.EXCHANGE_LEASE_SECONDS = 300
+    settings.EXCHANGE_STALE_SECONDS = 30
+    keys = queue(4)
+    queue(2, start=10)  # claimed by nobody: a claim takes them as well
+    dead = outbox_claim(transport="file", limit=4)  # claimed, then its process was killed
+    assert (dead.first_item_id, dead.last_item_id) == tuple(
+        OutboxItem.objects.order_by("id").values_list("id", flat=True)[i] for i in (0, 3)
+    )
+    DeliveryBatch.objects.filter(pk=dead.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=31)
+    )
+    report = outbox_deliver(transport=FileTransport(tmp_path))
+    assert report.delivered == 6
+    delivered = [d["idempotency_key"] for d in lines(tmp_path)]
+    assert len(delivered) == 6 and set(keys) <= set(delivered)
+    dead.refresh_from_db()
+    assert dead.status == BatchStatus.ABANDONED and "worker stopped" in dead.error
+    assert dead.lease_until > timezone.now() + datetime.timedelta(seconds=200)  # its lease had not run out
+    assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED).count() == 6
+
+
+def test_a_batch_with_a_fresh_heartbeat_keeps_its_items(settings):
+    settings.EXCHANGE_STALE_SECONDS = 30
+    queue(3)
+    alive = outbox_claim(transport="file", limit=10)
+    DeliveryBatch.objects.filter(pk=alive.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=20)
+    )
+    assert outbox_claim(transport="file", limit=10) is None
+    alive.refresh_from_db()
+    assert alive.status == BatchStatus.SENDING
+    assert set(OutboxItem.objects.values_list("batch_id", flat=True)) == {alive.pk}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_beats_while_it_is_sent(settings):
+    """The beat comes from a thread, so it goes on while the send waits on the platform."""
+    import time
+
+    settings.EXCHANGE_HEARTBEAT_SECONDS = 0.05
+    queue(2)
+
+    class SlowTransport:
+        name = "file"
+
+        def send(self, *, batch, items):
+            time.sleep(0.5)
+            return "slow://drop"
+
+    report = outbox_deliver(transport=SlowTransport())
+    assert report.delivered == 2
+    batch = DeliveryBatch.objects.get()
+    assert batch.status == BatchStatus.DELIVERED
+    assert batch.heartbeat_at - batch.started_at >= datetime.timedelta(seconds=0.4)
+
+
+def test_a_batch_taken_for_lost_that_fails_later_leaves_its_successors_items_alone(settings):
+    """A process only thought dead (its beats were late) comes back and its send fails: the items now
+    belong to the batch that took them over, and stay leased to it — nobody claims them a third time."""
+    from exchange.delivery import batch_fail
+
+    settings.EXCHANGE_STALE_SECONDS = 30
+    queue(2)
+    old = outbox_claim(transport="file", limit=10)
+    DeliveryBatch.objects.filter(pk=old.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=31)
+    )
+    new = outbox_claim(transport="file", limit=10)
+    assert new.items == 2
+    batch_fail(batch=old, items=old.claimed, error="the platform did not answer")
+    assert set(OutboxItem.objects.values_list("batch_id", "lease_until", "next_attempt_at")) == {
+        (new.pk, new.lease_until, None)
+    }
+    assert outbox_claim(transport="file", limit=10) is None

@@ -88,3 +88,21 @@ def test_an_invalid_draft_cannot_be_published(client, credit_office_user):
     assert "等级必须是 A、B 或 C" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT
+
+
+def test_the_run_page_shows_what_a_crash_left(client, credit_office_user, county):  # noqa: F811
+    """After a crash the credit office sees which chunks are not done, who had them and their last beat."""
+    from django.utils import timezone
+
+    from grading.models import RunChunk, Scheme
+    from grading.runs import run_start
+
+    run, _created = run_start(scheme=Scheme.objects.get(code="public"), as_of=AS_OF, chunk_subjects=5)
+    lost = run.chunks.order_by("first_subject_id").first()
+    RunChunk.objects.filter(pk=lost.pk).update(
+        status=RunChunk.Status.RUNNING, attempts=1, worker="node-7:4242:abcd", heartbeat_at=timezone.now()
+    )
+    client.force_login(credit_office_user)
+    page = client.get(reverse("admin:grading_evaluationrun_change", args=[run.pk])).content.decode()
+    assert "node-7:4242:abcd" in page and page.count("<td>待处理</td>") == 2
+    assert f"<td>{lost.first_subject_id}–{lost.last_subject_id}</td>" in page

@@ -29,14 +29,17 @@ def test_tasks_run_inline_without_a_worker(db):
 
 
 def test_yearly_run_survives_a_killed_worker(worker_env, settings):
-    """003 §3(2) yearly run across a real worker; the worker is killed mid-run (SIGKILL, as a crash),
-    started again, and the run completes with every subject graded exactly once."""
+    """003 §3(2) yearly run across a real worker; the worker is killed mid-chunk (SIGKILL, as a crash)
+    and a new one started. Nobody resends anything by hand: the beat entry grading.recover_runs (sent
+    here every second, as beat would every few minutes) finds the chunk whose heartbeat stopped and
+    sends it again, and the run completes with every subject graded exactly once."""
     import datetime
     import time
 
     from creditreg.celery import app
     from grading.models import EvaluationRun, RunChunk, RunStatus, Scheme
     from grading.runs import run_dispatch, run_start
+    from grading.tasks import recover_runs_task
     from subjects.models import Subject, SubjectKind
     from subjects.services import subjects_register_bulk
     from tests.conftest import WorkerProcess
@@ -49,8 +52,12 @@ def test_yearly_run_survives_a_killed_worker(worker_env, settings):
             for i in range(600)
         ],
     )
-    settings.GRADING_CHUNK_LEASE_SECONDS = 2
-    env = {**worker_env, "CREDITREG_CHUNK_PAUSE_SECONDS": "0.3", "CREDITREG_CHUNK_LEASE_SECONDS": "2"}
+    env = {
+        **worker_env,
+        "CREDITREG_CHUNK_PAUSE_SECONDS": "0.3",
+        "CREDITREG_CHUNK_HEARTBEAT_SECONDS": "0.5",
+        "CREDITREG_CHUNK_STALE_SECONDS": "2",
+    }
     worker = WorkerProcess(env)
     app.conf.task_always_eager = False
     try:
@@ -61,29 +68,51 @@ def test_yearly_run_survives_a_killed_worker(worker_env, settings):
         assert run.chunks_total == 30
         run_dispatch(run=run)
         deadline = time.monotonic() + 60
-        while run.chunks.filter(status=RunChunk.Status.DONE).count() < 3:
+        while not (
+            run.chunks.filter(status=RunChunk.Status.DONE).count() >= 3
+            and run.chunks.filter(status=RunChunk.Status.RUNNING).exists()
+        ):
             assert time.monotonic() < deadline, f"no chunk finished:\n{worker.log_tail()}"
             time.sleep(0.05)
-        worker.kill()
+        worker.kill()  # its chunk stays "running"; the broker keeps the message unacknowledged (1 h)
+        killed = list(run.chunks.filter(status=RunChunk.Status.RUNNING).values_list("pk", flat=True))
         done_at_kill = run.chunks.filter(status=RunChunk.Status.DONE).count()
-        assert done_at_kill < 30, "the run finished before the worker could be killed"
-        time.sleep(2.5)  # past the lease of the chunk the dead worker held
+        assert len(killed) == 1 and done_at_kill < 30, "the run finished before the worker could be killed"
+        restarted = time.monotonic()
         worker.start()
-        run_dispatch(run=run)  # what running `yearly_run` again does: resend every chunk not done
         deadline = time.monotonic() + 120
         while EvaluationRun.objects.get(pk=run.pk).status == RunStatus.RUNNING:
             assert time.monotonic() < deadline, (
                 f"the run did not complete after the restart:\n{worker.log_tail()}"
             )
-            time.sleep(0.2)
+            recover_runs_task.delay()  # beat's tick
+            time.sleep(1)
+        took = time.monotonic() - restarted
         run.refresh_from_db()
         assert run.status == RunStatus.COMPLETED and run.subjects_graded == 600
         assert run.grades.count() == 600 and run.grades.values("subject").distinct().count() == 600
+        lost = run.chunks.get(pk=killed[0])
+        assert lost.status == RunChunk.Status.DONE and lost.attempts == 2
         print(
-            f"\nyearly run: worker killed after {done_at_kill}/30 chunks, restarted, "
-            f"run completed with {run.grades.count()} grades for 600 subjects, "
+            f"\nyearly run: worker killed after {done_at_kill}/30 chunks with chunk {lost.pk} mid-way, "
+            f"a new worker started; the run completed {took:.1f} s after the restart with "
+            f"{run.grades.count()} grades for 600 subjects, "
             f"{sum(c.attempts for c in run.chunks.all())} chunk attempts"
         )
     finally:
         app.conf.task_always_eager = True
         worker.close()
+
+
+def test_the_queue_length_is_read_from_the_broker(worker_env):
+    """Recovery sends a stalled run's pending chunks at once only when the broker's queue is empty."""
+    from creditreg.celery import app, queued_messages
+
+    app.conf.task_always_eager = False
+    try:
+        assert queued_messages() == 0
+        worker_health_check.delay()
+        worker_health_check.delay()
+        assert queued_messages() == 2
+    finally:
+        app.conf.task_always_eager = True

@@ -3,15 +3,20 @@
 Starts the yearly evaluation of every scheme (or one) as of the date — or resumes the run that already
 exists — waits for it, prints its counts and, with ``--publish``, publishes it as the credit office
 does in the admin. Running it twice for the same date creates no second run and no second grades.
+
+While it waits it looks after the run every few seconds (``run_recover``): a chunk whose process died
+(no heartbeat) is sent again — in the embedded mode, where tasks run inline, the command grades it
+itself — so after a crash the same command, run again, finishes the run.
 """
 
 import datetime
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grading.models import EvaluationRun, RunStatus
-from grading.runs import RunError, run_publish, yearly_runs_start
+from grading.runs import RunError, run_publish, run_recover, yearly_runs_start
 
 
 class Command(BaseCommand):
@@ -43,13 +48,21 @@ class Command(BaseCommand):
             )
             runs.append(run)
         deadline = time.monotonic() + options["timeout"]
+        # Look for lost chunks as often as a process can be found dead: once a beat.
+        every = max(1.0, settings.GRADING_CHUNK_HEARTBEAT_SECONDS)
         for run in runs:
+            recover_at = time.monotonic() + every
             while EvaluationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
                 if time.monotonic() > deadline:
                     raise CommandError(
                         f"run {run.pk} did not finish in time; run the command again to resume"
                     )
-                time.sleep(1)
+                if time.monotonic() >= recover_at:
+                    sent = run_recover(run=run)
+                    if sent:
+                        self.stdout.write(f"{run.scheme.code}: run {run.pk}, {sent} lost chunks sent again")
+                    recover_at = time.monotonic() + every
+                time.sleep(min(1.0, every))
             run.refresh_from_db()
             if options["publish"] and run.status == RunStatus.COMPLETED:
                 run = run_publish(actor=None, run=run)
