@@ -1,7 +1,6 @@
 """Department pages for records: entry per kind, the department's list, the reviewer's queue, the
 record with its history, and spreadsheet upload. Every write calls a service."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,8 +8,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member
@@ -32,10 +31,10 @@ from .importing import (
     TEMPLATE_LABELS,
     ImportFileError,
     error_workbook,
-    records_import,
     template_headers,
     workbook_bytes,
 )
+from .jobs import import_job_stalled, import_job_start
 from .models import ImportBatch, RecordKind, RecordStatus
 from .permissions import (
     EDITABLE,
@@ -369,25 +368,14 @@ def import_upload(request):
     _require(can_enter_records(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)s MB; split it.")
-                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+        try:
+            batch = import_job_start(
+                actor=request.user, upload=form.cleaned_data["file"], language=get_language()
             )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
         else:
-            try:
-                result = records_import(
-                    content=upload.read(),
-                    file_name=upload.name,
-                    department=request.user.department,
-                    actor=request.user,
-                )
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
-            else:
-                return redirect("records:import_result", pk=result.batch.pk)
+            return redirect("records:import_result", pk=batch.pk)
     batches = ImportBatch.objects.filter(department=request.user.department).select_related("uploaded_by")[
         :20
     ]
@@ -407,10 +395,30 @@ def _batch_or_404(request, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, department=request.user.department)
 
 
+# Seconds between two looks of the result page at a running import.
+IMPORT_REFRESH_SECONDS = 2
+
+
 @login_required
 def import_result(request, pk: int):
+    """The job's state: progress while it runs (the page reloads itself), then the result."""
     batch = _batch_or_404(request, pk)
-    return render(request, "records/import_result.html", {"batch": batch, "errors": batch.errors.all()[:500]})
+    stalled = import_job_stalled(batch)
+    running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING) and not stalled
+    response = render(
+        request,
+        "records/import_result.html",
+        {
+            "batch": batch,
+            "errors": batch.errors.all()[:500],
+            "running": running,
+            "stalled": stalled,
+            "refresh_seconds": IMPORT_REFRESH_SECONDS,
+        },
+    )
+    if running:
+        response["Refresh"] = str(IMPORT_REFRESH_SECONDS)
+    return response
 
 
 @login_required
