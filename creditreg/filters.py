@@ -1,5 +1,7 @@
 """Filters shared by the filter sets of every app (one ``filtersets.py`` per app, STYLE §7)."""
 
+import re
+
 import django_filters
 from django import forms
 
@@ -19,3 +21,14 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def id_from_text(text: str | None) -> int | None:
+    """A row id from a query string or form value, or None. ``str.isdigit`` accepts "²" (which int()
+    then refuses: a 500) and any length (an integer the database cannot hold)."""
+    if text and _ID.fullmatch(text) and 0 < (value := int(text)) <= MAX_ID:
+        return value
+    return None

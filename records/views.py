@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member
+from creditreg.filters import id_from_text
 from subjects.selectors import subject_get
 
 from . import services
@@ -113,7 +114,8 @@ def record_review_queue(request):
 def record_kind_choose(request):
     _require(can_enter_records(request.user))
     subject_id = request.GET.get("subject_id", "")
-    subject = subject_get(user=request.user, pk=int(subject_id)) if subject_id.isdigit() else None
+    subject_pk = id_from_text(subject_id)
+    subject = subject_get(user=request.user, pk=subject_pk) if subject_pk else None
     return render(
         request,
         "records/kind_choose.html",
@@ -144,8 +146,8 @@ def record_create(request, kind_code: str):
     # Chosen from the subject look-up by row id, so an identity number never travels in an address.
     fixed = None
     subject_id = request.POST.get("subject_id") or request.GET.get("subject_id")
-    if subject_id and subject_id.isdigit():
-        fixed = subject_get(user=request.user, pk=int(subject_id))
+    if subject_pk := id_from_text(subject_id):
+        fixed = subject_get(user=request.user, pk=subject_pk)
     data = request.POST if request.method == "POST" else None
     form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
     formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Department
 from records.importing import GENERAL_COLUMNS, ImportFileError, error_workbook, records_import
-from records.models import CreditRecord, ImportBatch, ImportRowError, ImportUpload
+from records.models import CreditRecord, ImportBatch, ImportRowError
 from subjects.models import Subject
 from tests.factories import make_uscc
 
@@ -107,6 +107,8 @@ def test_a_web_upload_over_the_row_cap_is_refused_and_writes_nothing(
     assert response.status_code == 302 and batch.status == ImportBatch.Status.FAILED
     assert "超过 3 行" in batch.failure and batch.rows_created == 0
     assert not CreditRecord.objects.exists() and not Subject.objects.filter(code=rows[0][2]).exists()
+    from records.models import ImportUpload
+
     assert not ImportUpload.objects.exists()  # the file is not kept
     page = client.get(reverse("records:import_result", args=[batch.pk]))
     assert "超过 3 行" in page.content.decode() and "Refresh" not in page
