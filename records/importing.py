@@ -861,11 +861,12 @@ def records_import(
                 chunk = []
         if chunk:
             importer.run_chunk(chunk)
-    except ImportFileError as exc:
-        _import_finish(importer, started=started, failure=str(exc))
-        raise
-    except Exception:
-        _import_finish(importer, started=started, failure=str(IMPORT_STOPPED))
+    except Exception as exc:
+        failure = str(exc) if isinstance(exc, ImportFileError) else str(IMPORT_STOPPED)
+        try:
+            _import_finish(importer, started=started, failure=failure)
+        except Exception:  # e.g. inside a caller's transaction that is now broken: keep the first error
+            logger.exception("import batch %s: its failure could not be recorded", batch.pk)
         raise
     _import_finish(importer, started=started)
     return ImportResult(batch=batch)
