@@ -12,8 +12,9 @@ forms departments and the platform already read.
 
 from decimal import Decimal, InvalidOperation
 
+from creditreg.xlsx import xlsx_bytes
+
 from .models import OutboxType
-from .xlsx import xlsx_bytes
 
 TEN_THOUSAND = Decimal(10000)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_staff_member
+from creditreg.filters import id_from_text
 from subjects.models import Subject
 from subjects.selectors import subject_get
 
@@ -97,8 +98,8 @@ def application_create(request):
     credit_office = is_credit_office(request.user)
     preset = None
     pk_text = request.POST.get("subject_pk") or request.GET.get("subject_pk") or ""
-    if pk_text.isdigit():
-        preset = subject_get(user=request.user, pk=int(pk_text))
+    if subject_pk := id_from_text(pk_text):
+        preset = subject_get(user=request.user, pk=subject_pk)
     initial = {
         "subject_pk": getattr(preset, "pk", None),
         "measure": request.GET.get("measure", ""),

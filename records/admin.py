@@ -72,6 +72,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "department",
         "uploaded_by",
         "template",
+        "status",
         "rows_total",
         "rows_created",
         "rows_duplicate",

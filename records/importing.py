@@ -13,26 +13,43 @@ reason; a row already entered (same department, subject, document number and vio
 as a duplicate and skipped, so uploading the same file again creates nothing new. The work is
 set-based: reference data and existing subjects and records are loaded once per chunk, and the new
 rows are written with bulk inserts.
+
+An import must not hurt the other users of the system (SPEC §6), so it is bounded and it yields:
+
+- before anything is written the file is read through once, streaming: an ``.xlsx`` is a zip archive
+  whose declared unpacked size and compression ratio are checked before openpyxl opens it (Python's
+  zip reader never unpacks more than a member declares), then the data rows are counted up to the
+  caps, and a damaged workbook or a wrong header row is found; any of these refuses the whole file
+  with a clear message and writes nothing;
+- the second pass validates a chunk of rows outside any transaction and writes it in a short
+  transaction of its own, so other writers (a login, on SQLite too) wait at most one chunk; the
+  job's progress is committed with each chunk. Memory stays bounded by a chunk: caches, rejected rows
+  and duplicate checks are per chunk (rows of earlier chunks are found in the database).
 """
 
 import csv
 import datetime
 import hashlib
 import io
+import logging
 import time
+import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from audit.services import audit_log_write
 from creditreg.history import history_copy
+from creditreg.text import UNSAFE, unsafe_character_message
+from creditreg.xlsx import xlsx_bytes
 from exchange.producers import records_outbox_enqueue_bulk
 from subjects.identifiers import (
     mask_resident_id,
@@ -48,6 +65,7 @@ from .models import (
     CreditRecord,
     ImportBatch,
     ImportRowError,
+    ImportUpload,
     RecordSource,
     RecordStatus,
     RecordTransition,
@@ -56,7 +74,13 @@ from .models import (
 from .services import record_values, sanction_rows
 from .validation import RecordCatalog, RecordInput, SanctionInput, parse_amount, record_clean, squash
 
-CHUNK = 2000
+logger = logging.getLogger(__name__)
+
+# Columns read from a sheet; the templates have at most 30. A row padded to a sheet's declared width
+# (up to 16,384 columns) would otherwise cost that much per row.
+MAX_COLUMNS = 100
+# Blank rows allowed beyond the cap on data rows before a sheet counts as too long.
+BLANK_ROWS_ALLOWED = 10_000
 TEN_THOUSAND = Decimal(10000)
 
 GENERAL_COLUMNS = [
@@ -180,17 +204,73 @@ PENALTY_FIELD_COLUMNS = {
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read: wrong type, wrong headers, no rows."""
+    """The file as a whole cannot be read: wrong type, too large, damaged, wrong headers, no rows."""
+
+
+class UnreadableRow:
+    """A row the file format cannot deliver (a CSV cell longer than the csv module reads): the row is
+    rejected with ``message`` and the other rows are still imported."""
+
+    def __init__(self, message: str):
+        self.message = message
 
 
 @dataclass
 class ImportResult:
     batch: ImportBatch
-    errors: list[ImportRowError] = field(default_factory=list)
+
+    @property
+    def errors(self):
+        """The rejected rows' reasons, in row order (read from the database: they are written with
+        each chunk, not kept in memory)."""
+        return self.batch.errors.all()
 
     @property
     def ok(self) -> bool:
         return self.batch.rows_rejected == 0
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def xlsx_archive_check(content: bytes, *, max_uncompressed_bytes: int | None) -> None:
+    """Refuse a workbook whose archive would unpack too large or is packed like a decompression bomb,
+    before openpyxl opens it. The sizes are those the archive declares; Python's zip reader stops at
+    the declared size and fails the checksum of a member that holds more, so they can be trusted."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file cannot be read as an Excel .xlsx workbook.")) from exc
+    too_large = _("Unpacked, the workbook is larger than %(mb)s MB; split it into smaller files.") % {
+        "mb": _mb(max_uncompressed_bytes or 0)
+    }
+    if max_uncompressed_bytes is not None:
+        if len(members) > 10_000 or sum(m.file_size for m in members) > max_uncompressed_bytes:
+            raise ImportFileError(too_large)
+    ratio_cap = settings.IMPORT_MAX_COMPRESSION_RATIO
+    for member in members:
+        if max_uncompressed_bytes is not None and member.file_size > max_uncompressed_bytes:
+            raise ImportFileError(too_large)
+        # Small parts compress freely (an empty style sheet); Excel and WPS pack sheet data 5–30 times.
+        if member.file_size > 1024 * 1024 and member.file_size > ratio_cap * max(member.compress_size, 1):
+            raise ImportFileError(
+                _(
+                    "The workbook is packed %(ratio)s times smaller than its content, which Excel and WPS "
+                    "never do; it is not opened. Save it again from Excel or WPS, or upload it as CSV."
+                )
+                % {"ratio": member.file_size // max(member.compress_size, 1)}
+            )
+
+
+def import_file_check(*, content: bytes, file_name: str, max_uncompressed_bytes: int | None) -> None:
+    """The checks that need no parsing (type, size of the archive), cheap enough for the web request."""
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        xlsx_archive_check(content, max_uncompressed_bytes=max_uncompressed_bytes)
+    elif not name.endswith(".csv"):
+        raise ImportFileError(_("Upload a .xlsx or .csv file."))
 
 
 def _header_key(value) -> str:
@@ -198,24 +278,49 @@ def _header_key(value) -> str:
     return text.upper() if text.isascii() else text
 
 
-def read_rows(content: bytes, file_name: str) -> tuple[list[str], Iterator[tuple[int, list]]]:
-    """Headers and (row number, values) of the first sheet; row numbers as the clerk sees them."""
-    name = file_name.lower()
-    if name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    elif name.endswith(".csv"):
-        rows = _csv_rows(content)
+def _too_many_rows(max_rows: int) -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than %(max)s data rows; split it into files of at most %(max)s rows.")
+        % {"max": max_rows}
+    )
+
+
+def read_rows(
+    content: bytes,
+    file_name: str,
+    *,
+    max_rows: int | None = None,
+    max_uncompressed_bytes: int | None = None,
+) -> tuple[list[str], Iterator[tuple[int, list | UnreadableRow]]]:
+    """Headers and (row number, values) of the first sheet; row numbers as the clerk sees them. Blank
+    rows are skipped, but a sheet reaching far beyond ``max_rows`` is refused while it is read."""
+    import_file_check(content=content, file_name=file_name, max_uncompressed_bytes=max_uncompressed_bytes)
+    last_row = None if max_rows is None else max_rows + BLANK_ROWS_ALLOWED
+    if file_name.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(content, last_row=last_row)
     else:
-        raise ImportFileError(_("Upload a .xlsx or .csv file."))
-    numbered = ((number, values) for number, values in enumerate(rows, start=1))
-    for _number, values in numbered:
-        if any(squash(v) for v in values):
+        rows = _csv_rows(content)
+
+    def numbered():
+        for number, values in enumerate(rows, start=1):
+            if last_row is not None and number > last_row:
+                raise _too_many_rows(max_rows)
+            yield number, values
+
+    def filled(values) -> bool:
+        return isinstance(values, UnreadableRow) or any(squash(v) for v in values)
+
+    lines = numbered()
+    for _number, values in lines:
+        if isinstance(values, UnreadableRow):
+            raise ImportFileError(values.message)
+        if filled(values):
             headers = [_header_key(v) for v in values]
-            return headers, ((n, v) for n, v in numbered if any(squash(x) for x in v))
+            return headers, ((n, v) for n, v in lines if filled(v))
     raise ImportFileError(_("The file is empty."))
 
 
-def _csv_rows(content: bytes) -> Iterator[list]:
+def _csv_rows(content: bytes) -> Iterator[list | UnreadableRow]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -224,18 +329,71 @@ def _csv_rows(content: bytes) -> Iterator[list]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise ImportFileError(_("The file is not UTF-8 text."))
-    return csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The csv module refuses a cell over csv.field_size_limit() (131,072 characters) and goes on
+            # with the next line: that row is rejected, not the file.
+            if "field larger than field limit" in str(exc):
+                yield UnreadableRow(
+                    _("This row cannot be read: a cell is longer than %(limit)s characters.")
+                    % {"limit": csv.field_size_limit()}
+                )
+            else:
+                yield UnreadableRow(_("This row cannot be read as CSV (%(error)s).") % {"error": exc})
+        else:
+            yield row
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list]:
+def _xlsx_rows(content: bytes, *, last_row: int | None) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a damaged or mislabelled file
         raise ImportFileError(_("The file cannot be read as an Excel .xlsx workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    return ([("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True))
+    try:
+        # Bounded: a row numbered a billion or a sheet declaring 16,384 columns costs nothing extra.
+        for row in sheet.iter_rows(
+            values_only=True, max_col=MAX_COLUMNS, max_row=None if last_row is None else last_row + 1
+        ):
+            yield [("" if v is None else v) for v in row]
+    except ImportFileError:
+        raise
+    except Exception as exc:  # e.g. a cell pointing past the shared-string table: IndexError
+        raise ImportFileError(
+            _(
+                "The file is damaged: some cells cannot be read. Open it in Excel or WPS, save it again "
+                "and upload it again."
+            )
+        ) from exc
+    finally:
+        workbook.close()
+
+
+def import_file_scan(
+    *, content: bytes, file_name: str, max_rows: int | None, max_uncompressed_bytes: int | None
+) -> tuple[str, dict[str, int], int]:
+    """The first pass: template, column positions and the number of data rows, or ``ImportFileError``
+    for a file that is too large, damaged, of no known template or without data rows. Streams the
+    file (openpyxl's read-only mode, the csv reader) and stops at the cap; writes nothing."""
+    headers, rows = read_rows(
+        content, file_name, max_rows=max_rows, max_uncompressed_bytes=max_uncompressed_bytes
+    )
+    template, columns = detect_template(headers)
+    total = 0
+    for _item in rows:
+        total += 1
+        if max_rows is not None and total > max_rows:
+            raise _too_many_rows(max_rows)
+    if total == 0:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    return template, columns, total
 
 
 def detect_template(headers: list[str]) -> tuple[str, dict[str, int]]:
@@ -403,11 +561,12 @@ class _Importer:
         )
         self.catalog = RecordCatalog()
         self.today = timezone.localdate()
+        # Per chunk: rows of earlier chunks are found in the database, so memory stays bounded.
         self.subjects: dict[str, Subject] = {}
         self.new_subjects: dict[str, Subject] = {}
         self.seen_keys: set[tuple] = set()
         self.errors: list[ImportRowError] = []
-        self.created = self.duplicates = 0
+        self.processed = self.rejected = 0
         self.touched_subjects: set[int] = set()
         self.subjects_created = 0
         self.batch: ImportBatch | None = None
@@ -420,11 +579,22 @@ class _Importer:
         builder = _general_row if self.template == ImportBatch.Template.GENERAL else _penalty_row
         row = builder(number, get, self.catalog)
         row.values = {
-            name: _text(get(name)) if not isinstance(get(name), datetime.date) else get(name).isoformat()
+            # Stored with the rejected row (a JSON column: PostgreSQL refuses a NUL in it).
+            name: UNSAFE.sub("", _text(get(name)))
+            if not isinstance(get(name), datetime.date)
+            else get(name).isoformat()
             for name in self.columns
             if name != ERROR_COLUMN and name not in CONFIDENTIAL_COLUMNS
         }
         return row
+
+    def unsafe_cells(self, values: list) -> list[tuple[str, str]]:
+        """(column, reason) of each cell holding a NUL, control or text-direction character."""
+        problems = []
+        for name, index in self.columns.items():
+            if index < len(values) and (message := unsafe_character_message(values[index])):
+                problems.append(("" if name in CONFIDENTIAL_COLUMNS else name, message))
+        return problems
 
     def reject(self, row: ParsedRow, exc: ValidationError, *, natural_person: bool = False) -> None:
         items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
@@ -493,20 +663,63 @@ class _Importer:
         new.append(subject)
         return subject, new
 
-    def run_chunk(self, rows: list[ParsedRow]) -> None:
-        self.load_chunk(rows)
+    def run_chunk(self, items: list[tuple[int, list | UnreadableRow]]) -> None:
+        """Validate a chunk outside any transaction, then write it (rows, rejected rows, progress) in one
+        short transaction: the only time other writers may have to wait for this import."""
+        prepared = self.prepare(items)
+        with transaction.atomic():
+            self.commit(prepared)
+            self.processed += len(items)
+            rejected = len({e.row_number for e in self.errors})
+            for error in self.errors:
+                error.batch = self.batch
+            ImportRowError.objects.bulk_create(self.errors, batch_size=1000)
+            self.errors = []
+            self.rejected += rejected
+            self.batch.rows_processed, self.batch.rows_rejected = self.processed, self.rejected
+            self.batch.updated_at = timezone.now()
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                rows_processed=self.processed, rows_rejected=self.rejected, updated_at=self.batch.updated_at
+            )
+
+    def prepare(self, items: list[tuple[int, list | UnreadableRow]]) -> list[tuple[ParsedRow, object]]:
+        """Parse and validate each row (no writes); a row that cannot be read or holds a forbidden
+        character is rejected here, before any of its text reaches a message or the database."""
+        prepared = []
+        for number, values in items:
+            if isinstance(values, UnreadableRow):
+                self.errors.append(
+                    ImportRowError(row_number=number, column="", message=values.message, values={})
+                )
+                continue
+            row = self.parse(number, values)
+            problems = self.unsafe_cells(values)
+            if problems:
+                self.errors.extend(
+                    ImportRowError(row_number=number, column=column, message=message, values=row.values)
+                    for column, message in problems
+                )
+                continue
+            try:
+                clean = record_clean(data=row.data, catalog=self.catalog, today=self.today)
+            except ValidationError as exc:
+                clean = exc
+            prepared.append((row, clean))
+        return prepared
+
+    def commit(self, prepared: list[tuple[ParsedRow, object]]) -> None:
+        self.subjects, self.new_subjects, self.seen_keys = {}, {}, set()
+        self.load_chunk([row for row, _clean in prepared])
         good: list[tuple[ParsedRow, Subject, object]] = []
-        for row in rows:
+        for row, clean in prepared:
             person = _subject_kind(row) == SubjectKind.NATURAL_PERSON
             try:
                 subject, new = self.resolve_subject(row)
             except ValidationError as exc:
                 self.reject(row, exc, natural_person=person)
                 continue
-            try:
-                clean = record_clean(data=row.data, catalog=self.catalog, today=self.today)
-            except ValidationError as exc:
-                self.reject(row, exc, natural_person=person)
+            if isinstance(clean, ValidationError):
+                self.reject(row, clean, natural_person=person)
                 continue
             for staged in new:
                 self.new_subjects[staged.code] = staged
@@ -516,7 +729,6 @@ class _Importer:
         for row, subject, clean in good:
             key = (subject.code, clean.document_number, clean.matter_key)
             if key in existing or key in self.seen_keys:
-                self.duplicates += 1
                 continue
             self.seen_keys.add(key)
             fresh.append((row, subject, clean))
@@ -574,7 +786,6 @@ class _Importer:
                 f"SELECT id, '', status, %s, %s, %s FROM {quote(CreditRecord._meta.db_table)} WHERE {where}",
                 [getattr(self.user, "pk", None), reason, timezone.now(), *params],
             )
-        self.created += len(records)
         if self.approve:
             self.touched_subjects.update(r.subject_id for r in records)
             if self.push:
@@ -599,68 +810,151 @@ def records_import(
     actor=None,
     approve: bool = False,
     push: bool = True,
+    batch: ImportBatch | None = None,
+    max_rows: int | None = None,
+    max_uncompressed_bytes: int | None = None,
 ) -> ImportResult:
     """Import a spreadsheet for ``department``. Raises ``ImportFileError`` when the file as a whole is
-    unusable (nothing is written then); otherwise keeps the good rows and returns the batch with its
-    rejected rows. With ``approve`` the records take effect at once and are queued for the platform,
-    unless ``push`` is off (data the platform itself pushed down)."""
+    unusable — not a spreadsheet, over ``max_rows`` data rows or ``max_uncompressed_bytes`` unpacked,
+    damaged, of no known template — and nothing is written then; otherwise keeps the good rows and
+    returns the batch with its rejected rows. With ``approve`` the records take effect at once and are
+    queued for the platform, unless ``push`` is off (data the platform itself pushed down).
+
+    ``batch`` is the job's batch when the import runs as a job (records/jobs.py); otherwise a batch is
+    created. Chunks are committed one by one: if the import stops half-way (a lost worker), the rows
+    written stay, the batch says so, and importing the file again skips them as already entered."""
     started = time.perf_counter()
-    headers, rows = read_rows(content, file_name)
-    template, columns = detect_template(headers)
+    file_name = UNSAFE.sub("", file_name)[:255]
+    template, columns, total = import_file_scan(
+        content=content, file_name=file_name, max_rows=max_rows, max_uncompressed_bytes=max_uncompressed_bytes
+    )
     importer = _Importer(
         department=department, actor=actor, approve=approve, template=template, columns=columns, push=push
     )
-    with transaction.atomic():
+    now = timezone.now()
+    state = {
+        "template": template,
+        "approve": approve,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "rows_total": total,
+        "rows_processed": 0,
+        "rows_rejected": 0,
+        "status": ImportBatch.Status.RUNNING,
+        "started_at": now,
+        "updated_at": now,
+    }
+    if batch is None:
         batch = ImportBatch.objects.create(
-            department=department,
-            uploaded_by=importer.user,
-            file_name=file_name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
-            template=template,
-            approve=approve,
+            department=department, uploaded_by=importer.user, file_name=file_name, **state
         )
-        importer.batch = batch
-        total = 0
-        chunk: list[ParsedRow] = []
-        for number, values in rows:
-            chunk.append(importer.parse(number, values))
-            total += 1
-            if len(chunk) >= CHUNK:
+    else:
+        # A job started again (its worker was lost) reports afresh; rows it wrote are now duplicates.
+        batch.errors.all().delete()
+        for name, value in state.items():
+            setattr(batch, name, value)
+        batch.save()
+    importer.batch = batch
+    try:
+        _headers, rows = read_rows(
+            content, file_name, max_rows=max_rows, max_uncompressed_bytes=max_uncompressed_bytes
+        )
+        chunk: list = []
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
                 importer.run_chunk(chunk)
                 chunk = []
         if chunk:
             importer.run_chunk(chunk)
-        if total == 0:
-            raise ImportFileError(_("The file has a header row but no data rows."))
-        for error in importer.errors:
-            error.batch = batch
-        ImportRowError.objects.bulk_create(importer.errors, batch_size=2000)
-        batch.rows_total = total
-        batch.rows_created = importer.created
-        batch.rows_duplicate = importer.duplicates
-        batch.rows_rejected = len({e.row_number for e in importer.errors})
+    except Exception as exc:
+        failure = str(exc) if isinstance(exc, ImportFileError) else str(IMPORT_STOPPED)
+        try:
+            _import_finish(importer, started=started, failure=failure)
+        except Exception:  # e.g. inside a caller's transaction that is now broken: keep the first error
+            logger.exception("import batch %s: its failure could not be recorded", batch.pk)
+        raise
+    _import_finish(importer, started=started)
+    return ImportResult(batch=batch)
+
+
+IMPORT_STOPPED = gettext_lazy(
+    "The import stopped because of an internal error. The rows saved so far are kept; upload the file "
+    "again to import the rest (rows already entered are skipped)."
+)
+
+
+def _import_finish(importer: _Importer, *, started: float, failure: str = "") -> None:
+    """Counts, state and the audit entry of the batch, in one transaction; the regrade after it."""
+    batch, approve = importer.batch, importer.approve
+    with transaction.atomic():
+        # Counted from the database: right also when a job ran again after its worker was lost.
+        batch.rows_created = CreditRecord.objects.filter(import_batch=batch).count()
+        batch.rows_rejected = importer.rejected
+        batch.rows_processed = importer.processed
+        batch.rows_duplicate = max(0, importer.processed - importer.rejected - batch.rows_created)
         batch.subjects_created = importer.subjects_created
         batch.seconds = round(time.perf_counter() - started, 3)
+        batch.status = ImportBatch.Status.FAILED if failure else ImportBatch.Status.DONE
+        batch.failure = failure
+        batch.finished_at = batch.updated_at = timezone.now()
         batch.save()
         # One audit row for the batch: each record points at its batch (who, when, which file, checksum),
         # and has its own transition row and history row.
         audit_log_write(
-            actor=actor,
+            actor=importer.actor,
             action="record.import_effective" if approve else "record.import",
             target=batch,
             after={
                 "file": batch.file_name,
                 "sha256": batch.sha256,
-                "template": template,
+                "template": batch.template,
                 "created": batch.rows_created,
                 "duplicates": batch.rows_duplicate,
                 "rejected": batch.rows_rejected,
                 "subjects_created": batch.subjects_created,
+                **({"stopped": failure} if failure else {}),
             },
             reason=_("Historical data imported by the credit office, effective at once.") if approve else "",
         )
         regrade_after_commit(importer.touched_subjects)
-    return ImportResult(batch=batch, errors=importer.errors)
+
+
+def import_job_run(*, batch_id: int, language: str = "") -> None:
+    """Run the import of a queued batch (the task's body). Idempotent: a finished batch is left alone,
+    one whose worker was lost is run again (its rows already written are then duplicates)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        batch = ImportBatch.objects.select_related("department", "uploaded_by").filter(pk=batch_id).first()
+        if batch is None or batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+            return
+        upload = ImportUpload.objects.filter(batch=batch).first()
+        try:
+            if upload is None:
+                raise ImportFileError(_("The uploaded file is no longer there; upload it again."))
+            records_import(
+                content=bytes(upload.content),
+                file_name=batch.file_name,
+                department=batch.department,
+                actor=batch.uploaded_by,
+                batch=batch,
+                max_rows=settings.IMPORT_MAX_ROWS,
+                max_uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            )
+        except ImportFileError as exc:
+            _fail(batch_id, str(exc))
+        except Exception:
+            logger.exception("import of batch %s stopped", batch_id)
+            _fail(batch_id, str(IMPORT_STOPPED))
+        finally:
+            # The file is not kept once imported: its rows are, and its checksum identifies it.
+            ImportUpload.objects.filter(batch_id=batch_id).delete()
+
+
+def _fail(batch_id: int, message: str) -> None:
+    """A file refused before any row was written (or a job that stopped): the batch says why."""
+    now = timezone.now()
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+    ).update(status=ImportBatch.Status.FAILED, failure=message, finished_at=now, updated_at=now)
 
 
 TEMPLATE_LABELS = {
@@ -675,17 +969,9 @@ def template_headers(template: str) -> list[str]:
     return [name for name, _code in PENALTY_COLUMNS]
 
 
-def workbook_bytes(headers: list[str], rows: list[list] | None = None, *, title: str = "Sheet1") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    sheet.append(headers)
-    for row in rows or []:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def workbook_bytes(headers: list[str], rows=None, *, title: str = "Sheet1") -> bytes:
+    """A one-sheet workbook whose every text is a text cell, never a formula (creditreg/xlsx.py)."""
+    return xlsx_bytes(title=title, headers=headers, rows=rows or [])
 
 
 # Columns that hold a natural person's identity number, whatever the row (SPEC §7 templates).
@@ -707,20 +993,29 @@ def _row_masked(values: dict) -> dict:
 
 
 def error_workbook(batch: ImportBatch, *, masked: bool = False) -> bytes:
-    """The rejected rows with their original values and the reasons, to fix and upload again.
+    """The rejected rows with their original values and the reasons, to fix and upload again. Every
+    value is written back as the text it was read as (a cell starting with ``=`` stays text), and the
+    rows are streamed from the database, so a large report costs one row of memory at a time.
     ``masked``: for a reader who neither uploaded the file nor may see identity numbers."""
     headers = template_headers(batch.template)
-    by_row: dict[int, tuple[dict, list[str]]] = {}
-    for error in batch.errors.order_by("row_number", "id"):
-        values, reasons = by_row.setdefault(error.row_number, (error.values, []))
-        reasons.append(f"{error.column}：{error.message}" if error.column else error.message)
-    if masked:
-        by_row = {
-            n: (_row_masked(values), [mask_resident_ids_in_text(r) for r in reasons])
-            for n, (values, reasons) in by_row.items()
-        }
-    rows = [
-        [values.get(h, "") for h in headers] + ["；".join(reasons)]
-        for _n, (values, reasons) in sorted(by_row.items())
-    ]
-    return workbook_bytes(headers + [ERROR_COLUMN], rows, title="errors")
+
+    def line(values: dict, reasons: list[str]) -> list:
+        if masked:
+            values, reasons = _row_masked(values), [mask_resident_ids_in_text(r) for r in reasons]
+        return [values.get(h, "") for h in headers] + ["；".join(reasons)]
+
+    def rows():
+        current, values, reasons = None, {}, []
+        errors = batch.errors.order_by("row_number", "id").values_list(
+            "row_number", "column", "message", "values"
+        )
+        for number, column, message, row_values in errors.iterator(chunk_size=2000):
+            if number != current:
+                if current is not None:
+                    yield line(values, reasons)
+                current, values, reasons = number, row_values, []
+            reasons.append(f"{column}：{message}" if column else message)
+        if current is not None:
+            yield line(values, reasons)
+
+    return workbook_bytes(headers + [ERROR_COLUMN], rows(), title="errors")

@@ -118,6 +118,12 @@ class ImportBatch(models.Model):
         GENERAL = "general", _("General record template")
         PENALTY = "penalty", _("Platform administrative-penalty template (双公示)")
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Refused or stopped")
+
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, verbose_name=_("department")
     )
@@ -140,6 +146,13 @@ class ImportBatch(models.Model):
     subjects_created = models.PositiveIntegerField(_("subjects registered"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The import runs as a job outside the web request (records/jobs.py): its state and progress.
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    failure = models.TextField(_("why the import stopped"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")
@@ -148,6 +161,23 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportUpload(models.Model):
+    """The uploaded file of a batch, kept until its import has run. It is stored in the database, the one
+    store the web process and the Celery worker always share; the job deletes it when it ends."""
+
+    batch = models.OneToOneField(
+        ImportBatch, on_delete=models.CASCADE, primary_key=True, related_name="upload"
+    )
+    content = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("uploaded file awaiting import")
+        verbose_name_plural = _("uploaded files awaiting import")
+
+    def __str__(self) -> str:
+        return str(self.batch_id)
 
 
 class ImportRowError(models.Model):

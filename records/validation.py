@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creditreg.text import unsafe_character_message
+
 from .models import Polarity, RecordKind, SanctionKind, Severity, SeveritySource
 from .publication import publish_due_date, publish_until_date
 
@@ -127,6 +129,25 @@ def record_clean(
 
     def fail(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
+
+    # NUL, control and text-direction characters are refused in every field (creditreg/text.py).
+    for key, value in (
+        ("kind", data.kind),
+        ("document_number", data.document_number),
+        ("decision_date", data.decision_date),
+        ("matter", data.matter),
+        ("content", data.content),
+        ("legal_basis", data.legal_basis),
+        ("severity", data.severity),
+        ("severity_reason", data.severity_reason),
+        ("external_grade", data.external_grade),
+        ("complainant_name", data.complainant_name),
+        ("complainant_contact", data.complainant_contact),
+        *(("sanctions", v) for s in data.sanctions for v in (s.kind, s.fine_amount, s.detail)),
+    ):
+        message = unsafe_character_message(value)
+        if message and message not in errors.get(key, []):
+            fail(key, message)
 
     kind = catalog.kinds.get(squash(data.kind))
     if kind is None:

@@ -1,7 +1,6 @@
 """Department pages for records: entry per kind, the department's list, the reviewer's queue, the
 record with its history, and spreadsheet upload. Every write calls a service."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +8,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
+from creditreg.filters import id_from_text
 from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
 
@@ -34,10 +34,10 @@ from .importing import (
     TEMPLATE_LABELS,
     ImportFileError,
     error_workbook,
-    records_import,
     template_headers,
     workbook_bytes,
 )
+from .jobs import import_job_stalled, import_job_start
 from .models import ImportBatch, RecordKind, RecordStatus
 from .permissions import (
     EDITABLE,
@@ -116,7 +116,8 @@ def record_review_queue(request):
 def record_kind_choose(request):
     _require(can_enter_records(request.user))
     subject_id = request.GET.get("subject_id", "")
-    subject = subject_get(user=request.user, pk=int(subject_id)) if subject_id.isdigit() else None
+    subject_pk = id_from_text(subject_id)
+    subject = subject_get(user=request.user, pk=subject_pk) if subject_pk else None
     return render(
         request,
         "records/kind_choose.html",
@@ -147,8 +148,8 @@ def record_create(request, kind_code: str):
     # Chosen from the subject look-up by row id, so an identity number never travels in an address.
     fixed = None
     subject_id = request.POST.get("subject_id") or request.GET.get("subject_id")
-    if subject_id and subject_id.isdigit():
-        fixed = subject_get(user=request.user, pk=int(subject_id))
+    if subject_pk := id_from_text(subject_id):
+        fixed = subject_get(user=request.user, pk=subject_pk)
     data = request.POST if request.method == "POST" else None
     form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
     formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None
@@ -380,25 +381,14 @@ def import_upload(request):
     _require(can_enter_records(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)s MB; split it.")
-                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
+        try:
+            batch = import_job_start(
+                actor=request.user, upload=form.cleaned_data["file"], language=get_language()
             )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
         else:
-            try:
-                result = records_import(
-                    content=upload.read(),
-                    file_name=upload.name,
-                    department=request.user.department,
-                    actor=request.user,
-                )
-            except ImportFileError as exc:
-                form.add_error("file", str(exc))
-            else:
-                return redirect("records:import_result", pk=result.batch.pk)
+            return redirect("records:import_result", pk=batch.pk)
     batches = ImportBatch.objects.filter(department=request.user.department).select_related("uploaded_by")[
         :20
     ]
@@ -418,14 +408,34 @@ def _batch_or_404(request, pk: int) -> ImportBatch:
     return get_object_or_404(ImportBatch, pk=pk, department=request.user.department)
 
 
+# Seconds between two looks of the result page at a running import.
+IMPORT_REFRESH_SECONDS = 2
+
+
 @login_required
 def import_result(request, pk: int):
+    """The job's state: progress while it runs (the page reloads itself), then the result."""
     batch = _batch_or_404(request, pk)
+    stalled = import_job_stalled(batch)
+    running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING) and not stalled
     errors = list(batch.errors.all()[:500])
     if _batch_masked(request, batch):
         for error in errors:
             error.message = mask_resident_ids_in_text(error.message)
-    return render(request, "records/import_result.html", {"batch": batch, "errors": errors})
+    response = render(
+        request,
+        "records/import_result.html",
+        {
+            "batch": batch,
+            "errors": errors,
+            "running": running,
+            "stalled": stalled,
+            "refresh_seconds": IMPORT_REFRESH_SECONDS,
+        },
+    )
+    if running:
+        response["Refresh"] = str(IMPORT_REFRESH_SECONDS)
+    return response
 
 
 def _batch_masked(request, batch: ImportBatch) -> bool:

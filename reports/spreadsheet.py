@@ -41,9 +41,18 @@ def _plain(value):
     return str(value) if isinstance(value, Promise) else value
 
 
+def _put(ws, row: int, column: int, value):
+    """A cell whose text stays text: openpyxl turns a string starting with ``=`` into a formula, and a
+    department or kind name is entered by people (SPEC §6: what we write back is what was entered)."""
+    cell = ws.cell(row=row, column=column, value=_plain(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(ws, row: int, values: list) -> int:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=_plain(value))
+        cell = _put(ws, row, col, value)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     return row + 1
@@ -51,7 +60,7 @@ def _header(ws, row: int, values: list) -> int:
 
 def _line(ws, row: int, values: list, *, bold: bool = False) -> int:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=_plain(value))
+        cell = _put(ws, row, col, value)
         if bold:
             cell.font = BOLD
     return row + 1
@@ -70,7 +79,7 @@ def _run_text(run) -> str:
 
 
 def _overview(ws, summary: Summary) -> None:
-    ws.cell(row=1, column=1, value=summary_title(summary)).font = TITLE
+    _put(ws, 1, 1, summary_title(summary)).font = TITLE
     generated = timezone.localtime(summary.generated_at or timezone.now())
     row = 3
     for label, value in [
@@ -111,7 +120,7 @@ def _overview(ws, summary: Summary) -> None:
 def _grades(ws, sections: list[GradeSection]) -> None:
     row = 1
     for section in sections:
-        ws.cell(row=row, column=1, value=section.title).font = BOLD
+        _put(ws, row, 1, section.title).font = BOLD
         row = _header(
             ws, row + 1, [_("Grade"), _("Class"), _("This year"), _("Last year"), _("Increase or decrease")]
         )
@@ -157,7 +166,7 @@ def _grades(ws, sections: list[GradeSection]) -> None:
 def _changes(ws, sections: list[GradeSection]) -> None:
     row = 1
     for section in sections:
-        ws.cell(row=row, column=1, value=section.title).font = BOLD
+        _put(ws, row, 1, section.title).font = BOLD
         row += 1
         if section.previous is None or section.run is None:
             row = _line(ws, row, [_("No evaluation of last year to compare with.")]) + 1
@@ -192,7 +201,7 @@ def _changes(ws, sections: list[GradeSection]) -> None:
 
 
 def _table(ws, table: Table) -> None:
-    ws.cell(row=1, column=1, value=str(table.title)).font = BOLD
+    _put(ws, 1, 1, str(table.title)).font = BOLD
     row = 2
     if table.note:
         row = _line(ws, row, [table.note])

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log_write, audit_log_write_bulk, model_snapshot, snapshot_diff
+from creditreg.text import unsafe_character_message
 
 from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from .models import Subject, SubjectKind
@@ -101,6 +102,8 @@ def _clean_email(email: str) -> str:
 
 
 def _clean_name(name: str) -> str:
+    if message := unsafe_character_message(name):
+        raise ValidationError({"name": message})
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})

@@ -105,6 +105,17 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded mode serves several users from one SQLite file: readers never block the writer and
+    # the writer never blocks readers (WAL); a transaction takes the write lock when it begins, so two
+    # writers queue for up to ``timeout`` seconds instead of failing with "database is locked" when
+    # one of them upgrades a read; and long work (an import) commits in short chunks.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", env.int("CREDITREG_SQLITE_TIMEOUT", default=20))
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------------------------------
@@ -215,6 +226,23 @@ EVIDENCE_MAX_BYTES = env.int("CREDITREG_EVIDENCE_MAX_BYTES", default=10 * 1024 *
 # each range by default) and for positive records (our choice: one year, the grading window).
 RECORD_PUBLICATION_MONTHS = {"minor": 3, "general": 12, "serious": 36, "positive": 12}
 IMPORT_MAX_BYTES = env.int("CREDITREG_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Caps of an upload on the web (records/importing.py): data rows, and the unpacked size of an .xlsx
+# (a zip archive). ``manage.py import_records`` (the credit office's historical migrations) has its
+# own, higher caps, which its --max-rows and --max-unpacked-mb options raise further.
+IMPORT_MAX_ROWS = env.int("CREDITREG_IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("CREDITREG_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+IMPORT_COMMAND_MAX_ROWS = env.int("CREDITREG_IMPORT_COMMAND_MAX_ROWS", default=2_000_000)
+IMPORT_COMMAND_MAX_UNCOMPRESSED_BYTES = env.int(
+    "CREDITREG_IMPORT_COMMAND_MAX_UNCOMPRESSED_BYTES", default=4 * 1024 * 1024 * 1024
+)
+# A sheet packed more than this many times smaller than its content is a decompression bomb, not a
+# workbook saved by Excel or WPS (they pack sheet data 5–30 times).
+IMPORT_MAX_COMPRESSION_RATIO = env.int("CREDITREG_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# Rows written per transaction: the longest another writer waits for an import.
+IMPORT_CHUNK_ROWS = env.int("CREDITREG_IMPORT_CHUNK_ROWS", default=1000)
+# Without a broker (embedded mode, tasks inline) an upload is imported by a thread of the web process,
+# so the request returns at once; off, it runs inline in the request (the tests).
+IMPORT_IN_THREAD = env.bool("CREDITREG_IMPORT_IN_THREAD", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- cache ------------------------------------------------------------------------------------------

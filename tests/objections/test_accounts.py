@@ -194,7 +194,8 @@ def test_the_mailed_link_activates_once_and_the_portal_shows_the_pending_state(
     user = User.objects.get(username="webfirm")
     assert not user.is_active
     browser = Client()
-    assert not browser.login(username="webfirm", password=PASSWORD)
+    credentials = {"username": "webfirm", "password": PASSWORD}
+    assert browser.post(reverse("login"), credentials).status_code == 200  # refused: the form again
     link = re.search(r"http://testserver(/portal/register/activate/\S+/)", mailoutbox[0].body).group(1)
     assert "邮箱已确认" in browser.get(link, follow=True).content.decode()
     assert "激活链接无效或已过期" in browser.get(link, follow=True).content.decode()  # once only
@@ -203,7 +204,7 @@ def test_the_mailed_link_activates_once_and_the_portal_shows_the_pending_state(
         in browser.get("/portal/register/activate/xx/yy/", follow=True).content.decode()
     )
     assert User.objects.get(username="webfirm").is_active
-    assert browser.login(username="webfirm", password=PASSWORD)
+    assert browser.post(reverse("login"), credentials).status_code == 302
     page = browser.get(reverse("portal:home")).content.decode()
     assert firm.name in page and "待核验" in page and "发送验证码" in page
     assert browser.get(reverse("portal:register")).status_code == 302  # logged in: to the portal

@@ -214,7 +214,7 @@ def test_evidence_is_type_and_size_checked(client, clerk, firm, settings):
     assert download["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote('处罚决定书.pdf')}"
 
 
-def test_upload_page_imports_and_offers_the_rejected_rows(client, clerk):
+def test_upload_page_imports_and_offers_the_rejected_rows(client, clerk, django_capture_on_commit_callbacks):
     client.force_login(clerk)
     template = client.get(reverse("records:template", args=["general"]))
     headers = [c.value for c in next(load_workbook(io.BytesIO(template.content)).active.iter_rows())]
@@ -226,7 +226,8 @@ def test_upload_page_imports_and_offers_the_rejected_rows(client, clerk):
         f"西峡县乙公司,法人,{code[:-1]}I,警告,西发改〔2026〕2号,2026-03-02,,,,违规",
     ]
     upload = SimpleUploadedFile("批量.csv", "\n".join(rows).encode("utf-8-sig"), content_type="text/csv")
-    response = client.post(reverse("records:import"), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("records:import"), {"file": upload})
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and (batch.rows_created, batch.rows_rejected) == (1, 1)
     page = client.get(reverse("records:import_result", args=[batch.pk])).content.decode()

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Department
@@ -23,6 +24,19 @@ class Command(BaseCommand):
             action="store_true",
             help="records take effect at once (credit office migration of historical data; audited as such)",
         )
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=settings.IMPORT_COMMAND_MAX_ROWS,
+            help="refuse a file with more data rows than this (default %(default)s; the web allows "
+            "CREDITREG_IMPORT_MAX_ROWS)",
+        )
+        parser.add_argument(
+            "--max-unpacked-mb",
+            type=int,
+            default=settings.IMPORT_COMMAND_MAX_UNCOMPRESSED_BYTES // (1024 * 1024),
+            help="refuse an .xlsx that unpacks to more megabytes than this (default %(default)s)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -37,6 +51,8 @@ class Command(BaseCommand):
                 file_name=path.name,
                 department=department,
                 approve=options["approve"],
+                max_rows=options["max_rows"],
+                max_uncompressed_bytes=options["max_unpacked_mb"] * 1024 * 1024,
             )
         except ImportFileError as exc:
             raise CommandError(f"{path.name}: {exc}") from None
@@ -47,7 +63,7 @@ class Command(BaseCommand):
             f"{batch.subjects_created} subjects registered, {batch.seconds:.2f} s"
             + (" (effective at once)" if batch.approve else " (awaiting the department reviewer)")
         )
-        for error in result.errors:
+        for error in result.errors.iterator(chunk_size=2000):
             column = f" [{error.column}]" if error.column else ""
             self.stderr.write(f"row {error.row_number}{column}: {error.message}")
         if batch.rows_rejected:
