@@ -122,6 +122,7 @@ def test_the_yearly_summary_spreadsheet_is_logged_as_an_export(client, credit_of
 
 def test_the_error_workbook_of_an_import_is_logged_with_its_row_count(client, clerk):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
 
     from records.models import ImportBatch
 
@@ -129,7 +130,8 @@ def test_the_error_workbook_of_an_import_is_logged_with_its_row_count(client, cl
     headers = "主体名称,主体类别,主体代码,信息类别,决定文书号,决定日期,处罚类别,罚款金额（元）,严重程度,内容"
     rows = [headers, "西峡县乙公司,法人,91411323XXXXXXXXXX,警告,西发改〔2026〕2号,2026-03-02,,,,违规"]
     upload = SimpleUploadedFile("批量.csv", "\n".join(rows).encode("utf-8-sig"), content_type="text/csv")
-    client.post(reverse("records:import"), {"file": upload})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the import job starts after the commit
+        client.post(reverse("records:import"), {"file": upload})
     batch = ImportBatch.objects.get()
     assert client.get(reverse("records:import_errors", args=[batch.pk]), **FORGED).status_code == 200
     entry = _only(kind=AccessKind.EXPORT)

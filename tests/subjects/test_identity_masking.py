@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -78,9 +79,12 @@ def test_measure_applications_api_masks_the_subject_code_for_clerks(client, cler
 def _upload(client, user, rows: list[str]) -> ImportBatch:
     client.force_login(user)
     content = "\n".join([",".join(GENERAL_COLUMNS)] + rows).encode("utf-8-sig")
-    client.post(
-        reverse("records:import"), {"file": SimpleUploadedFile("批量.csv", content, content_type="text/csv")}
-    )
+    # The import job starts once the upload has committed.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            reverse("records:import"),
+            {"file": SimpleUploadedFile("批量.csv", content, content_type="text/csv")},
+        )
     return ImportBatch.objects.latest("pk")
 
 
