@@ -36,3 +36,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# A URL no route matches answers JSON under /api/ (creditreg.api.page_not_found).
+handler404 = "creditreg.api.page_not_found"

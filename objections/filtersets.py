@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from creditreg.filters import IdFilter
+
 from .models import Objection, ObjectionStatus, ObjectionTarget
 
 
@@ -10,7 +12,7 @@ class ObjectionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
     target = django_filters.ChoiceFilter(label=_("Objection against"), choices=ObjectionTarget.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    record = django_filters.NumberFilter(label=_("Record number"), field_name="record_id")
+    record = IdFilter(label=_("Record number"), field_name="record_id")
 
     class Meta:
         model = Objection
