@@ -81,15 +81,19 @@ class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, with every error answer an operation can give documented with its body:
     400 where there is input (a body or query parameters), 401/403 where a login or a role is needed,
     404 where the path names an object or a page is asked for, 415 where there is a body, 429 where a
-    rate limit applies.
-    An error response an ``extend_schema`` already describes keeps its description and gets the body
-    if it had none."""
+    rate limit applies. An error response an ``extend_schema`` already describes keeps its description
+    and gets the body if it had none. Optional query parameters accept an empty value."""
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
         parameters = operation.get("parameters", [])
+        for parameter in parameters:
+            # An optional filter left empty does not filter (django-filter; a blank select of the
+            # list pages sends it so), and an empty page is the first: say that "" is accepted.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         has_body = "requestBody" in operation
         codes = set()
         if has_body or any(p.get("in") == "query" for p in parameters):

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 # The largest key a database row can have (PostgreSQL bigint, SQLite integer).
@@ -20,3 +21,42 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class _YesNoSelect(forms.NullBooleanSelect):
+    """The select of the list pages ("unknown", "true", "false"); any other value is passed on as it
+    is, for the field to refuse, instead of being read as "unknown"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value in (None, "", "unknown"):
+            return None
+        known = {
+            True: True,
+            "True": True,
+            "true": True,
+            "1": True,
+            "2": True,
+            False: False,
+            "False": False,
+            "false": False,
+            "0": False,
+            "3": False,
+        }
+        return known.get(value, value)
+
+
+class _YesNoField(forms.NullBooleanField):
+    widget = _YesNoSelect
+
+    def to_python(self, value):
+        if value in (None, True, False):
+            return value
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses a value other than true/false (the API answers 400) instead of
+    ignoring it: ``?overdue=junk`` listed everything, as if the filter had not been asked for."""
+
+    field_class = _YesNoField

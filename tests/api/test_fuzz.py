@@ -24,6 +24,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -46,7 +47,14 @@ pytestmark = [
 
 EXAMPLES = int(os.environ.get("CREDITREG_FUZZ_EXAMPLES", "10"))
 SEED = int(os.environ.get("CREDITREG_FUZZ_SEED", "20261129"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# No server error; the answer as the schema says; and input the schema forbids is refused (4xx).
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 # Accounts of load_demo (SPEC §7) per role; None is the public without a login.
 ROLES = {
     "anonymous": None,

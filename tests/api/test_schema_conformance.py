@@ -46,6 +46,21 @@ def test_objection_filter_refuses_a_record_number_that_is_no_row_number(clerk, c
     assert client.get(reverse("objections:list"), {"record": "1e30"}).status_code == 200
 
 
+def test_yes_no_filters_refuse_a_value_that_is_neither(clerk, client):
+    """``?published=2562`` or ``?overdue=junk`` was ignored: the whole list came back, as if unfiltered."""
+    client.force_login(clerk)
+    filters = [("/api/records/", "published"), ("/api/records/", "overdue"), ("/api/objections/", "overdue")]
+    for path, name in filters:
+        response = client.get(path, {name: "2562"})
+        assert response.status_code == 400, (path, name)
+        assert list(response.json()) == [name]
+        for value in ["true", "false", ""]:
+            assert client.get(path, {name: value}).status_code == 200, (path, name, value)
+    # The list pages share the filter sets: there the bad value is ignored.
+    assert client.get(reverse("records:list"), {"overdue": "junk"}).status_code == 200
+    assert client.get(reverse("reminders:list"), {"overdue": "junk"}).status_code == 200
+
+
 def test_objection_filter_still_finds_the_objections_of_a_record(demo, client):
     client.force_login(demo["record"].created_by)
     response = client.get("/api/objections/", {"record": str(demo["record"].pk)})
