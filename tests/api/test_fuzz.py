@@ -1,6 +1,7 @@
 """API fuzzing: every operation of ``/api/schema/`` is called with cases schemathesis generates from the
 schema, as each role, against the demo data; no answer may be a server error, and every answer must be
-what the schema says (a documented status code, its content type and its body schema).
+what the schema says (a documented status code, its content type and its body schema); input the
+schema forbids must be refused (4xx).
 
 A heavy check, run once per CI run, in the PostgreSQL pass (``.ci/run`` sets ``CREDITREG_FUZZ=1``);
 elsewhere it is skipped with that reason. To run it by hand::
