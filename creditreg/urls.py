@@ -71,3 +71,6 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# A URL no route matches answers JSON under /api/ (creditreg.api.page_not_found).
+handler404 = "creditreg.api.page_not_found"

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.filters import IdFilter
+from creditreg.filters import IdFilter, YesNoFilter
 
 from .models import Objection, ObjectionStatus, ObjectionTarget
 
@@ -11,7 +11,7 @@ from .models import Objection, ObjectionStatus, ObjectionTarget
 class ObjectionFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObjectionStatus.choices)
     target = django_filters.ChoiceFilter(label=_("Objection against"), choices=ObjectionTarget.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
     record = IdFilter(label=_("Record number"), field_name="record_id")
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from creditreg.filters import YesNoFilter
 from subjects.identifiers import normalize_identifier
 
 from .models import CreditRecord, RecordKind, RecordStatus, Severity
@@ -23,8 +24,8 @@ class CreditRecordFilterSet(django_filters.FilterSet):
     decision_date_to = django_filters.DateFilter(
         label=_("Decided until"), field_name="decision_date", lookup_expr="lte"
     )
-    overdue = django_filters.BooleanFilter(label=_("Publication overdue"), method="filter_overdue")
-    published = django_filters.BooleanFilter(label=_("Published today"), method="filter_published")
+    overdue = YesNoFilter(label=_("Publication overdue"), method="filter_overdue")
+    published = YesNoFilter(label=_("Published today"), method="filter_published")
 
     class Meta:
         model = CreditRecord

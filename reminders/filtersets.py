@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creditreg.filters import YesNoFilter
 from subjects.identifiers import normalize_identifier
 
 from .models import Reminder, ReminderKind, ReminderStatus
@@ -14,7 +15,7 @@ class ReminderFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Document number, subject name or code"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReminderStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("what is due"), choices=ReminderKind.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    overdue = YesNoFilter(label=_("Overdue only"), method="filter_overdue")
 
     class Meta:
         model = Reminder

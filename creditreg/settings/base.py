@@ -382,7 +382,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "creditreg.api.AutoSchema",
     "EXCEPTION_HANDLER": "creditreg.api.exception_handler",
     # The public look-up (API and pages) is open to anyone: requests per real client address. A look-up
     # by identity number has a budget of its own, about as fast as a person types one (SPEC §6).

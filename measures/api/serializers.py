@@ -62,7 +62,7 @@ class ApplicableMeasureOutputSerializer(serializers.Serializer):
 class MeasureOutputSerializer(serializers.ModelSerializer):
     kind = MeasureKindField()
     category = MeasureCategoryField()
-    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     grades = serializers.ListField(child=serializers.CharField())
     parameters = serializers.DictField()

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from subjects.api.fields import VisibleSubjectCodeField
 
-from ..models import Objection, ObjectionEvidence, ObjectionStatus, ObjectionTransition
+from ..models import Objection, ObjectionEvidence, ObjectionStatus, ObjectionTransition, RecordAction
 
 # Named enum components (as in the records API) keep the schema free of drf-spectacular's "multiple
 # names for the same choice set" warning.
@@ -54,6 +54,8 @@ class ObjectionListOutputSerializer(serializers.ModelSerializer):
     grade_scheme = serializers.CharField(source="grade.scheme.code", read_only=True, default="")
     overdue = serializers.BooleanField(read_only=True)
     status = ObjectionStatusField(read_only=True)
+    # Empty until a decision did something to the record; declared so the schema allows "".
+    record_action = serializers.ChoiceField(choices=RecordAction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Objection

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from subjects.models import Subject, SubjectKind
 from subjects.selectors import subject_visible_code
 
-from ..models import CreditRecord, RecordStatus, RecordTransition, Sanction
+from ..models import CreditRecord, RecordStatus, RecordTransition, Sanction, Severity, SeveritySource
 from ..permissions import can_see_complainant
 from ..validation import RecordInput, SanctionInput
 
@@ -95,6 +95,11 @@ class RecordListOutputSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", read_only=True)
     sanctions = SanctionOutputSerializer(many=True, read_only=True)
     status = RecordStatusField(read_only=True)
+    # Empty on a draft whose severity is not derived yet; declared so the schema allows "".
+    severity = serializers.ChoiceField(choices=Severity.choices, allow_blank=True, read_only=True)
+    severity_source = serializers.ChoiceField(
+        choices=SeveritySource.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = CreditRecord
