@@ -230,6 +230,22 @@ def browser_page(live_server):
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# The browser tests are a heavy check that CI makes once, in its PostgreSQL pass (CREDITREG_BROWSER=1).
+BROWSER = os.environ.get("CREDITREG_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if BROWSER:
+        return
+    skip = pytest.mark.skip(
+        reason="the browser tests are a heavy check of the PostgreSQL pass of .ci/run "
+        "(set CREDITREG_BROWSER=1)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL if settings.TEST_REDIS_URL else "none (tasks inline)"
