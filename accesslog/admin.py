@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from accounts.permissions import is_credit_office
+from creditreg.readonly_admin import ReadOnlyAdminMixin
 
 from .models import AccessEntry
 
 
 @admin.register(AccessEntry)
-class AccessEntryAdmin(admin.ModelAdmin):
+class AccessEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, and for the credit office only: the log is evidence of who read what (003 §5(1))."""
 
     list_display = ["at", "user_label", "department", "subject", "kind", "description", "address"]
@@ -23,12 +24,3 @@ class AccessEntryAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return bool(is_credit_office(request.user))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from creditreg.readonly_admin import ReadOnlyAdminMixin
+
 from .models import AuditHead, AuditLog
 from .services import audit_action_label
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone: the log is evidence, so nobody edits or deletes it in the admin."""
 
     list_display = [
@@ -34,28 +36,10 @@ class AuditLogAdmin(admin.ModelAdmin):
         # The first 12 hex digits tell entries apart at a glance; the detail page shows the whole hash.
         return f"{obj.hash_algorithm}:{obj.chain_hash[:12]}" if obj.chain_hash else "—"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AuditHead)
-class AuditHeadAdmin(admin.ModelAdmin):
+class AuditHeadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The chain heads sent to the platform, one a day; read-only like the log."""
 
     list_display = ["day", "seq", "hash_algorithm", "chain_hash", "sent_at"]
     readonly_fields = [f.name for f in AuditHead._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

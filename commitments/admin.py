@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from creditreg.readonly_admin import ReadOnlyAdminMixin
+
 from .models import Commitment, CommitmentTemplate, VoluntaryEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for the credit office: these change only through the services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommitmentTemplate)

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from creditreg.readonly_admin import ReadOnlyAdminMixin
+
 from .models import ListEntry, Measure, MeasureApplication
 from .services import (
     list_entry_add,
@@ -258,19 +260,10 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureApplication)
-class MeasureApplicationAdmin(SimpleHistoryAdmin):
+class MeasureApplicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Entered by the departments through the staff pages and the API (audited there); read-only here.
     list_display = ["applied_on", "measure", "subject", "department", "outcome", "created_by"]
     list_filter = ["outcome", "department", "measure__kind"]
     search_fields = ["=subject__code", "subject__name", "measure__name", "measure__code"]
     list_select_related = ["measure", "subject", "department", "created_by"]
     date_hierarchy = "applied_on"
-
-    # Entered by the departments through the staff pages and the API (audited there); read-only here.
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -4,6 +4,8 @@ records and import batches. Records change only through the services (web pages,
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from creditreg.readonly_admin import ReadOnlyAdminMixin
+
 from .models import CreditRecord, ImportBatch, RecordKind, SanctionKind
 
 
@@ -34,19 +36,8 @@ class SanctionKindAdmin(NoDeleteAdmin):
     list_filter = ["severity"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(CreditRecord)
-class CreditRecordAdmin(ReadOnlyAdmin):
+class CreditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "document_number",
         "matter",
@@ -66,7 +57,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "file_name",
         "department",
