@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "core",
     "accounts",
     "audit",
     "subjects",
