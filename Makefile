@@ -30,10 +30,10 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # After changing strings: collect them (needs GNU gettext), add the Chinese of new ones to
-# locale/zh_Hans.json, and write the .po and the compiled .mo; commit all three.
+# creditreg/locale/zh_Hans.json, and write the .po and the compiled .mo; commit all three.
 messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
-	$(PY) locale/translate.py
+	$(PY) creditreg/locale/translate.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,16 +1,7 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
 
-import os
-import sys
-
-
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditreg.settings.base")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from creditreg.__main__ import main
 
 if __name__ == "__main__":
     main()

@@ -13,10 +13,17 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Pages, style and the catalogue ship inside the package, so an installed wheel has them too.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
+# Where the embedded database, uploads and drop folders go by default: the checkout when run from one,
+# else the working directory (an installed wheel must not write into site-packages).
+DATA_DIR = Path(
+    env.str("CREDITREG_DATA_DIR", default=str(BASE_DIR if (BASE_DIR / "manage.py").is_file() else Path.cwd()))
+)
 
 # --- core -------------------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -89,7 +96,7 @@ WSGI_APPLICATION = "creditreg.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -104,7 +111,7 @@ TEMPLATES = [
 ]
 
 # --- database ---------------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode serves several users from one SQLite file: readers never block the writer and
@@ -183,16 +190,16 @@ CONTENT_SECURITY_POLICY = env(
 # --- language and time: Chinese first ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
 # --- static files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=DATA_DIR / "staticfiles")
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=DATA_DIR / "media")
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -328,7 +335,7 @@ REMINDER_EXCLUDED_KINDS = env.list(
 # --- platform exchange (exchange app) ----------------------------------------------------------------
 # Transport of the outbox: "file" (a drop directory the platform collects) or "http" (POST, signed).
 EXCHANGE_TRANSPORT = env("CREDITREG_EXCHANGE_TRANSPORT", default="file")
-EXCHANGE_FILE_DIR = env.path("CREDITREG_EXCHANGE_DIR", default=BASE_DIR / "exchange-drop")
+EXCHANGE_FILE_DIR = env.path("CREDITREG_EXCHANGE_DIR", default=DATA_DIR / "exchange-drop")
 EXCHANGE_HTTP_URL = env("CREDITREG_PLATFORM_URL", default="")
 EXCHANGE_HTTP_SECRET = env("CREDITREG_PLATFORM_SECRET", default="")
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env.float("CREDITREG_PLATFORM_TIMEOUT_SECONDS", default=15.0)

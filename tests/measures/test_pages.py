@@ -58,7 +58,7 @@ def test_the_printable_page(client, clerk):
     # refuses inline scripts and styles).
     assert response.status_code == 200 and "data-print" in page and "js/print.js" in page
     assert "onclick" not in page and "<style" not in page
-    assert "@media print" in (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert "@media print" in (settings.PACKAGE_DIR / "static" / "css" / "site.css").read_text()
     assert firm.name in page and "非请勿扰" in page and "003" in page
     assert client.get(reverse("measures:subject", args=[999999])).status_code == 404
 
