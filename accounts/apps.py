@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Departments and users")
 
     def ready(self) -> None:
+        # Signal registration, once the app registry is ready: these modules import models, which
+        # cannot be imported while the registry is still loading this module.
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
