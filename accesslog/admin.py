@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.permissions import is_credit_office
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import AccessEntry
 

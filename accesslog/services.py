@@ -22,8 +22,8 @@ from django.utils import timezone, translation
 
 from accounts.permissions import is_subject_user
 from audit.services import audit_log_write
-from creditreg.http import client_address
-from subjects.identifiers import mask_resident_id
+from core.http import client_address
+from core.masking import mask_resident_id
 
 from .checks import MIN_RETENTION_DAYS
 from .collector import Note, access_note
@@ -122,7 +122,7 @@ def access_log_record(
 ) -> int:
     """Log that ``user`` read ``kind`` of each of ``subjects`` (subject objects or ids); with no subject
     (an export of aggregated figures) one row without a subject. ``request`` gives the client address
-    (``creditreg.http.client_address``: never a header the client can forge) and the path. Returns the
+    (``core.http.client_address``: never a header the client can forge) and the path. Returns the
     number of rows written (in a request: noted, and written by the middleware with the request's
     other reads)."""
     if kind not in AccessKind.values:

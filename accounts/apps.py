@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,8 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Departments and users")
 
     def ready(self) -> None:
+        # Signal registration, once the app registry is ready: these modules import models, which
+        # cannot be imported while the registry is still loading this module.
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_logged_in
 
         from .middleware import session_login_started
         from .services import login_lockout_record

@@ -11,7 +11,7 @@ Two limits, both within the cool-off window (``LOGIN_LOCKOUT_MINUTES`` after the
 
 django-axes counts and refuses (its ``AxesStandaloneBackend`` comes first among the authentication
 backends, so the admin login, the web login and any other password check are all covered); this
-module adds the second limit; the client address is ``creditreg.http.client_address``.
+module adds the second limit; the client address is ``core.http.client_address``.
 """
 
 from axes.handlers.database import AxesDatabaseHandler

@@ -1,37 +1,8 @@
 """Read-side queries about departments and users."""
 
-from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from subjects.models import SubjectKind
-from subjects.selectors import subjects_visible_to
-
 from .models import Department, Role
-from .permissions import is_credit_office, is_department_staff
-
-
-def home_summary(*, user) -> dict:
-    """Counts shown on the landing page; each is scoped to what the user may see."""
-    summary: dict = {"role": user.get_role_display(), "department": user.department}
-    visible = subjects_visible_to(user=user)
-    if is_credit_office(user) or is_department_staff(user):
-        rows = visible.values("kind").annotate(n=Count("id")).order_by("kind")
-        summary["subjects_by_kind"] = [(SubjectKind(row["kind"]).label, row["n"]) for row in rows]
-        summary["subject_total"] = sum(n for _label, n in summary["subjects_by_kind"])
-    else:
-        summary["own_subject"] = visible.first()
-    if is_department_staff(user):
-        from records.selectors import records_publication_overdue, records_visible_to, review_queue
-
-        summary["publication_overdue"] = records_publication_overdue(
-            queryset=records_visible_to(user=user)
-        ).count()
-        summary["to_review"] = review_queue(user=user).count()
-    if is_credit_office(user) or is_department_staff(user):
-        from objections.selectors import objection_queue_summary
-
-        summary["objections"] = objection_queue_summary(user=user)
-    return summary
 
 
 def departments_active():

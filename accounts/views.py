@@ -18,7 +18,7 @@ from .forms import OneTimeCodeForm
 from .middleware import second_factor_forget, second_factor_pending
 from .models import User
 from .permissions import is_credit_office
-from .selectors import home_summary, second_factor_device, second_factor_mandatory
+from .selectors import second_factor_device, second_factor_mandatory
 from .services import (
     totp_device_begin,
     totp_device_confirm,
@@ -26,12 +26,6 @@ from .services import (
     user_password_temporary_set,
     user_second_factor_reset,
 )
-
-
-@login_required
-def home(request):
-    """The landing page after login: what this role can do, with a few numbers."""
-    return render(request, "accounts/home.html", {"summary": home_summary(user=request.user)})
 
 
 def _with_next(name: str, next_url: str) -> str:

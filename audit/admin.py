@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import AuditHead, AuditLog
 from .services import audit_action_label

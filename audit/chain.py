@@ -40,7 +40,8 @@ Design, and why:
   entry's previous hash is 64 zeros. The input is the previous hash in lowercase hex followed by the
   canonical content; the platform can recompute any stretch from this paragraph.
 - **Anchoring.** A hash chain alone can be recomputed by whoever can write the table. Each day's head
-  (seq, hash, algorithm) goes to the platform through the outbox and is kept in ``AuditHead``;
+  (seq, hash, algorithm) goes to the platform through the outbox and is kept in ``AuditHead``
+  (``exchange/audit_head.py``, above this app, which knows nothing of the exchange);
   ``audit_verify`` checks the chain against every head sent, which also catches entries removed from
   the end.
 """

@@ -75,28 +75,3 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} #{self.seq} {self.hash_algorithm}:{self.chain_hash[:12]}"
-
-
-class StatusChange(models.Model):
-    """One status change of a workflow object (Oscar's OrderStatusChange): who moved it, when, why.
-    Each workflow keeps its own table with the foreign key and the from/to statuses of its choices."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"

@@ -6,21 +6,17 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchange.models import OutboxType
-from exchange.services import outbox_enqueue
+from core.taskqueue import task_send
 
 from . import chain
-from .models import AuditHead, AuditLog
-from .tasks import audit_chain_task
+from .models import AuditLog
 
 SYSTEM_ACTOR_LABEL = "system"
 
@@ -112,7 +108,7 @@ def _chain_step() -> None:
     # step and never fails the caller, whose change is committed already (the beat catches up).
     _done, more = audit_chain_extend(wait=False, limit=settings.AUDIT_CHAIN_STEP_LIMIT)
     if more:
-        audit_chain_task.delay()
+        task_send("audit.chain")
 
 
 def audit_chain_after_commit() -> None:
@@ -153,46 +149,6 @@ def audit_chain_extend(
         # this step held the lock had its own step give up, and is chained here.
         done += len(rows)
     return done, AuditLog.objects.filter(seq__isnull=True).exists()
-
-
-@dataclass
-class HeadSent:
-    head: AuditHead | None
-    created: bool
-
-
-def audit_head_send(*, day: datetime.date | None = None) -> HeadSent:
-    """Send the chain's head for ``day`` (today by default) to the platform: chain what is committed,
-    then queue one ``audit.head`` outbox item and keep the same values in ``AuditHead`` in the same
-    transaction. Once per day: a second call the same day changes nothing (issue 13, so that even a
-    database administrator cannot rewrite history unnoticed: the platform holds the heads)."""
-    day = day or timezone.localdate()
-    existing = AuditHead.objects.filter(day=day).first()
-    if existing is not None:
-        return HeadSent(existing, False)
-    audit_chain_extend(wait=True)
-    # Under the chaining lock: the head read must not race a chaining step between its batches.
-    with chain.chain_transaction(wait=True):
-        seq, chain_hash = chain.chain_head()
-        if seq == 0:
-            return HeadSent(None, False)
-        algorithm = AuditLog.objects.values_list("hash_algorithm", flat=True).get(seq=seq)
-        head, created = AuditHead.objects.get_or_create(
-            day=day, defaults={"seq": seq, "chain_hash": chain_hash, "hash_algorithm": algorithm}
-        )
-        if created:
-            outbox_enqueue(
-                type=OutboxType.AUDIT_HEAD,
-                key=day.isoformat(),
-                payload={
-                    "date": day,
-                    "seq": seq,
-                    "hash": chain_hash,
-                    "algorithm": algorithm,
-                    "sent_at": head.sent_at,
-                },
-            )
-    return HeadSent(head, created)
 
 
 def audit_action_label(action: str) -> str:

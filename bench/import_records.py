@@ -62,7 +62,7 @@ def build_rows(rows: int, *, errors: bool = False):
 
 
 def build_xlsx(path: Path, rows: int, *, errors: bool = False) -> None:
-    from creditreg.xlsx import xlsx_write
+    from core.xlsx import xlsx_write
 
     header, body = build_rows(rows, errors=errors)
     with path.open("wb") as handle:

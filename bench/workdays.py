@@ -16,7 +16,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from creditreg import workdays  # noqa: E402
+from workcalendar import workdays  # noqa: E402
 
 starts = [date(2025, 1, 1) + timedelta(days=i % 1000) for i in range(10_000)]
 for year in range(2025, 2029):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import Commitment, CommitmentTemplate, VoluntaryEntry
 

@@ -18,8 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from audit.models import StatusChange
-from records.models import StoredFile
+from core.models import StatusChange, StoredFile
 
 
 class Channel(models.TextChoices):

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write, model_snapshot
-from creditreg.workdays import add_working_days
-from records.evidence import evidence_check, file_store
+from core.files import evidence_check, file_store
 from records.services import record_create, record_submit
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
+from workcalendar.workdays import add_working_days
 
 from .models import (
     COMMITMENT_TRANSITIONS,

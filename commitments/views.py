@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
-from creditreg.ratelimit import rate_limited
-from public.throttling import PublicPagesThrottle
-from records.evidence import file_download
+from accounts.ratelimit import PublicPagesThrottle, rate_limited
+from core.files import file_download
 from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code, subject_public_list_code
 

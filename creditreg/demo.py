@@ -13,6 +13,10 @@ from django.db import transaction
 from accounts.models import Department, Role, Unit, User
 from accounts.selectors import second_factor_mandatory
 from accounts.services import role_group_sync, totp_device_install, user_create
+from objections.services import subject_account_register, subject_account_verify
+from records.models import CreditRecord, RecordStatus
+from records.services import record_approve, record_create, record_submit
+from records.validation import RecordInput, SanctionInput
 from subjects.identifiers import USCC_ALPHABET, org_code_check_char, resident_id_check_char, uscc_check_char
 from subjects.models import Subject, SubjectKind
 from subjects.services import subject_register
@@ -281,10 +285,6 @@ DEMO_RECORDS = [
 def _ensure_records(report: DemoReport) -> None:
     """A few records per demo department, through the real services: drafts, some awaiting review,
     most approved by the department's reviewer."""
-    from records.models import CreditRecord
-    from records.services import record_approve, record_create, record_submit
-    from records.validation import RecordInput, SanctionInput
-
     if CreditRecord.objects.exists():
         return
     rng = random.Random(15)
@@ -314,9 +314,6 @@ def _ensure_records(report: DemoReport) -> None:
 def _ensure_subject_account(report: DemoReport) -> None:
     """A verified subject account (``demo_subject``) of a firm with an effective record, for the portal:
     it applies like anyone and the credit office (``xyb_staff``) verifies it (SPEC §7)."""
-    from objections.services import subject_account_register, subject_account_verify
-    from records.models import CreditRecord, RecordStatus
-
     username = "demo_subject"
     if not User.objects.filter(username=username).exists():
         record = (

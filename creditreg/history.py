@@ -1,12 +1,11 @@
-"""Set-based history rows for bulk writes.
+"""The ``where``-string form of ``core.history.history_copy``, for ``records/importing.py`` only, until
+the importer's rewrite calls ``core.history.history_copy`` with a queryset; then this module goes.
 
-django-simple-history's ``bulk_create_with_history`` builds one Python object per history row; for a
-50,000-row spreadsheet that costs as much as the import itself. Here the history rows are copied from
-the rows just written by one ``INSERT … SELECT`` — the same columns simple-history writes itself.
-"""
+The condition is the importer's own constant text with its values as parameters, never user input."""
 
-from django.db import connection, models
-from django.utils import timezone
+from django.db import models
+
+from core.history import history_copy as history_copy_rows
 
 
 def history_copy(
@@ -18,18 +17,9 @@ def history_copy(
     reason: str = "",
     history_type: str = "+",
 ) -> int:
-    """Write a history row for every row of ``model`` matching ``where`` (SQL on its table): "created"
-    (``+``) by default, "changed" (``~``) after a set-based update."""
-    history_model = model.history.model
-    quote = connection.ops.quote_name
-    columns = [f.column for f in history_model._meta.concrete_fields if not f.name.startswith("history_")]
-    history_columns = ["history_date", "history_type", "history_user_id", "history_change_reason"]
-    sql = (
-        f"INSERT INTO {quote(history_model._meta.db_table)} "
-        f"({', '.join(quote(c) for c in columns + history_columns)}) "
-        f"SELECT {', '.join(quote(c) for c in columns)}, %s, %s, %s, %s "
-        f"FROM {quote(model._meta.db_table)} WHERE {where}"
+    return history_copy_rows(
+        queryset=model._default_manager.extra(where=[where], params=params),
+        user_id=user_id,
+        reason=reason,
+        history_type=history_type,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), history_type, user_id, reason or None, *params])
-        return cursor.rowcount

@@ -7,6 +7,8 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from subjects.models import Subject
+
 
 @shared_task(name="creditreg.worker_health_check")
 def worker_health_check() -> dict:
@@ -15,8 +17,6 @@ def worker_health_check() -> dict:
     Operators call it to see that a deployed worker is alive and shares the web's database; the test
     suite uses it to prove that a task went through the broker to a real worker process and back.
     """
-    from subjects.models import Subject
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()

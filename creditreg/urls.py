@@ -5,15 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from creditreg.ratelimit import rate_limited
-from public.throttling import PublicPagesThrottle
+from accounts.ratelimit import PublicPagesThrottle, rate_limited
+from workbench import views as workbench_views
 
 admin.site.site_header = _("Credit office administration")
 admin.site.site_title = _("creditreg administration")
 admin.site.index_title = _("Reference data and review")
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", workbench_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/otp/", account_views.otp_verify, name="otp_verify"),
@@ -59,7 +59,7 @@ urlpatterns = [
     path("api/repair/", include("repair.api.urls")),
     path("api/objections/", include("objections.api.urls")),
     path("reports/", include("reports.urls")),
-    path("access-log/", include("accesslog.urls")),
+    path("access-log/", include("workbench.access_log_urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
     path("api/exchange/", include("exchange.api.urls")),
@@ -72,5 +72,5 @@ urlpatterns = [
     ),
 ]
 
-# A URL no route matches answers JSON under /api/ (creditreg.api.page_not_found).
-handler404 = "creditreg.api.page_not_found"
+# A URL no route matches answers JSON under /api/ (core.api.page_not_found).
+handler404 = "core.api.page_not_found"

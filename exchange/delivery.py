@@ -24,12 +24,15 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.permissions import is_credit_office
 from audit.services import audit_log_write
-from creditreg.heartbeat import Heartbeat
+from core.heartbeat import Heartbeat
 
 from .models import BatchStatus, DeliveryBatch, OutboxItem, OutboxStatus
 from .transports import Transport, TransportError
@@ -251,11 +254,6 @@ def outbox_deliver(
 @transaction.atomic
 def outbox_retry(*, actor, item_ids: list[int]) -> int:
     """Queue failed items again (the credit office, after the platform's problem is solved)."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
-    from accounts.permissions import is_credit_office
-
     if not is_credit_office(actor) and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(_("Only the credit office queues failed items again."))
     items = OutboxItem.objects.select_for_update().filter(pk__in=item_ids, status=OutboxStatus.FAILED)

@@ -59,3 +59,46 @@ def outbox_enqueue_many(*, type: str, items: list[tuple[str, dict[str, Any]]]) -
             )
             written += max(cursor.rowcount, 0)
     return written
+
+
+
+def outbox_enqueue_select(
+    *,
+    type: str,
+    key: str,
+    fields: list[tuple[str, str]],
+    json_fields: list[tuple[str, str]] = (),
+    field_params: list[Any] = (),
+    source: str,
+    source_params: list[Any] = (),
+) -> int:
+    """Queue one item per row of a query, in one ``INSERT … SELECT``: for a producer whose items are
+    too many to pass through Python (a published run's grades, up to a million).
+
+    The producer gives the SQL of its own tables: ``source`` is the ``FROM … WHERE …`` part, ``key`` the
+    expression naming a row within ``type`` (as ``outbox_enqueue``'s ``key``), ``fields`` the payload's
+    plain values and ``json_fields`` those that are JSON already (name → SQL expression). The payload
+    is built in the database; ``field_params`` fill the placeholders of ``fields`` and ``json_fields``,
+    ``source_params`` those of ``source``. Keys already queued are skipped. Returns the number of items
+    written."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("outbox_enqueue_select must run inside the transaction that produced the results")
+    if connection.vendor == "postgresql":
+        build, as_json = "jsonb_build_object", "{}"
+    else:
+        build, as_json = "json_object", "json({})"
+    pairs = ", ".join(
+        [f"'{name}', {expr}" for name, expr in fields]
+        + [f"'{name}', {as_json.format(expr)}" for name, expr in json_fields]
+    )
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(OutboxItem._meta.db_table)} "
+        "(idempotency_key, type, payload, status, created_at, attempts, last_error) "
+        f"SELECT %s || {key}, %s, {build}({pairs}), %s, %s, 0, '' {source} "
+        "ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    params = [f"{type}:", type, *field_params, OutboxStatus.PENDING, timezone.now(), *source_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

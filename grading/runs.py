@@ -25,12 +25,13 @@ from django.utils import timezone
 
 from accounts.models import Department
 from audit.services import audit_log_write
-from creditreg.celery import queued_messages
-from creditreg.heartbeat import Heartbeat, heartbeat_threaded
+from core.heartbeat import Heartbeat, heartbeat_threaded
+from core.taskqueue import queued_messages
 from subjects.models import Subject
 
 from .compiled import outcomes_sql
 from .models import EvaluationRun, Grade, GradeSource, RunChunk, RunStatus, Scheme
+from .outbox import run_grades_outbox_enqueue
 from .services import (
     compiled_grading,
     compiled_session,
@@ -464,8 +465,6 @@ def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
     run.published_by = actor if getattr(actor, "is_authenticated", False) else None
     run.save(update_fields=["status", "published_at", "published_by"])
     # 003 §3(2): the published results go to the platform, queued in this same transaction.
-    from exchange.producers import run_grades_outbox_enqueue
-
     queued = run_grades_outbox_enqueue(run=run)
     audit_log_write(
         actor=actor, action="run.publish", target=run, after={"grades": run.subjects_graded, "queued": queued}

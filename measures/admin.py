@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import ListEntry, Measure, MeasureApplication
 from .services import (

@@ -19,6 +19,9 @@ from accounts.permissions import is_credit_office, is_department_staff, is_staff
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from grading.engine import ABC, LEVELS
+from grading.models import Grade, Scheme, SchemeKind
+from grading.services import grades_compute, version_published
 from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw
 from records.validation import RecordInput, parse_date
@@ -79,9 +82,6 @@ def _date(value, *, field: str, label: str) -> datetime.date:
 
 def public_grade_now(*, subject: Subject) -> str:
     """The subject's current county grade; computed (without storing) when it has none yet."""
-    from grading.models import Grade, Scheme
-    from grading.services import grades_compute, version_published
-
     grade = (
         Grade.objects.filter(
             subject=subject, scheme__code=RED_LIST_SCHEME, department__isnull=True, is_current=True
@@ -475,9 +475,6 @@ MEASURE_AUDIT_FIELDS = [
 def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
     """The rules of a catalogue entry; raises ``ValidationError`` keyed by field (the admin form and
     ``measure_save`` both call it)."""
-    from grading.engine import ABC, LEVELS
-    from grading.models import SchemeKind
-
     errors: dict[str, list[str]] = {}
     if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
         errors["grades"] = [_('Give the grades as a list, for example ["A+", "A"].')]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_staff_member
-from creditreg.filters import id_from_text
+from core.filters import id_from_text
 from subjects.models import Subject
 from subjects.selectors import subject_get
 

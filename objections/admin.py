@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import AccountRequestStatus, Objection, SubjectAccountRequest
 from .services import subject_account_verify

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.filters import IdFilter, YesNoFilter
+from core.filters import IdFilter, YesNoFilter
 
 from .models import Objection, ObjectionStatus, ObjectionTarget
 

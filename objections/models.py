@@ -16,8 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import StatusChange
-from records.models import UserStoredFile
+from core.models import StatusChange, UserStoredFile
 
 
 class AccountRequestStatus(models.TextChoices):

@@ -29,16 +29,16 @@ from accounts.models import Department, Role, User
 from accounts.permissions import is_subject_user, is_subject_user_of
 from accounts.services import user_create
 from audit.services import audit_log_write
-from creditreg.workdays import add_working_days
+from core.files import evidence_check, file_store
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from grading.models import Grade
-from records.evidence import evidence_check, file_store
 from records.hooks import regrade_after_commit
 from records.models import CreditRecord, RecordStatus
 from records.services import record_objection_mark, record_revoke
 from subjects.models import Subject
 from subjects.services import subject_code_clean, subject_register
+from workcalendar.workdays import add_working_days
 
 from .channels import contact_mask, contact_on_record, contact_send
 from .models import (

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user
-from creditreg.http import client_rate_key
+from core.files import file_download
+from core.http import client_rate_key
 from grading.models import Grade
 from grading.selectors import grades_current
 from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
-from records.evidence import file_download
 from records.models import CreditRecord
 from records.selectors import records_of_own_subject
 

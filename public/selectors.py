@@ -9,7 +9,7 @@
   shown masked (SPEC §6, §7): 6+4 on the look-up's answer (whoever sees it typed the whole number), the
   region only beside a name on the red and black lists (``subject_public_list_code``), so no list
   hands out a mask that look-ups could complete. Look-ups by identity number have their own low
-  budget per client address (``public.throttling``).
+  budget per client address (``accounts.ratelimit``).
 
 Every function here loads a whole page of subjects in a fixed number of queries.
 """
@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grading.models import Grade
+from measures.selectors import list_entries_in_force as measures_list_entries_in_force
 from records.models import CreditRecord, RecordStatus
 from subjects.identifiers import (
     normalize_identifier,
@@ -73,7 +74,7 @@ def public_code_parse(*, code: str) -> str:
 
 def public_identity_number(*, text: str) -> bool:
     """Whether ``text`` is a well-formed resident identity number: a look-up that tests whether a natural
-    person is registered, which has its own low budget (``public.throttling.PublicIdentityThrottle``).
+    person is registered, which has its own low budget (``accounts.ratelimit.PublicIdentityThrottle``).
     A malformed number answers 400 before the registry is read, so it tests nothing and is not counted."""
     value = normalize_identifier(text or "")
     if len(value) != CODE_LENGTH or not value[:17].isdigit():
@@ -175,9 +176,7 @@ def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = 
 
 def list_entries_in_force(*, subject_ids: list[int], day: datetime.date) -> list:
     """Red and black list memberships in force on ``day`` (the lists app's selector)."""
-    from measures.selectors import list_entries_in_force as in_force
-
-    return list(in_force(subject_ids=subject_ids, on=day))
+    return list(measures_list_entries_in_force(subject_ids=subject_ids, on=day))
 
 
 def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None) -> list[PublicProfile]:
@@ -201,6 +200,4 @@ def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None
 
 def list_entries_public(*, list_type: str, day: datetime.date) -> QuerySet:
     """One list's memberships in force on ``day``, newest first, with their subjects (one query)."""
-    from measures.selectors import list_entries_in_force as in_force
-
-    return in_force(subject_ids=None, on=day).filter(list_type=list_type)
+    return measures_list_entries_in_force(subject_ids=None, on=day).filter(list_type=list_type)

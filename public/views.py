@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from creditreg.ratelimit import rate_limited, throttled_page
+from accounts.ratelimit import PublicIdentityThrottle, PublicPagesThrottle, rate_limited, throttled_page
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
 from subjects.selectors import subject_public_list_code
@@ -25,7 +25,6 @@ from .selectors import (
     public_subject_get,
     public_subjects_search,
 )
-from .throttling import PublicIdentityThrottle, PublicPagesThrottle
 
 PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50

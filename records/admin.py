@@ -4,7 +4,7 @@ records and import batches. Records change only through the services (web pages,
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from creditreg.readonly_admin import ReadOnlyAdminMixin
+from core.readonly_admin import ReadOnlyAdminMixin
 
 from .models import CreditRecord, ImportBatch, RecordKind, SanctionKind
 

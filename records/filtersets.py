@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.filters import YesNoFilter
+from core.filters import YesNoFilter
 from subjects.identifiers import normalize_identifier
 
 from .models import CreditRecord, RecordKind, RecordStatus, Severity

@@ -16,12 +16,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditreg.text import UNSAFE
+from core.taskqueue import task_send
+from core.text import UNSAFE
 
 from .importing import ImportFileError, import_file_check, import_job_run
 from .models import ImportBatch, ImportUpload
 from .permissions import can_enter_records
-from .tasks import import_run
 
 # A job that has shown no progress for this long was lost (the embedded server restarted).
 STALLED_AFTER = datetime.timedelta(minutes=15)
@@ -62,7 +62,7 @@ def import_job_dispatch(*, batch_id: int, language: str) -> None:
             target=_run_in_thread, kwargs={"batch_id": batch_id, "language": language}, daemon=True
         ).start()
     else:
-        import_run.delay(batch_id, language)
+        task_send("records.import_run", batch_id, language)
 
 
 def _run_in_thread(*, batch_id: int, language: str) -> None:

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from audit.models import StatusChange
-from creditreg.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
+from core.models import StatusChange, UserStoredFile
 
 
 class Polarity(models.TextChoices):
@@ -329,36 +329,6 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.fine_amount or ''}".strip()
-
-
-class StoredFile(models.Model):
-    """An uploaded file kept as evidence (a record's evidence, an objection's, a repair's proof, a
-    voluntary registration's supporting file): its name as uploaded, type, size and checksum, so that
-    what was filed can be shown to be what is kept (``records.evidence.file_store``)."""
-
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(_("checksum"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class UserStoredFile(StoredFile):
-    """A stored file with the account that uploaded it (staff, or a subject in the portal)."""
-
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-
-    class Meta(StoredFile.Meta):
-        abstract = True
 
 
 class Evidence(UserStoredFile):

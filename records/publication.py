@@ -13,7 +13,7 @@ from datetime import date
 
 from django.conf import settings
 
-from creditreg.workdays import add_working_days
+from workcalendar.workdays import add_working_days
 
 PUBLICATION_WORKING_DAYS = 7
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
-from creditreg.history import history_copy
-from exchange.producers import record_outbox_enqueue
+from core.history import history_copy
 from subjects.models import Subject
 
 from .hooks import regrade_after_commit
 from .models import CreditRecord, RecordSource, RecordStatus, RecordTransition, Sanction
+from .outbox import record_outbox_enqueue
 from .permissions import (
     EDITABLE,
     can_edit_record,
@@ -395,9 +395,7 @@ def records_expire_due(*, today=None) -> int:
         )
         # The update bypasses simple-history: write the "changed" rows set-based, as the import does.
         history_copy(
-            model=CreditRecord,
-            where=f"id IN ({', '.join(['%s'] * len(chunk))})",
-            params=chunk,
+            queryset=CreditRecord.objects.filter(pk__in=chunk),
             user_id=None,
             reason=_("Publication period over."),
             history_type="~",

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditreg.text import unsafe_character_message
+from core.text import unsafe_character_message
 
 from .models import Polarity, RecordKind, SanctionKind, Severity, SeveritySource
 from .publication import publish_due_date, publish_until_date
@@ -130,7 +130,7 @@ def record_clean(
     def fail(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
-    # NUL, control and text-direction characters are refused in every field (creditreg/text.py).
+    # NUL, control and text-direction characters are refused in every field (core/text.py).
     for key, value in (
         ("kind", data.kind),
         ("document_number", data.document_number),

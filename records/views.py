@@ -1,6 +1,8 @@
 """Department pages for records: entry per kind, the department's list, the reviewer's queue, the
 record with its history, and spreadsheet upload. Every write calls a service."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
-from creditreg.filters import id_from_text
+from core.files import file_download
+from core.filters import id_from_text
 from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
 
 from . import services
-from .evidence import evidence_attach, file_download
+from .evidence import evidence_attach
 from .filtersets import CreditRecordFilterSet
 from .forms import (
     ImportForm,
@@ -365,8 +368,6 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 

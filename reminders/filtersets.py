@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creditreg.filters import YesNoFilter
+from core.filters import YesNoFilter
 from subjects.identifiers import normalize_identifier
 
 from .models import Reminder, ReminderKind, ReminderStatus

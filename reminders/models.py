@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import StatusChange
+from core.models import StatusChange
+from exchange.models import OutboxType
 
 
 class ReminderKind(models.TextChoices):
@@ -138,8 +139,6 @@ class Reminder(models.Model):
 
     @property
     def outbox_type(self) -> str:
-        from exchange.models import OutboxType
-
         return OutboxType.INTERVIEW if self.method == ReminderMethod.INTERVIEW else OutboxType.REMINDER
 
 

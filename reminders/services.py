@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log_write, model_snapshot
-from creditreg.workdays import add_working_days
 from exchange.services import outbox_enqueue
 from records.models import CreditRecord, Polarity, RecordStatus, Severity
 from subjects.models import SubjectKind
+from workcalendar.workdays import add_working_days
 
 from .models import (
     InterviewType,

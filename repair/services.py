@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write, model_snapshot
-from creditreg.workdays import add_working_days
+from core.files import evidence_check, file_store
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from measures.selectors import list_entries_in_force
 from measures.services import list_entry_remove
-from records.evidence import evidence_check, file_store
 from records.models import CreditRecord
 from records.services import record_repair
+from workcalendar.workdays import add_working_days
 
 from .eligibility import repair_eligibility
 from .models import (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
-from records.evidence import file_download
+from core.files import file_download
 
 from . import services
 from .filtersets import RepairApplicationFilterSet

@@ -32,6 +32,8 @@ from grading.models import EvaluationRun, Grade, RunStatus, SchemeKind
 from records.models import CreditRecord, RecordKind, RecordStatus, Severity
 
 from .models import YearlyReport
+from .tables import Row, Table
+from .work import work_tables
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -56,28 +58,6 @@ NOT_GRADED = ""
 # awaiting review are not records yet; a corrected record's current version stands for it).
 RECORD_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REPAIRED, RecordStatus.REVOKED]
 SUPERVISED_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REPAIRED]
-
-
-@dataclass
-class Row:
-    label: str
-    values: list
-    key: str = ""
-
-
-@dataclass
-class Table:
-    """A titled table with a totals row; the page and the spreadsheet render the same tables."""
-
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[Row]
-    totals: list | None = None
-    note: str = ""
-
-    def total(self, column: int) -> int:
-        return sum(row.values[column] for row in self.rows)
 
 
 @dataclass
@@ -413,8 +393,6 @@ def summary_build(
     *, year: int, department: Department | None = None, today: datetime.date | None = None
 ) -> Summary:
     """Every section of the year's summary for the county (``department=None``) or one department."""
-    from .work import work_tables  # the work sections build on the tables defined here
-
     today = today or timezone.localdate()
     sections = [
         grade_section(run=run, previous=previous, department=department)

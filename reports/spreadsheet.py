@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .selectors import GradeSection, Summary, Table
+from .selectors import GradeSection, Summary
+from .tables import Table
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)

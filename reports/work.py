@@ -19,7 +19,7 @@ from objections.models import Objection, ObjectionStatus, ObjectionTarget
 from reminders.models import Reminder, ReminderMethod, ReminderStatus
 from repair.models import RepairApplication, RepairStatus
 
-from .selectors import Row, Table
+from .tables import Row, Table
 
 
 def department_table(

@@ -11,7 +11,7 @@ from accesslog.models import AccessKind
 from accesslog.services import access_log_record
 
 from .models import Subject
-from .services import subject_code_clean
+from .services import subject_code_clean, subject_register, subject_update
 
 
 class SubjectAdminForm(forms.ModelForm):
@@ -80,8 +80,6 @@ class SubjectAdmin(SimpleHistoryAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
-        from .services import subject_register, subject_update
-
         data = form.cleaned_data
         representative = data.get("legal_representative")
         common = {

@@ -4,8 +4,9 @@ from django.db.models import Q, QuerySet
 
 from accesslog.collector import access_note_identity_number
 from accounts.permissions import is_own_subject, is_staff_member, is_subject_user
+from core.masking import mask_resident_id, mask_resident_id_region
 
-from .identifiers import mask_resident_id, mask_resident_id_region, normalize_identifier
+from .identifiers import normalize_identifier
 from .models import Subject, SubjectKind
 from .permissions import can_see_full_code
 

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from audit.services import audit_log_write, audit_log_write_bulk, model_snapshot, snapshot_diff
-from creditreg.text import unsafe_character_message
+from core.text import unsafe_character_message
 
 from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from .models import Subject, SubjectKind
@@ -329,8 +330,6 @@ def subjects_register_bulk(*, actor, subjects: list[Subject]) -> list[Subject]:
     The caller validated each one with ``subject_clean_new`` and made sure no code is registered yet;
     the unique constraint still guards against a concurrent registration (the transaction fails).
     """
-    from simple_history.utils import bulk_create_with_history
-
     if not subjects:
         return []
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -77,14 +77,11 @@ def subject_detail(request, pk: int):
     history = []
     if can_change_subject(request.user):
         history = subject.history.select_related("history_user").order_by("-history_date")[:50]
-    from grading.selectors import grades_current
-
     return render(
         request,
         "subjects/subject_detail.html",
         {
             "subject": subject,
-            "grades": grades_current(subject=subject),
             "represented": subject.represented_subjects.order_by("name")[:50],
             "history": history,
             "can_change": can_change_subject(request.user),

@@ -4,7 +4,7 @@ import time
 
 from django.db import OperationalError
 
-from creditreg.heartbeat import Heartbeat
+from core.heartbeat import Heartbeat
 
 
 def test_a_thread_beats_until_the_block_ends():

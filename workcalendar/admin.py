@@ -7,8 +7,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from creditreg import workdays
-
+from . import workdays
 from .models import DayAdjustment
 
 

@@ -2,7 +2,7 @@
 
 The State Council publishes the holiday notice for a year in the autumn or winter before it; until the
 office enters it (or a newer ``chinesecalendar`` is installed), deadlines in that year fall back to
-weekends and the statutory holidays only, without make-up working days (``creditreg.workdays``).
+weekends and the statutory holidays only, without make-up working days (``workcalendar.workdays``).
 
 It is a database check (Django's ``Tags.database`` convention): it runs in ``migrate`` (so every
 deployment shows it) and in ``check --database default``, not in the plain ``check --deploy`` of CI,
@@ -16,7 +16,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creditreg import workdays
+from . import workdays
+from .models import DayAdjustment
 
 W001 = "workcalendar.W001"
 
@@ -32,8 +33,6 @@ def next_year_calendar_check(
     cannot answer (before ``migrate``, or while it is unreachable): a missing table is not a missing
     notice.
     """
-    from .models import DayAdjustment
-
     if not databases or "default" not in databases:
         return []
     year = (today or timezone.localdate()).year + 1

@@ -3,7 +3,7 @@
 Deadlines in working days (objections, publication, repair) must follow the official schedule, which
 is only announced late in the previous year. The ``chinesecalendar`` package ships the schedules it
 knew when it was released; for a later year the office enters the notice here, day by day. Once a year
-has at least one row, this table is the whole truth for that year (``creditreg.workdays``): every
+has at least one row, this table is the whole truth for that year (``workcalendar.workdays``): every
 holiday of the notice must be entered, not only the ones that fall on weekdays.
 """
 

@@ -66,12 +66,15 @@ INSTALLED_APPS = [
     "public",
     "reports",
     "accesslog",
+    "workbench",
+    # The project package itself, for its commands (load_demo) and its tasks.
+    "creditreg",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one, so every response gets the policy, error pages and lock-out pages included.
-    "creditreg.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Proxies in front of the application that append the client address to X-Forwarded-For. 0: the
 # header is ignored and the address is REMOTE_ADDR (a client can write any X-Forwarded-For it likes).
 # The login lock-out, the rate limits and the access log read the client address the same way, through
-# creditreg/http.py: client_address.
+# core/http.py: client_address.
 TRUSTED_PROXY_COUNT = env.int("CREDITREG_TRUSTED_PROXY_COUNT", default=0)
 # Failed logins (django-axes): this many failures of one user name from one address lock that user
 # name at that address; this many failures of one user name from all addresses together lock the
@@ -164,7 +167,7 @@ AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
-AXES_CLIENT_IP_CALLABLE = "creditreg.http.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_VERBOSE = False
 # A session ends after this many minutes without a request, and in any case this long after the login
@@ -198,7 +201,7 @@ USE_TZ = True
 # --- static files -----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=DATA_DIR / "staticfiles")
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# creditreg/static is found as an installed app's static folder.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=DATA_DIR / "media")
 MEDIA_URL = "media/"
 STORAGES = {
@@ -390,8 +393,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "creditreg.api.AutoSchema",
-    "EXCEPTION_HANDLER": "creditreg.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     # The public look-up (API and pages) is open to anyone: requests per real client address. A look-up
     # by identity number has a budget of its own, about as fast as a person types one (SPEC §6).
     "DEFAULT_THROTTLE_RATES": {

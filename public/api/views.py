@@ -14,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.ratelimit import PublicIdentityThrottle, PublicRateThrottle
+
 from ..selectors import public_identity_number, public_profiles, public_subject_get, public_subjects_search
-from ..throttling import PublicIdentityThrottle, PublicRateThrottle
 from .serializers import PublicErrorSerializer, PublicSubjectPageSerializer, PublicSubjectSerializer
 
 BAD_INPUT = OpenApiResponse(PublicErrorSerializer, description=gettext_lazy("Malformed text or code."))

@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory, override_settings
 
-from creditreg.http import client_address
+from core.http import client_address
 
 rf = RequestFactory()
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from audit.models import AuditLog
-from creditreg.http import client_address
+from core.http import client_address
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

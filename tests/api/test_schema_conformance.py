@@ -12,8 +12,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from creditreg.api import exception_handler
-from creditreg.filters import MAX_ID
+from core.api import exception_handler
+from core.filters import MAX_ID
 from records.models import CreditRecord
 
 from .conftest import token_headers

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from audit import chain
 from audit.models import AuditHead, AuditLog
 from audit.selectors import audit_chain_verify
-from audit.services import audit_chain_extend, audit_head_send, audit_log_write
-from audit.tasks import audit_head_send_task
+from audit.services import audit_chain_extend, audit_log_write
+from exchange.audit_head import audit_head_send
 from exchange.models import OutboxItem, OutboxType
+from exchange.tasks import audit_head_send_task
 from subjects.models import Subject, SubjectKind
 from subjects.services import subjects_register_bulk
 from tests.factories import make_uscc

@@ -279,7 +279,7 @@ def test_spreadsheet_writer_keeps_text_numbers_and_dates_and_drops_illegal_chara
     import datetime as dt
     from decimal import Decimal
 
-    from creditreg.xlsx import xlsx_bytes
+    from core.xlsx import xlsx_bytes
 
     path = tmp_path / "t.xlsx"
     path.write_bytes(

@@ -106,7 +106,8 @@ def test_yearly_run_survives_a_killed_worker(worker_env, settings):
 
 def test_the_queue_length_is_read_from_the_broker(worker_env):
     """Recovery sends a stalled run's pending chunks at once only when the broker's queue is empty."""
-    from creditreg.celery import app, queued_messages
+    from core.taskqueue import queued_messages
+    from creditreg.celery import app
 
     app.conf.task_always_eager = False
     try:

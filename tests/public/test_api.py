@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.masking import mask_resident_id
 from records.services import record_repair
 from records.validation import RecordInput
-from subjects.identifiers import mask_resident_id
 from tests.factories import make_company, make_person, make_uscc
 
 from .conftest import days_ago, effective_record

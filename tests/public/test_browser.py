@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from subjects.identifiers import mask_resident_id
+from core.masking import mask_resident_id
 from tests.factories import make_company, make_person, make_user
 
 from .conftest import effective_record

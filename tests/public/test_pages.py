@@ -4,8 +4,8 @@ bounded queries."""
 import pytest
 from django.test import Client
 
+from core.masking import mask_resident_id
 from records.services import record_repair
-from subjects.identifiers import mask_resident_id
 from tests.factories import make_company, make_person, make_uscc
 
 from .conftest import effective_record

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from creditreg.http import client_rate_key as client_address
+from core.http import client_rate_key as client_address
 from tests.factories import make_company, make_person, make_resident_id, make_user
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from hypothesis import assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from core.masking import mask_resident_id
 from subjects.identifiers import (
     USCC_ALPHABET,
     birth_date_from_resident_id,
-    mask_resident_id,
     normalize_identifier,
     org_code_check_char,
     resident_id_check_char,

@@ -7,7 +7,7 @@ from django.core.checks import Tags, registry
 from django.db import ProgrammingError, connection
 from django.utils import translation
 
-from creditreg import workdays
+from workcalendar import workdays
 from workcalendar.checks import W001, next_year_calendar_check
 from workcalendar.models import DayAdjustment, DayKind
 

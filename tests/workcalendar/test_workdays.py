@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lunardate import LunarDate
 
 from accounts.models import Role
-from creditreg import workdays
+from workcalendar import workdays
 from workcalendar.admin import DayAdjustmentAdmin
 from workcalendar.models import DayAdjustment, DayKind
 

@@ -1,3 +1,5 @@
+"""The credit office's access-log list (/access-log/), under the access log's URL names."""
+
 from django.urls import path
 
 from . import views

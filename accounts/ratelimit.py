@@ -14,18 +14,28 @@ addresses would give one client 2^64 budgets.
 Logged-in staff (credit office, department clerks and reviewers) are never limited by address: a
 county's offices share one exit address, and staff are accountable by their account (SPEC §6).
 Everyone else — the public, and subject accounts, which anyone can register — is.
+
+The public pages and API (and the public pages of other apps, such as the commitments') share three
+budgets per period — settings ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, environment
+``CREDITREG_PUBLIC_API_RATE``, ``CREDITREG_PUBLIC_PAGES_RATE`` and ``CREDITREG_PUBLIC_IDENTITY_RATE``. A
+look-up by a natural person's identity number has a budget of its own, shared by the pages and the API
+and far lower (default 6 a minute, about as fast as a person types 18 characters): SPEC §6, "no public
+page or API lets anyone test whether an identity number is registered faster than a person could
+type". Each well-formed identity number asked about counts, found or not.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth import get_user
 from django.shortcuts import render
+from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.permissions import is_staff_member
+from core.http import client_rate_key
 
-from .http import client_rate_key
+from .permissions import is_staff_member
 
 
 def _session_user(request):
@@ -34,8 +44,6 @@ def _session_user(request):
     django_request = getattr(request, "_request", request)
     if not hasattr(django_request, "session"):
         return None
-    from django.contrib.auth import get_user
-
     return get_user(django_request)
 
 
@@ -46,8 +54,6 @@ def _token_user(request):
     keyword, _sep, key = header.partition(" ")
     if keyword != "Token" or not key.strip():
         return None
-    from rest_framework.authtoken.models import Token
-
     token = Token.objects.select_related("user").filter(key=key.strip()).first()
     return token.user if token is not None and token.user.is_active else None
 
@@ -77,6 +83,18 @@ class AddressRateThrottle(SimpleRateThrottle):
         if is_exempt(request):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PublicRateThrottle(AddressRateThrottle):
+    scope = "public_api"
+
+
+class PublicPagesThrottle(AddressRateThrottle):
+    scope = "public_pages"
+
+
+class PublicIdentityThrottle(AddressRateThrottle):
+    scope = "public_identity"
 
 
 def throttled_page(request, throttle: SimpleRateThrottle):

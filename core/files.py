@@ -1,0 +1,81 @@
+"""The file store: uploaded evidence (a record's, an objection's, a repair's proof, a voluntary
+registration's files) checked by type (name and content) and size before storage, kept under its
+checksum, downloaded under the name it was uploaded with. One place for every app's uploads, so the
+same file is refused or kept the same way wherever it is filed."""
+
+import hashlib
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from .models import StoredFile
+
+# Extension → the bytes such a file starts with (an empty tuple: any; text formats have no signature).
+ALLOWED = {
+    ".pdf": (b"%PDF",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".ofd": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+}
+CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+def evidence_check(uploaded) -> str:
+    """The file's extension if it is an allowed evidence file; otherwise a clear ValidationError."""
+    suffix = Path(uploaded.name or "").suffix.lower()
+    if suffix not in ALLOWED:
+        raise ValidationError(
+            {"evidence": _("Evidence must be one of: %(types)s.") % {"types": ", ".join(sorted(ALLOWED))}}
+        )
+    if uploaded.size == 0:
+        raise ValidationError({"evidence": _("The file %(name)s is empty.") % {"name": uploaded.name}})
+    if uploaded.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": _("The file %(name)s is larger than %(mb)s MB.")
+                % {"name": uploaded.name, "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if not any(head.startswith(sig) for sig in ALLOWED[suffix]):
+        raise ValidationError(
+            {
+                "evidence": _("The file %(name)s is not really a %(type)s file.")
+                % {"name": uploaded.name, "type": suffix}
+            }
+        )
+    return suffix
+
+
+def file_download(stored: StoredFile) -> HttpResponse:
+    """The kept file as an attachment under the name it was uploaded with."""
+    response = HttpResponse(stored.file.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.original_name)}"
+    return response
+
+
+def file_store(stored: StoredFile, uploaded, suffix: str) -> StoredFile:
+    """Keep a checked upload (``evidence_check``) on ``stored`` (an unsaved row of a StoredFile
+    model) and save it: the file under its checksum, its name as uploaded, type, size and sha256."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    stored.original_name = Path(uploaded.name).name[:255]
+    stored.content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
+    stored.size = uploaded.size
+    stored.sha256 = digest.hexdigest()
+    stored.file.save(f"{stored.sha256[:16]}{suffix}", uploaded, save=False)
+    stored.save()
+    return stored

@@ -1,0 +1,12 @@
+from django import template
+
+from ..selectors import grades_current
+
+register = template.Library()
+
+
+@register.inclusion_tag("grading/inc/subject_grades.html")
+def grades_section(subject) -> dict:
+    """The subject page's section "current grades": the grading app adds it to the registry's page,
+    which knows nothing of grades."""
+    return {"grades": grades_current(subject=subject)}
