@@ -475,8 +475,8 @@ MEASURE_AUDIT_FIELDS = [
 def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
     """The rules of a catalogue entry; raises ``ValidationError`` keyed by field (the admin form and
     ``measure_save`` both call it)."""
-    from grading.engine import ABC, LEVELS
     from grading.models import SchemeKind
+    from grading.rules import ABC, LEVELS
 
     errors: dict[str, list[str]] = {}
     if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):

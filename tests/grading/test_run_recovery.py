@@ -30,9 +30,12 @@ def run(settings):
 
 @pytest.fixture
 def sent(monkeypatch):
-    """The chunk ids sent to the workers (instead of grading them inline)."""
+    """The chunk ids sent to the workers (instead of grading them inline); runs.py sends the task by
+    its name, which reaches the registered task's ``apply_async``."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks.run_chunk_task, "delay", ids.append)
+    monkeypatch.setattr(
+        tasks.run_chunk_task, "apply_async", lambda args, kwargs=None, **options: ids.append(*args)
+    )
     return ids
 
 
