@@ -12,6 +12,7 @@ which writes only grades that changed.
 import datetime
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -348,9 +349,17 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
     them against the records table's many indexes costs more than running them."""
     types, sql = FEW_QUERIES[name]
     if connection.vendor != "postgresql":
-        places = [", ".join(["%s"] * len(p)) if isinstance(p, list) else "%s" for p in params]
-        flat = [v for p in params for v in (p if isinstance(p, list) else [p])]
-        cursor.execute(sql.replace("= ANY({", "IN ({").format(*places), flat)
+        # Positional placeholders, a list spelled out: the values go in the order the query names
+        # them, which is not the order of ``params`` (the records' query names {4} before {3}).
+        flat: list = []
+
+        def place(match: re.Match) -> str:
+            value = params[int(match.group(1))]
+            values = value if isinstance(value, list) else [value]
+            flat.extend(values)
+            return ", ".join(["%s"] * len(values))
+
+        cursor.execute(re.sub(r"\{(\d+)\}", place, sql.replace("= ANY({", "IN ({")), flat)
         rows = cursor.fetchall()
     else:
         raw = connection.connection
@@ -364,8 +373,23 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(types))})", params)
         rows = cursor.fetchall()
     if name == "grading_few_grades":
-        return [(*row[:7], row[7] if isinstance(row[7], list) else json.loads(row[7])) for row in rows]
-    return [(*row[:7], Decimal(row[7]), _date(row[8]), row[9]) for row in rows]
+        return [
+            (*row[:6], _decimal(row[6]), row[7] if isinstance(row[7], list) else json.loads(row[7]))
+            for row in rows
+        ]
+    return [(*row[:7], _decimal(row[7]), _date(row[8]), row[9]) for row in rows]
+
+
+CENTS = Decimal("0.01")  # the scale of a record's fines and a grade's score (decimal_places=2)
+
+
+def _decimal(value) -> Decimal | None:
+    """A fine or a score as the ORM reads it, so the reasons and the comparison with the stored grade
+    come out as on the other paths: PostgreSQL answers a Decimal of the column's scale, SQLite a
+    float or an integer (9999.99 must not become 9999.989999…, nor 100000.00 100000)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(CENTS)
 
 
 def _date(value) -> datetime.date:
