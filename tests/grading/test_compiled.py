@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from accounts.models import Department
 from grading.compiled import digests_sql, outcomes_sql
 from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
+from grading.rules import MAX_FILTERS, parse_rules, validate_rules
 from grading.services import grades_compute, grades_refresh
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
@@ -121,6 +122,49 @@ def test_county_grade_as_input(clerk):
     version = _variant("abc", housing)
     _check(version, Department.objects.get(code="zjj"), [firm.pk, other.pk])
     assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
+
+
+def _up_to_the_limit(kind: str, rules: dict, part: str, rule) -> None:
+    """Rules added until the version uses the most different record filters validation allows."""
+    n = 0
+    while len(set(parse_rules(kind, rules).tallies())) < MAX_FILTERS:
+        rules[part].append(rule(n))
+        n += 1
+    known = set(RecordKind.objects.values_list("code", flat=True))
+    assert validate_rules(kind, rules, known_kinds=known) == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subjects=st.lists(st.lists(record, max_size=5), min_size=1, max_size=3))
+def test_a_version_with_the_most_rule_filters_allowed_compiles(subjects):
+    """What validation lets through, the compiled query grades: a version at the limit of rule filters
+    gives the engine's grades (a version can never fail after it is published)."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows in subjects:
+        firm = make_company()
+        records_create(firm, rows, kinds, departments)
+        ids.append(firm.pk)
+
+    def public(rules):  # the last ones match records graded "C" by another body
+        _up_to_the_limit(
+            "score",
+            rules,
+            "items",
+            lambda n: {"label": f"评价{n}", "external_grades": [f"E{n}", "C"], "points": -n - 1},
+        )
+
+    def abc(rules):
+        _up_to_the_limit(
+            "conditions",
+            rules,
+            "conditions",
+            lambda n: {"grade": "B", "label": f"评价{n}", "external_grades": [f"E{n}", "C"], "min": 2},
+        )
+
+    _check(_variant("public", public), None, ids)
+    _check(_variant("abc", abc), departments["fgw"], ids)
 
 
 def _digests(version, department, ids):
