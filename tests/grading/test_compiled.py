@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department
+from grading import services
 from grading.compiled import digests_sql, outcomes_sql
 from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
 from grading.rules import MAX_FILTERS, parse_rules, validate_rules
-from grading.services import grades_compute, grades_refresh
+from grading.services import grades_compute, grades_refresh, regrade_subjects
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
@@ -307,8 +308,6 @@ PENALTY = {
 
 
 def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
-    from grading.services import regrade_subjects
-
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firm = make_company()
@@ -398,8 +397,6 @@ def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
 
 def test_a_large_set_of_subjects_is_regraded_in_the_database_and_only_that_set(monkeypatch):
     """Over SMALL_SET subjects (an approved import), a regrade takes the two passes for just those ids."""
-    from grading import services
-
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firms = [make_company() for _ in range(3)]
