@@ -229,7 +229,7 @@ def _records_filter(q: _Query, rules: ConditionRules | ScoreRules, *, window: Wi
 def _input_grade(q: _Query, rules: ConditionRules | ScoreRules) -> tuple[str, str]:
     """000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none):
     the join on ``s`` and the grade's SQL."""
-    input_scheme = rules.input_scheme if isinstance(rules, ConditionRules) else ""
+    input_scheme = rules.input_scheme
     if not input_scheme:
         return "", "''::text"
     join = (

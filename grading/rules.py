@@ -10,7 +10,7 @@ Two rule sets (SPEC §3): ``conditions`` (department A/B/C, 001 Art. 8) and ``sc
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -88,7 +88,7 @@ class ConditionRules:
     default_label: str = ""
     no_record_grade: str = ""
     no_record_label: str = ""
-    input_scheme: str = ""
+    input_scheme: str = ""  # 000 Art. 8: the code of the scheme whose grade is an input
 
     @property
     def counted(self) -> tuple[Condition, ...]:
@@ -124,6 +124,9 @@ class ClassBand:
 
 @dataclass(frozen=True)
 class ScoreRules:
+    # 000 Art. 8 gives a department scheme the county grade as an input; the county model takes none.
+    input_scheme: ClassVar[str] = ""
+
     base: Decimal
     items: tuple[ScoreItem, ...]
     levels: tuple[tuple[str, Decimal | None], ...]

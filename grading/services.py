@@ -96,7 +96,7 @@ def grades_compute(
         records = records.filter(subject_id__in=ids)
         subjects = subjects.filter(pk__in=ids)
         stream = len(ids) > SMALL_SET
-    input_scheme = getattr(rules, "input_scheme", "")  # department schemes only (000 Art. 8)
+    input_scheme = rules.input_scheme
     facts = _fact_stream(records, stream=stream)
     pending = next(facts, None)
     chunk: list[int] = []
@@ -418,7 +418,7 @@ def _departments_grading(*, versions, current) -> dict[int, list[Department | No
 
 
 def _inputs_few(*, rules: Rules, computed, current) -> dict[int, str]:
-    code = getattr(rules, "input_scheme", "")
+    code = rules.input_scheme
     if not code:
         return {}
     if code in computed:
