@@ -49,6 +49,7 @@ def main() -> None:
         {"DJANGO_SETTINGS_MODULE": "creditreg.settings.base", "DATABASE_URL": args.database_url}
     )
     os.environ.pop("REDIS_URL", None)
+    # Django and the apps load only now, on the database this script just created.
     import django
 
     django.setup()
@@ -125,6 +126,7 @@ def generate(cursor, n: int, per: int) -> None:
 
 
 def measure(args, n: int, connection) -> None:
+    # The apps load after main() has set Django up for the benchmark's database.
     import logging
 
     import django.utils.timezone
@@ -185,6 +187,7 @@ def measure(args, n: int, connection) -> None:
 
 
 def single(args, n: int, connection, label: str) -> None:
+    # The apps load after main() has set Django up for the benchmark's database.
     from django.test.utils import CaptureQueriesContext
 
     from grading.services import regrade_subjects

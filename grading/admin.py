@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from records.models import RecordKind
 
-from .engine import LEVELS, validate_rules
 from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, SchemeVersion, VersionStatus
 from .presentation import reasons_text
+from .rules import LEVELS, RulesError, validate_rules
 from .runs import grade_adjust, run_changes, run_distribution, run_publish
 from .versions import version_preview, version_publish
 
@@ -30,12 +30,9 @@ class SchemeVersionForm(forms.ModelForm):
         scheme, rules = cleaned.get("scheme"), cleaned.get("rules")
         if scheme and isinstance(rules, dict):
             known = set(RecordKind.objects.values_list("code", flat=True))
-            problems = validate_rules(scheme.kind, rules, known_kinds=known)
-            unknown_scope = sorted(set(cleaned.get("scope_kinds") or []) - known)
-            if unknown_scope:
-                problems.append(
-                    str(_("Unknown record kinds: %(kinds)s.") % {"kinds": ", ".join(unknown_scope)})
-                )
+            problems = validate_rules(
+                scheme.kind, rules, known_kinds=known, scope_kinds=cleaned.get("scope_kinds")
+            )
             if problems:
                 raise forms.ValidationError(problems)
         elif scheme and rules is not None:
@@ -68,7 +65,10 @@ class SchemeVersionAdmin(admin.ModelAdmin):
     def preview(self, obj):
         if obj is None or obj.pk is None or obj.status != VersionStatus.DRAFT:
             return "—"
-        moves = version_preview(version=obj)
+        try:
+            moves = version_preview(version=obj)
+        except RulesError as exc:  # a draft saved before its rules were checked as they are now
+            return str(exc)
         if not moves["moves"]:
             return _("No subject would change its grade (%(total)s subjects).") % {"total": moves["total"]}
         rows = format_html_join(

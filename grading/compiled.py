@@ -13,6 +13,7 @@ and the tests hold the two side by side on random records. The query has three l
 ``digests_sql`` is the cheap companion the nightly regrade runs first: one fingerprint per subject of
 everything its grade depends on, so that only subjects whose fingerprint moved are graded again.
 
+The rules come typed from ``rules.py`` and the window from ``window.py``, as the engine reads them.
 Every value from the rules is a query parameter; only column names and operators are written here.
 Each layer ends in ``OFFSET 0`` so that PostgreSQL computes it once per subject instead of inlining
 its expressions (the score, say) into every place the next layer uses them.
@@ -21,14 +22,48 @@ its expressions (the score, say) into every place the next layer uses them.
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from accounts.models import Department
 from records.models import RecordKind
 
-from .engine import LEVELS
-from .models import RecordScope, SchemeVersion
+from .models import SchemeVersion
+from .rules import LEVELS, MAX_FILTERS, ConditionRules, ScoreRules, Tally, version_rules
+from .window import Window
+
+
+def compiled_grading() -> bool:
+    """On PostgreSQL the rules run inside the database (this module); elsewhere (the embedded SQLite
+    mode) the engine grades the streamed records."""
+    return connection.vendor == "postgresql" and settings.GRADING_COMPILED
+
+
+# PostgreSQL's memory units (a number of kB without one).
+WORK_MEM = re.compile(r"\d+\s*(?:[kMGT]?B)?")
+
+
+def compiled_session(cursor) -> None:
+    """Settings for a compiled grading query, for the rest of the transaction."""
+    work_mem = str(settings.GRADING_WORK_MEM).strip()
+    if not WORK_MEM.fullmatch(work_mem):
+        raise ImproperlyConfigured(
+            f"CREDITREG_GRADING_WORK_MEM must be a size such as 256MB, not {work_mem!r}"
+        )
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+    # A plan this size would spend longer compiling (JIT) than running; the per-subject groups are
+    # small, so parallel workers only add the cost of gathering their rows.
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    # The records and grades are read from memory, not a spinning disk (PostgreSQL's default cost
+    # assumes one): so that the night's few thousand candidates are read through the subject index
+    # rather than by a scan of every record.
+    cursor.execute("SET LOCAL random_page_cost = 1.1")
 
 
 @dataclass
@@ -39,12 +74,8 @@ class _Query:
     kinds: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
 
-    def kind_ids(self, codes=None, *, polarity: str | None = None) -> list[int]:
-        return sorted(
-            pk
-            for code, (pk, kind_polarity) in self.kinds.items()
-            if (codes is None or code in codes) and (polarity is None or kind_polarity == polarity)
-        )
+    def kind_ids(self, codes) -> list[int]:
+        return sorted(pk for code, (pk, _polarity) in self.kinds.items() if code in codes)
 
     def p(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -57,24 +88,9 @@ def _new_query() -> _Query:
     return _Query(kinds={code: (pk, polarity) for code, pk, polarity in kinds})
 
 
-def _match(q: _Query, rule: dict) -> str:
-    """The SQL of ``engine._matches``: an empty list or a missing key matches everything."""
-    parts = ["TRUE"]
-    if rule.get("kinds") or rule.get("polarity"):
-        ids = q.kind_ids(
-            set(rule["kinds"]) if rule.get("kinds") else None, polarity=rule.get("polarity") or None
-        )
-        parts.append(f"r.kind_id = ANY({q.p(ids)}::int[])")
-    if rule.get("severities"):
-        parts.append(f"r.severity = ANY({q.p(list(rule['severities']))})")
-    if rule.get("external_grades"):
-        parts.append(f"r.external_grade = ANY({q.p(list(rule['external_grades']))})")
-    return " AND ".join(parts)
-
-
-def _num(q: _Query, value) -> str:
-    # Decimal(str(value)) in the engine: the same text, so sums print the same way.
-    return f"{q.p(str(Decimal(str(value))))}::numeric"
+def _num(q: _Query, value: Decimal) -> str:
+    # The rules' Decimal as the engine computes with it: the same text, so sums print the same way.
+    return f"{q.p(str(value))}::numeric"
 
 
 def _text(q: _Query, value: str) -> str:
@@ -112,29 +128,6 @@ def _quoted(expression: str) -> "_Sql":
     return _Sql(f"""'"' || ({expression})::text || '"'""")
 
 
-def _window_filter(
-    q: _Query, *, version: SchemeVersion, department: Department | None, as_of: datetime.date
-) -> str:
-    from .services import COUNTING_STATUSES, in_force_kinds, window_start
-
-    statuses = [str(s) for s in version.rules.get("count_statuses", COUNTING_STATUSES)]
-    parts = [
-        f"r.status = ANY({q.p(statuses)})",
-        "r.is_current",
-        f"(r.decision_date >= {q.p(window_start(version=version, as_of=as_of))} "
-        f"OR r.kind_id = ANY({q.p(q.kind_ids(set(in_force_kinds(version=version))))}::int[]))",
-        f"r.decision_date <= {q.p(as_of)}",
-    ]
-    if department is not None and version.record_scope == RecordScope.OWN:
-        parts.append(f"r.department_id = {q.p(department.pk)}")
-    elif department is not None and version.record_scope == RecordScope.KINDS:
-        parts.append(
-            f"(r.department_id = {q.p(department.pk)} "
-            f"OR r.kind_id = ANY({q.p(q.kind_ids(set(version.scope_kinds)))}::int[]))"
-        )
-    return " AND ".join(parts)
-
-
 def _subject_filter(q: _Query, column: str, *, subject_ids=None, id_range=None, subject_table=None) -> str:
     if subject_table is not None:  # a temporary table of this module's own, never user input
         return f"{column} IN (SELECT subject_id FROM {subject_table})"
@@ -158,8 +151,11 @@ def outcomes_sql(
     subject asked for (all by default: or a list, an id range, the ids in a temporary table), as
     ``engine.evaluate`` would; ``digest`` is the one ``digests_sql`` answers."""
     target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
-    build = _score_sql if version.scheme.kind == "score" else _conditions_sql
-    return build(version=version, department=department, as_of=as_of, target=target)
+    rules = version_rules(version)
+    window = Window.of(version=version, department=department, as_of=as_of)
+    if isinstance(rules, ScoreRules):
+        return _score_sql(rules, window=window, target=target)
+    return _conditions_sql(rules, window=window, target=target)
 
 
 # Everything of a counting record that a grade or its reasons can depend on: its kind, severity,
@@ -197,9 +193,11 @@ def digests_sql(
     It costs one pass over the window's records with two aggregates, about what a hand-written
     count per subject costs."""
     target = {"subject_ids": subject_ids, "id_range": None, "subject_table": None}
+    rules = version_rules(version)
+    window = Window.of(version=version, department=department, as_of=as_of)
     q = _new_query()
-    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
-    input_join, input_grade = _input_grade(q, version.rules)
+    where = _records_filter(q, rules, window=window, target=target)
+    input_join, input_grade = _input_grade(q, rules)
     if input_join:
         columns = f"count(*) AS n_all, sum({RECORD_HASH}) AS hs"
         digest = _digest(q, count="a.n_all", hashes="a.hs", input_grade=input_grade)
@@ -220,18 +218,18 @@ def digests_sql(
     return sql, q.params
 
 
-def _records_filter(q: _Query, *, version, department, as_of, target) -> str:
+def _records_filter(q: _Query, rules: ConditionRules | ScoreRules, *, window: Window, target) -> str:
     """The counting records of the window and scope, minus the kinds a score model ignores."""
-    where = _window_filter(q, version=version, department=department, as_of=as_of)
-    if version.scheme.kind == "score" and version.rules.get("ignore_kinds"):
-        where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(set(version.rules['ignore_kinds'])))}::int[]))"
+    where = window.sql(q)
+    if isinstance(rules, ScoreRules) and rules.ignore_kinds:
+        where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(rules.ignore_kinds))}::int[]))"
     return where + " AND " + _subject_filter(q, "r.subject_id", **target)
 
 
-def _input_grade(q: _Query, rules: dict) -> tuple[str, str]:
+def _input_grade(q: _Query, rules: ConditionRules | ScoreRules) -> tuple[str, str]:
     """000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none):
     the join on ``s`` and the grade's SQL."""
-    input_scheme = rules.get("input_scheme")
+    input_scheme = rules.input_scheme
     if not input_scheme:
         return "", "''::text"
     join = (
@@ -245,27 +243,22 @@ def _input_grade(q: _Query, rules: dict) -> tuple[str, str]:
 SEVERITIES = ["", "minor", "general", "serious"]
 
 
-def _masks(q: _Query, rules: list[dict]) -> str:
+def _masks(q: _Query, tallies: list[Tally]) -> str:
     """A small table (kind_id, severity, mask): bit i is set when a record of that kind and severity
-    matches rule i by kind, polarity and severity, so each record is classified by one hash join
-    instead of every rule's filters. External grades, free text, are tested per rule."""
+    matches tally i's filter by kind, polarity and severity, so each record is classified by one hash
+    join instead of every rule's filters. External grades, free text, are tested per rule."""
     rows = []
     for code, (pk, polarity) in sorted(q.kinds.items()):
         for severity in SEVERITIES:
             mask = 0
-            for i, rule in enumerate(rules):
-                if rule.get("kinds") and code not in rule["kinds"]:
-                    continue
-                if rule.get("severities") and severity not in rule["severities"]:
-                    continue
-                if rule.get("polarity") and polarity != rule["polarity"]:
-                    continue
-                mask |= 1 << i
+            for i, tally in enumerate(tallies):
+                if tally.filter.matches_kind(kind=code, polarity=polarity, severity=severity):
+                    mask |= 1 << i
             rows.append(f"({pk}, '{severity}', {mask}::bigint)")
     return f"(VALUES {', '.join(rows)}) AS lk(kind_id, severity, mask)"
 
 
-def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
+def _aggregate(q: _Query, tallies: list[Tally], *, fines: bool, where: str) -> str:
     """Layer 1, per subject and rule: the count of matching records (``c``), of their distinct document
     numbers (``k``: decisions), the documents themselves in code point order (``d``; sorted({...}) in
     Python is the "C" collation), and the points of fine bands (``p``) or the fines (``f``).
@@ -275,20 +268,11 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
     arrays come out sorted without a sort per subject and rule (PostgreSQL aggregates keep the order
     of a sorted subquery; the tests compare with the engine's sorted())."""
     # Rules that match the same records share one set of aggregates (a department's B and C
-    # conditions on warnings, say); ``unique`` holds one rule per set.
-    keys = [
-        json.dumps(
-            [rule.get(key) or None for key in ("kinds", "severities", "polarity", "external_grades")]
-            + [None if fines else rule.get("fine_bands")],
-            sort_keys=True,
-        )
-        for rule in rules
-    ]
-    unique = list(dict.fromkeys(keys))
-    rule_set = [unique.index(key) for key in keys]
-    shared = [rules[keys.index(key)] for key in unique]
-    if len(shared) > 62:
-        raise ValueError("A scheme version may have at most 62 different rule filters.")
+    # conditions on warnings, say); ``shared`` holds one tally per set.
+    shared = list(dict.fromkeys(tallies))
+    rule_set = [shared.index(tally) for tally in tallies]
+    if len(shared) > MAX_FILTERS:  # refused when the version was published (rules.validate_rules)
+        raise ValueError(f"A scheme version may have at most {MAX_FILTERS} different rule filters.")
     inner = [
         "r.subject_id",
         'r.document_number COLLATE "C" AS doc',
@@ -296,10 +280,10 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
         f"sum({RECORD_HASH}) AS hs",
     ]
     outer = ["subject_id", "sum(n) AS n_all", "sum(hs) AS hs"]
-    for u, rule in enumerate(shared):
+    for u, tally in enumerate(shared):
         m = f"(lk.mask & {1 << u}) <> 0"
-        if rule.get("external_grades"):
-            m += f" AND r.external_grade = ANY({q.p(list(rule['external_grades']))})"
+        if tally.filter.external_grades:
+            m += f" AND r.external_grade = ANY({q.p(sorted(tally.filter.external_grades))})"
         inner.append(f"(count(*) FILTER (WHERE {m}))::int AS c{u}")
         outer += [
             f"sum(c{u}) AS c{u}",
@@ -310,10 +294,10 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
             # In fen as bigint: integer sums cost far less than numeric ones; yuan again below.
             inner.append(f"sum((r.fine_total * 100)::bigint) FILTER (WHERE {m}) AS f{u}")
             outer.append(f"sum(f{u}) AS f{u}")
-        elif "fine_bands" in rule:
+        elif tally.fine_bands is not None:
             bands = "".join(
                 f" WHEN r.fine_total >= {_num(q, threshold)} THEN {_num(q, points)}"
-                for threshold, points in reversed(rule["fine_bands"])  # the last band reached counts
+                for threshold, points in reversed(tally.fine_bands)  # the last band reached counts
             )
             inner.append(f"sum(CASE{bands} ELSE 0 END) FILTER (WHERE {m}) AS p{u}")
             outer.append(f"sum(p{u}) AS p{u}")
@@ -322,7 +306,7 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
         columns += [f"c{u} AS c{i}", f"k{u} AS k{i}", f"d{u} AS d{i}"]
         if fines:
             columns.append(f"f{u} AS f{i}")
-        elif "fine_bands" in rules[i]:
+        elif tallies[i].fine_bands is not None:
             columns.append(f"p{u} AS p{i}")
     return (
         f"SELECT {', '.join(columns)} FROM (SELECT {', '.join(outer)} FROM ("
@@ -333,14 +317,11 @@ def _aggregate(q: _Query, rules: list[dict], *, fines: bool, where: str) -> str:
     )
 
 
-def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
-    rules = version.rules
-    items: list[dict] = list(rules.get("items", []))
-    classes: list[dict] = list(rules.get("classes", []))
-    filtered_classes = [b for b in classes if b.get("kinds") or b.get("severities")]
+def _score_sql(rules: ScoreRules, *, window: Window, target) -> tuple[str, dict]:
+    items, classes = rules.items, rules.classes
     q = _new_query()
-    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
-    aggregate = _aggregate(q, items + filtered_classes, fines=False, where=where)
+    where = _records_filter(q, rules, window=window, target=target)
+    aggregate = _aggregate(q, rules.tallies(), fines=False, where=where)
 
     # Layer 2: each item's points after its cap, and whether it fired (hits and points not zero).
     digest = _digest(q, count="a.n_all", hashes="a.hs", input_grade="''::text")
@@ -349,22 +330,22 @@ def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
         # A fixed number of points per record: the count times the points (the engine's sum).
         points = (
             f"coalesce(a.p{i}, 0)"
-            if "fine_bands" in item
-            else f"coalesce(a.c{i}, 0) * {_num(q, item.get('points', 0))}"
+            if item.fine_bands is not None
+            else f"coalesce(a.c{i}, 0) * {_num(q, item.points)}"
         )
-        if "max_points" in item:
-            limit = _num(q, item["max_points"])
+        if item.max_points is not None:
+            limit = _num(q, item.max_points)
             points = f"GREATEST(-{limit}, LEAST({limit}, {points}))"
         layer2 += [f"{points} AS q{i}", f"coalesce(a.c{i}, 0) AS c{i}", f"a.d{i} AS d{i}"]
-    for j, _band in enumerate(filtered_classes):
+    for j, _band in enumerate(rules.filtered_classes):
         k = len(items) + j
         layer2 += [f"coalesce(a.c{k}, 0) > 0 AS h{j}", f"a.d{k} AS e{j}"]
     subjects = _subject_filter(q, "s.id", **target)
-    base = _num(q, rules.get("base", 1000))
+    base = _num(q, rules.base)
     score = " + ".join([base] + [f"CASE WHEN c{i} > 0 THEN q{i} ELSE 0 END" for i in range(len(items))])
 
     # engine.level_for_score: the first level whose minimum the score reaches (none: the last level).
-    levels = rules["levels"]
+    levels = rules.levels
     level_index = (
         "CASE"
         + "".join(
@@ -378,8 +359,8 @@ def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
     band_index, clamp = [], []
     j = 0
     for n, band in enumerate(classes):
-        best, worst = LEVELS.index(band["best"]), LEVELS.index(band["worst"])
-        if band.get("kinds") or band.get("severities"):
+        best, worst = LEVELS.index(band.best), LEVELS.index(band.worst)
+        if band.filter is not None:
             condition = f"y.h{j}"
             j += 1
         else:
@@ -394,7 +375,7 @@ def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
         reason = _json_object(
             q,
             [
-                ("rule", item["label"]),
+                ("rule", item.label),
                 ("points", _quoted(f"z.q{i}")),
                 ("count", _Sql(f"z.c{i}::text")),
                 ("documents", _Sql(_documents(f"z.d{i}"))),
@@ -403,13 +384,13 @@ def _score_sql(*, version, department, as_of, target) -> tuple[str, dict]:
         reasons.append(f"CASE WHEN z.c{i} > 0 AND z.q{i} <> 0 THEN {reason} END")
     j = 0
     for n, band in enumerate(classes):
-        if band.get("kinds") or band.get("severities"):
+        if band.filter is not None:
             documents: object = _Sql(_documents(f"z.e{j}"))
             j += 1
         else:
             documents = []
         reason = _json_object(
-            q, [("rule", band["label"]), ("range", [band["best"], band["worst"]]), ("documents", documents)]
+            q, [("rule", band.label), ("range", [band.best, band.worst]), ("documents", documents)]
         )
         reasons.append(f"CASE WHEN z.band = {n} THEN {reason} END")
     level_names = _text_array(q, LEVELS)
@@ -441,49 +422,47 @@ def _reasons_array(reasons: list[str]) -> str:
     return f"('[' || concat_ws(',', {', '.join(reasons)}) || ']')::jsonb"
 
 
-def _conditions_sql(*, version, department, as_of, target) -> tuple[str, dict]:
-    rules = version.rules
-    conditions: list[dict] = list(rules.get("conditions", []))
-    counted = [c for c in conditions if "input_grades" not in c]
+def _conditions_sql(rules: ConditionRules, *, window: Window, target) -> tuple[str, dict]:
+    conditions, counted = rules.conditions, rules.counted
     q = _new_query()
-    where = _records_filter(q, version=version, department=department, as_of=as_of, target=target)
-    aggregate = _aggregate(q, counted, fines=True, where=where)
+    where = _records_filter(q, rules, window=window, target=target)
+    aggregate = _aggregate(q, rules.tallies(), fines=True, where=where)
     subjects = _subject_filter(q, "s.id", **target)
     input_join, input_grade = _input_grade(q, rules)
 
     fired, reasons = [], []
     i = 0
     for n, condition in enumerate(conditions):
-        if "input_grades" in condition:
-            grades_in = q.p(list(condition["input_grades"]))
+        if condition.input_grades is not None:
+            grades_in = q.p(list(condition.input_grades))
             fired.append(f" WHEN w.input_grade <> '' AND w.input_grade = ANY({grades_in}) THEN {n}")
             reason = _json_object(
                 q,
                 [
-                    ("rule", condition["label"]),
-                    ("grade", condition["grade"]),
+                    ("rule", condition.label),
+                    ("grade", condition.grade),
                     ("input_grade", _Sql("to_json(v.input_grade)::text")),
                     ("documents", []),
                 ],
             )
             reasons.append(f" WHEN {n} THEN '[' || {reason} || ']'")
             continue
-        decisions = condition.get("count") == "decisions"
+        decisions = condition.count == "decisions"
 
         def count(t: str, i: int = i, decisions: bool = decisions) -> str:
             return f"{t}.k{i}" if decisions else f"{t}.c{i}"
 
-        test = f"w.c{i} > 0 AND {count('w')} >= {q.p(condition.get('min', 1))}"
-        if "fine_total_above" in condition:
-            test += f" AND coalesce(w.f{i}, 0) > {_num(q, condition['fine_total_above'])}"
+        test = f"w.c{i} > 0 AND {count('w')} >= {_num(q, condition.min)}"
+        if condition.fine_total_above is not None:
+            test += f" AND coalesce(w.f{i}, 0) > {_num(q, condition.fine_total_above)}"
         fired.append(f" WHEN {test} THEN {n}")
         reason = _json_object(
             q,
             [
-                ("rule", condition["label"]),
-                ("grade", condition["grade"]),
+                ("rule", condition.label),
+                ("grade", condition.grade),
                 ("count", _Sql(f"{count('v')}::text")),
-                ("unit", condition.get("count", "records")),
+                ("unit", condition.count),
                 (
                     "fines",
                     _Sql(
@@ -495,16 +474,15 @@ def _conditions_sql(*, version, department, as_of, target) -> tuple[str, dict]:
         )
         reasons.append(f" WHEN {n} THEN '[' || {reason} || ']'")
         i += 1
-    grades = "".join(f" WHEN {n} THEN {_text(q, c['grade'])}" for n, c in enumerate(conditions))
+    grades = "".join(f" WHEN {n} THEN {_text(q, c.grade)}" for n, c in enumerate(conditions))
 
     # No condition fired: the default grade, or the no-record grade for a subject without records.
-    def default(key: str, label_key: str) -> tuple[str, str]:
-        grade, label = rules.get(key, ""), rules.get(label_key, "")
+    def default(grade: str, label: str) -> tuple[str, str]:
         reason = [{"rule": label, "grade": grade, "documents": []}] if label else []
         return _text(q, grade), _text(q, json.dumps(reason, ensure_ascii=False))
 
-    none_grade, none_reason = default("no_record_grade", "no_record_label")
-    some_grade, some_reason = default("default_grade", "default_label")
+    none_grade, none_reason = default(rules.no_record_grade, rules.no_record_label)
+    some_grade, some_reason = default(rules.default_grade, rules.default_label)
     layer2 = [
         "s.id AS subject_id",
         "coalesce(a.n_all, 0) AS n_all",

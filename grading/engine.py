@@ -1,6 +1,6 @@
-"""Pure evaluation of one subject's records under one scheme version's rules. No database here: the
-services stream the facts in and write the outcomes out, so the same code grades one subject or a
-whole county.
+"""Pure evaluation of one subject's records under one scheme version's rules (read once into typed
+values by ``rules.py``). No database here: the services stream the facts in and the grade writer
+stores the outcomes, so the same code grades one subject or a whole county.
 
 Two rule sets (SPEC §3):
 
@@ -18,10 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-LEVELS = ["A+", "A", "B", "C", "C-", "D", "D-"]
-ABC = ["A", "B", "C"]
+from .rules import LEVELS, ConditionRules, Rules, ScoreRules
 
 
 @dataclass(frozen=True)
@@ -44,168 +41,100 @@ class Outcome:
     reasons: list[dict] = field(default_factory=list)
 
 
-def _matches(rule: dict, fact: Fact) -> bool:
-    if rule.get("kinds") and fact.kind not in rule["kinds"]:
-        return False
-    if rule.get("severities") and fact.severity not in rule["severities"]:
-        return False
-    if rule.get("polarity") and fact.polarity != rule["polarity"]:
-        return False
-    if rule.get("external_grades") and fact.external_grade not in rule["external_grades"]:
-        return False
-    return True
-
-
 def _documents(facts: list[Fact]) -> list[str]:
     return sorted({f.document_number for f in facts})
 
 
-def evaluate_conditions(rules: dict, facts: list[Fact], *, input_grade: str = "") -> Outcome:
-    for condition in rules.get("conditions", []):
-        if "input_grades" in condition:
-            if input_grade and input_grade in condition["input_grades"]:
+def evaluate_conditions(rules: ConditionRules, facts: list[Fact], *, input_grade: str = "") -> Outcome:
+    for condition in rules.conditions:
+        if condition.input_grades is not None:
+            if input_grade and input_grade in condition.input_grades:
                 return Outcome(
-                    condition["grade"],
+                    condition.grade,
                     reasons=[
                         {
-                            "rule": condition["label"],
-                            "grade": condition["grade"],
+                            "rule": condition.label,
+                            "grade": condition.grade,
                             "input_grade": input_grade,
                             "documents": [],
                         }
                     ],
                 )
             continue
-        hits = [f for f in facts if _matches(condition, f)]
+        hits = [f for f in facts if condition.filter.matches(f)]
         if not hits:
             continue
-        count = len(_documents(hits)) if condition.get("count") == "decisions" else len(hits)
+        count = len(_documents(hits)) if condition.count == "decisions" else len(hits)
         fines = sum((f.fine for f in hits), Decimal(0))
-        if count < condition.get("min", 1):
+        if count < condition.min:
             continue
-        if "fine_total_above" in condition and not fines > Decimal(str(condition["fine_total_above"])):
+        if condition.fine_total_above is not None and not fines > condition.fine_total_above:
             continue
         return Outcome(
-            condition["grade"],
+            condition.grade,
             reasons=[
                 {
-                    "rule": condition["label"],
-                    "grade": condition["grade"],
+                    "rule": condition.label,
+                    "grade": condition.grade,
                     "count": count,
-                    "unit": condition.get("count", "records"),
+                    "unit": condition.count,
                     "fines": str(fines) if fines else "",
                     "documents": _documents(hits),
                 }
             ],
         )
-    default = rules.get("no_record_grade" if not facts else "default_grade", "")
-    label = rules.get("no_record_label" if not facts else "default_label", "")
+    default = rules.default_grade if facts else rules.no_record_grade
+    label = rules.default_label if facts else rules.no_record_label
     return Outcome(default, reasons=[{"rule": label, "grade": default, "documents": []}] if label else [])
 
 
-def level_for_score(levels: list, score: Decimal) -> str:
+def level_for_score(levels: tuple[tuple[str, Decimal | None], ...], score: Decimal) -> str:
     for level, minimum in levels:
-        if minimum is None or score >= Decimal(str(minimum)):
+        if minimum is None or score >= minimum:
             return level
     return levels[-1][0]
 
 
-def evaluate_score(rules: dict, facts: list[Fact]) -> Outcome:
-    ignored = set(rules.get("ignore_kinds", []))
-    facts = [f for f in facts if f.kind not in ignored]
-    score = Decimal(str(rules.get("base", 1000)))
+def evaluate_score(rules: ScoreRules, facts: list[Fact]) -> Outcome:
+    facts = [f for f in facts if f.kind not in rules.ignore_kinds]
+    score = rules.base
     reasons: list[dict] = []
-    for item in rules.get("items", []):
-        hits = [f for f in facts if _matches(item, f)]
+    for item in rules.items:
+        hits = [f for f in facts if item.filter.matches(f)]
         if not hits:
             continue
         points = Decimal(0)
         for fact in hits:
-            if "fine_bands" in item:
-                band = [
-                    Decimal(str(p))
-                    for threshold, p in item["fine_bands"]
-                    if fact.fine >= Decimal(str(threshold))
-                ]
+            if item.fine_bands is not None:
+                band = [p for threshold, p in item.fine_bands if fact.fine >= threshold]
                 points += band[-1] if band else Decimal(0)
             else:
-                points += Decimal(str(item.get("points", 0)))
-        if "max_points" in item:
-            limit = Decimal(str(item["max_points"]))
-            points = max(-limit, min(limit, points))
+                points += item.points
+        if item.max_points is not None:
+            points = max(-item.max_points, min(item.max_points, points))
         if not points:
             continue
         score += points
         reasons.append(
-            {"rule": item["label"], "points": str(points), "count": len(hits), "documents": _documents(hits)}
+            {"rule": item.label, "points": str(points), "count": len(hits), "documents": _documents(hits)}
         )
-    level = level_for_score(rules["levels"], score)
-    for band in rules.get("classes", []):
-        if band.get("kinds") or band.get("severities"):
-            hits = [f for f in facts if _matches(band, f)]
+    level = level_for_score(rules.levels, score)
+    for band in rules.classes:
+        if band.filter is not None:
+            hits = [f for f in facts if band.filter.matches(f)]
             if not hits:
                 continue
         else:
             hits = []
-        best, worst = LEVELS.index(band["best"]), LEVELS.index(band["worst"])
+        best, worst = LEVELS.index(band.best), LEVELS.index(band.worst)
         clamped = LEVELS[min(max(LEVELS.index(level), best), worst)]
-        reasons.append(
-            {"rule": band["label"], "range": [band["best"], band["worst"]], "documents": _documents(hits)}
-        )
+        reasons.append({"rule": band.label, "range": [band.best, band.worst], "documents": _documents(hits)})
         level = clamped
         break
     return Outcome(level, score=score, reasons=reasons)
 
 
-def evaluate(kind: str, rules: dict, facts: list[Fact], *, input_grade: str = "") -> Outcome:
-    if kind == "score":
+def evaluate(rules: Rules, facts: list[Fact], *, input_grade: str = "") -> Outcome:
+    if isinstance(rules, ScoreRules):
         return evaluate_score(rules, facts)
     return evaluate_conditions(rules, facts, input_grade=input_grade)
-
-
-def validate_rules(kind: str, rules: dict, *, known_kinds: set[str]) -> list[str]:
-    """Problems that stop a version from being published (clear messages for the credit office)."""
-    problems: list[str] = []
-    named = []
-    for part in ("conditions", "items", "classes"):
-        for rule in rules.get(part, []):
-            named.extend(rule.get("kinds", []))
-            if not rule.get("label"):
-                problems.append(_("Every rule needs a label (%(part)s).") % {"part": part})
-    named.extend(rules.get("ignore_kinds", []))
-    unknown = sorted(set(named) - known_kinds)
-    if unknown:
-        problems.append(_("Unknown record kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})
-    if kind == "score":
-        levels = rules.get("levels", [])
-        names = [name for name, _minimum in levels]
-        if names != LEVELS:
-            problems.append(
-                _("The levels must be %(levels)s in this order, not %(names)s.")
-                % {"levels": ", ".join(LEVELS), "names": ", ".join(names)}
-            )
-        minimums = [m for _name, m in levels[:-1]]
-        if any(m is None for m in minimums) or (levels and levels[-1][1] is not None):
-            problems.append(_("Every level but the last needs a minimum score; the last has none."))
-        elif any(Decimal(str(a)) <= Decimal(str(b)) for a, b in zip(minimums, minimums[1:], strict=False)):
-            problems.append(
-                _("The minimum scores must fall strictly from level to level (no overlapping bands).")
-            )
-        for band in rules.get("classes", []):
-            if band.get("best") not in LEVELS or band.get("worst") not in LEVELS:
-                problems.append(
-                    _("%(label)s: the range must use the seven levels.") % {"label": band.get("label")}
-                )
-            elif LEVELS.index(band["best"]) > LEVELS.index(band["worst"]):
-                problems.append(
-                    _("%(label)s: the best level is below the worst.") % {"label": band.get("label")}
-                )
-    else:
-        for condition in rules.get("conditions", []):
-            if condition.get("grade") not in ABC:
-                problems.append(
-                    _("%(label)s: the grade must be A, B or C.") % {"label": condition.get("label")}
-                )
-        if rules.get("default_grade", "") not in ABC + [""]:
-            problems.append(_("The default grade must be A, B, C or empty (not graded)."))
-    return problems

@@ -18,28 +18,27 @@ import os
 import socket
 import uuid
 
+from celery import signature
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from accounts.permissions import is_credit_office
 from audit.services import audit_log_write
 from core.heartbeat import Heartbeat, heartbeat_threaded
 from core.taskqueue import queued_messages
 from subjects.models import Subject
 
-from .compiled import outcomes_sql
-from .models import EvaluationRun, Grade, GradeSource, RunChunk, RunStatus, Scheme
+from .compiled import compiled_grading, compiled_session, outcomes_sql
+from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, VersionStatus
 from .outbox import run_grades_outbox_enqueue
-from .services import (
-    compiled_grading,
-    compiled_session,
-    grade_insert_sql,
-    grades_compute,
-    grading_department,
-    version_published,
-)
+from .rules import ABC, LEVELS
+from .services import grades_compute, grading_department, version_published
+from .writer import GradeTarget, grade_adjusted_write, grades_write, grades_write_sql, run_grades_publish
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +107,15 @@ def _chunks_send(*, chunks) -> list[int]:
 
     The ids are taken under a skip-locked lock, so two senders at once (the command and the beat
     entry) do not both send the same chunk; a chunk sent twice anyway is harmless (``chunk_process``).
-    The messages go after the commit: in the embedded mode a message is the chunk's grading itself."""
-    from .tasks import run_chunk_task
-
+    The messages go after the commit: in the embedded mode a message is the chunk's grading itself.
+    They are sent by the task's name (grading/tasks.py calls this module, not the other way round)."""
     with transaction.atomic():
         now = timezone.now()
         ids = list(chunks.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), 1000):
             RunChunk.objects.filter(pk__in=ids[start : start + 1000]).update(sent_at=now)
     for chunk_id in ids:
-        run_chunk_task.delay(chunk_id)
+        signature("grading.run_chunk", args=(chunk_id,)).delay()
     return ids
 
 
@@ -257,7 +255,8 @@ def chunk_process(*, chunk_id: int) -> str:
                 if outcomes is None:
                     graded = _chunk_write_compiled(run=run, chunk=chunk)
                 else:
-                    graded = _chunk_write_engine(run=run, outcomes=outcomes)
+                    target = GradeTarget.of_run(run)
+                    graded = grades_write(outcomes=[(target, sid, o) for sid, o in outcomes])[target]
                 # Done even if a recoverer took the chunk meanwhile: its grades are in this transaction.
                 RunChunk.objects.filter(pk=chunk.pk).update(
                     status=RunChunk.Status.DONE,
@@ -281,18 +280,9 @@ def _chunk_write_compiled(*, run: EvaluationRun, chunk: RunChunk) -> int:
     sql, params = outcomes_sql(
         version=run.version, department=run.department, as_of=run.as_of, id_range=id_range
     )
-    params.update(
-        scheme=run.scheme_id,
-        version=run.version_id,
-        department=run.department_id,
-        as_of=run.as_of,
-        source=GradeSource.YEARLY,
-        current=False,
-        run=run.pk,
-    )
     with transaction.atomic(), connection.cursor() as cursor:
         compiled_session(cursor)
-        cursor.execute(grade_insert_sql(source_table=f"({sql})") + " ON CONFLICT DO NOTHING", params)
+        grades_write_sql(cursor, target=GradeTarget.of_run(run), outcomes=sql, params=params)
     return Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1]).count()
 
 
@@ -317,31 +307,6 @@ def _chunk_compute_engine(*, run: EvaluationRun, chunk: RunChunk, heartbeat: Hea
         )
         heartbeat.beat()
     return outcomes
-
-
-def _chunk_write_engine(*, run: EvaluationRun, outcomes: list) -> int:
-    with transaction.atomic():
-        Grade.objects.bulk_create(
-            [
-                Grade(
-                    subject_id=sid,
-                    scheme=run.scheme,
-                    version=run.version,
-                    department=run.department,
-                    as_of=run.as_of,
-                    grade=o.grade,
-                    score=None if o.score is None else round(o.score, 2),
-                    reasons=o.reasons,
-                    source=GradeSource.YEARLY,
-                    is_current=False,
-                    run=run,
-                )
-                for sid, o in outcomes
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-    return len(outcomes)
 
 
 @transaction.atomic
@@ -403,11 +368,6 @@ def run_changes(*, run: EvaluationRun, limit: int = 200) -> list[tuple[Grade, st
 def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: bool = False) -> Grade:
     """The credit office's manual adjustment of a grade in a run under review: only with a reason,
     audited, and shown among the grade's reasons (SPEC §3.5)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
-
-    from accounts.permissions import is_credit_office
-
     if not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office adjusts grades."))
     grade = Grade.objects.select_for_update(of=("self",)).select_related("run").get(pk=grade.pk)
@@ -416,22 +376,14 @@ def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: b
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
-    allowed = {"score": ["A+", "A", "B", "C", "C-", "D", "D-"], "conditions": ["A", "B", "C", ""]}[
-        grade.scheme.kind
-    ]
+    allowed = {"score": LEVELS, "conditions": ABC + [""]}[grade.scheme.kind]
     if new_grade not in allowed:
         raise ValidationError(
             {"grade": _("Choose one of: %(grades)s.") % {"grades": ", ".join(g or "—" for g in allowed)}}
         )
     if dry_run:
         return grade
-    before = grade.grade
-    grade.grade = new_grade
-    grade.adjusted_reason = reason
-    grade.reasons = grade.reasons + [
-        {"rule": "信用办调整", "adjusted_from": before, "reason": reason, "documents": []}
-    ]
-    grade.save(update_fields=["grade", "adjusted_reason", "reasons"])
+    before = grade_adjusted_write(grade=grade, new_grade=new_grade, reason=reason)
     audit_log_write(
         actor=actor,
         action="grade.adjust",
@@ -447,11 +399,6 @@ def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: b
 def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
     """Make the run's grades the official ones; the previous published grades of the scheme stop being
     official (they stay, with their run)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
-
-    from accounts.permissions import is_credit_office
-
     if actor is not None and not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office publishes an evaluation."))
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
@@ -459,8 +406,7 @@ def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
         return run
     if run.status != RunStatus.COMPLETED:
         raise ValidationError(_("The run is not complete yet."))
-    Grade.objects.filter(scheme=run.scheme, department=run.department, published=True).update(published=False)
-    run.grades.update(published=True)
+    run_grades_publish(run=run)
     run.status, run.published_at = RunStatus.PUBLISHED, timezone.now()
     run.published_by = actor if getattr(actor, "is_authenticated", False) else None
     run.save(update_fields=["status", "published_at", "published_by"])
@@ -479,8 +425,6 @@ def yearly_runs_start(
     as of ``as_of``, and send its chunks to the workers: the December 15 beat entry and the
     ``yearly_run`` command both come here. Returns (run, created, chunks sent) per scheme.
     County schemes first: a department scheme may take the county grade as input."""
-    from .models import VersionStatus
-
     schemes = Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
     if scheme_code:
         schemes = schemes.filter(code=scheme_code)

@@ -1,39 +1,46 @@
 """Computing and storing grades. One service grades any set of subjects; the dynamic regrade, the
 nightly task, the yearly run and ``evaluate`` all call it (SPEC §3.5).
 
-The computation is set-based: the window's counting records are streamed once, ordered by subject,
-together with the ordered list of subjects, and each subject's outcome comes from the pure engine;
-only grades that changed are written, in bulk.
+Three paths, one meaning: the engine over the window's counting records streamed once, ordered by
+subject (``grades_compute``: SQLite, previews, ``evaluate``); the compiled query inside PostgreSQL
+(``compiled.py``: a whole county); and the engine over a few subjects' rows read in a handful of
+queries (``_regrade_few``: a record just changed). They read the same typed rules (``rules.py``) and
+the same window (``window.py``), and every grade they give is stored by the one writer (``writer.py``),
+which writes only grades that changed.
 """
 
 import datetime
 import json
 import logging
+import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Department
-from records.models import CreditRecord, RecordStatus
 from subjects.models import Subject
 
-from .compiled import digests_sql, outcomes_sql
+from .compiled import compiled_grading, compiled_session, digests_sql, outcomes_sql
 from .engine import Fact, Outcome, evaluate
-from .models import Grade, GradeSource, RecordScope, Scheme, SchemeVersion, VersionStatus
+from .models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
+from .rules import Rules, version_rules
+from .window import Window
+from .writer import (
+    CurrentGrade,
+    GradeTarget,
+    current_grade_join,
+    grades_write,
+    grades_write_sql,
+    grading_lock,
+)
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
-# SPEC §3.4: an expired record (publication over) still counts in the window; repaired, revoked and
-# corrected ones do not. A version may say otherwise in its rules ("count_statuses").
-COUNTING_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED]
 
 
 def version_published(*, scheme: Scheme) -> SchemeVersion | None:
@@ -46,36 +53,6 @@ def grading_department(*, scheme: Scheme, department: Department | None) -> Depa
     if scheme.owner_id is None:
         return None
     return department or scheme.owner
-
-
-def window_start(*, version: SchemeVersion, as_of: datetime.date) -> datetime.date:
-    """First day of the window: a one-year window (001 Art. 4) ending on ``as_of`` holds 365 days."""
-    return as_of - datetime.timedelta(days=version.window_days - 1)
-
-
-# 002 §3(1), §4(3); 004 §6(1): a red or black listing holds until it is removed (its record is then
-# revoked), however long ago it was decided, so its record counts outside the one-year window too.
-IN_FORCE_KINDS = ["joint_punishment_list", "red_list"]
-
-
-def in_force_kinds(*, version: SchemeVersion) -> list[str]:
-    return list(version.rules.get("in_force_kinds", IN_FORCE_KINDS))
-
-
-def counting_records(*, version: SchemeVersion, department: Department | None, as_of: datetime.date):
-    statuses = version.rules.get("count_statuses", COUNTING_STATUSES)
-    qs = CreditRecord.objects.filter(
-        Q(decision_date__gte=window_start(version=version, as_of=as_of))
-        | Q(kind__code__in=in_force_kinds(version=version)),
-        status__in=statuses,
-        is_current=True,
-        decision_date__lte=as_of,
-    )
-    if department is not None and version.record_scope == RecordScope.OWN:
-        qs = qs.filter(department=department)
-    elif department is not None and version.record_scope == RecordScope.KINDS:
-        qs = qs.filter(Q(department=department) | Q(kind__code__in=version.scope_kinds))
-    return qs
 
 
 SMALL_SET = 5000
@@ -110,7 +87,8 @@ def grades_compute(
     subject_ids: Iterable[int] | None = None,
 ) -> Iterator[tuple[int, Outcome]]:
     """(subject id, outcome) for every subject asked for — the whole registry by default — in id order."""
-    records = counting_records(version=version, department=department, as_of=as_of)
+    rules = version_rules(version)
+    records = Window.of(version=version, department=department, as_of=as_of).records()
     subjects = Subject.objects.order_by("pk")
     stream = True
     if subject_ids is not None:
@@ -118,7 +96,7 @@ def grades_compute(
         records = records.filter(subject_id__in=ids)
         subjects = subjects.filter(pk__in=ids)
         stream = len(ids) > SMALL_SET
-    input_scheme = version.rules.get("input_scheme")
+    input_scheme = rules.input_scheme
     facts = _fact_stream(records, stream=stream)
     pending = next(facts, None)
     chunk: list[int] = []
@@ -133,12 +111,7 @@ def grades_compute(
             if pending is not None and pending[0] == subject_id:
                 subject_facts = pending[1]
                 pending = next(facts, None)
-            yield (
-                subject_id,
-                evaluate(
-                    version.scheme.kind, version.rules, subject_facts, input_grade=inputs.get(subject_id, "")
-                ),
-            )
+            yield subject_id, evaluate(rules, subject_facts, input_grade=inputs.get(subject_id, ""))
 
     for subject_id in _rows(subjects.values_list("pk", flat=True), stream=stream):
         chunk.append(subject_id)
@@ -155,18 +128,6 @@ def _input_grades(scheme_code: str, subject_ids: list[int]) -> dict[int, str]:
         Grade.objects.filter(
             scheme__code=scheme_code, department__isnull=True, is_current=True, subject_id__in=subject_ids
         ).values_list("subject_id", "grade")
-    )
-
-
-def _same(current: Grade | None, version: SchemeVersion, outcome: Outcome) -> bool:
-    if current is None:
-        return False
-    score = None if outcome.score is None else round(outcome.score, 2)
-    return (
-        current.version_id == version.pk
-        and current.grade == outcome.grade
-        and current.score == score
-        and current.reasons == outcome.reasons
     )
 
 
@@ -193,102 +154,21 @@ def grades_refresh(
             source=source,
             subject_ids=subject_ids,
         )
+    target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     counts = {"graded": 0, "changed": 0}
-    batch: list[tuple[int, Outcome]] = []
-    for item in grades_compute(version=version, department=department, as_of=as_of, subject_ids=subject_ids):
-        batch.append(item)
+    batch: list[tuple[GradeTarget, int, Outcome]] = []
+    for subject_id, outcome in grades_compute(
+        version=version, department=department, as_of=as_of, subject_ids=subject_ids
+    ):
+        batch.append((target, subject_id, outcome))
         if len(batch) >= CHUNK:
-            _write(scheme, version, department, as_of, source, batch, counts)
+            counts["graded"] += len(batch)
+            counts["changed"] += grades_write(outcomes=batch)[target]
             batch = []
     if batch:
-        _write(scheme, version, department, as_of, source, batch, counts)
+        counts["graded"] += len(batch)
+        counts["changed"] += grades_write(outcomes=batch)[target]
     return counts
-
-
-@transaction.atomic
-def _write(scheme, version, department, as_of, source, batch, counts) -> None:
-    ids = [subject_id for subject_id, _outcome in batch]
-    current = {
-        g.subject_id: g
-        for g in Grade.objects.select_for_update().filter(
-            scheme=scheme, department=department, is_current=True, subject_id__in=ids
-        )
-    }
-    changed = [(sid, o) for sid, o in batch if not _same(current.get(sid), version, o)]
-    counts["graded"] += len(batch)
-    counts["changed"] += len(changed)
-    if not changed:
-        return
-    retired = [current[sid].pk for sid, _o in changed if sid in current]
-    if retired:
-        Grade.objects.filter(pk__in=retired).update(is_current=False)
-    Grade.objects.bulk_create(
-        [
-            Grade(
-                subject_id=sid,
-                scheme=scheme,
-                version=version,
-                department=department,
-                as_of=as_of,
-                grade=o.grade,
-                score=None if o.score is None else round(o.score, 2),
-                reasons=o.reasons,
-                source=source,
-                is_current=True,
-            )
-            for sid, o in changed
-        ],
-        batch_size=1000,
-    )
-
-
-def compiled_grading() -> bool:
-    """On PostgreSQL the rules run inside the database (grading/compiled.py); elsewhere (the embedded
-    SQLite mode) the engine grades the streamed records."""
-    return connection.vendor == "postgresql" and settings.GRADING_COMPILED
-
-
-GRADE_COLUMNS = (
-    "subject_id, scheme_id, version_id, department_id, as_of, grade, score, reasons, source, is_current, "
-    "run_id, published, adjusted_reason, computed_at, reasons_digest"
-)
-
-
-def grade_insert_sql(*, source_table: str) -> str:
-    """INSERT of grades from rows (subject_id, grade, score, reasons) of ``source_table``; the other
-    columns are the parameters scheme, version, department, as_of, source, current, run."""
-    return (
-        f"INSERT INTO grading_grade ({GRADE_COLUMNS}) "
-        "SELECT c.subject_id, %(scheme)s, %(version)s, %(department)s, %(as_of)s, "
-        "c.grade, c.score, c.reasons, "
-        f"%(source)s, %(current)s, %(run)s, false, '', now(), c.digest FROM {source_table} c"
-    )
-
-
-def compiled_session(cursor) -> None:
-    """Settings for a compiled grading query, for the rest of the transaction."""
-    cursor.execute(f"SET LOCAL work_mem = '{settings.GRADING_WORK_MEM}'")
-    # A plan this size would spend longer compiling (JIT) than running; the per-subject groups are
-    # small, so parallel workers only add the cost of gathering their rows.
-    cursor.execute("SET LOCAL jit = off")
-    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-    # The records and grades are read from memory, not a spinning disk (PostgreSQL's default cost
-    # assumes one): so that the night's few thousand candidates are read through the subject index
-    # rather than by a scan of every record.
-    cursor.execute("SET LOCAL random_page_cost = 1.1")
-
-
-GRADING_LOCK_NAMESPACE = 7_310_415
-
-
-def grading_lock(cursor, *, scheme_ids: list[int]) -> None:
-    """One writer of a scheme's current grades at a time (PostgreSQL advisory locks, released at
-    commit): the nightly regrade and a dynamic one never both retire the same current grade. Always
-    taken in scheme id order, so two writers cannot deadlock."""
-    if connection.vendor != "postgresql" or not scheme_ids:
-        return
-    locks = ", ".join(f"pg_advisory_xact_lock({GRADING_LOCK_NAMESPACE}, %s)" for _ in scheme_ids)
-    cursor.execute(f"SELECT {locks}", sorted(scheme_ids))
 
 
 def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids) -> dict[str, int]:
@@ -299,20 +179,7 @@ def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids
     reasons come out the same only get their digest stored, the others are retired and inserted anew.
     A night when little changed costs one pass over the window's records and little more."""
     ids = None if subject_ids is None else sorted(set(subject_ids))
-    fixed = {
-        "scheme": scheme.pk,
-        "version": version.pk,
-        "department": getattr(department, "pk", None),
-        "as_of": as_of,
-        "source": source,
-        "current": True,
-        "run": None,
-    }
-    same_department = "g.department_id IS NULL" if department is None else "g.department_id = %(department)s"
-    current = (
-        f"LEFT JOIN grading_grade g ON g.subject_id = c.subject_id AND g.scheme_id = %(scheme)s "
-        f"AND {same_department} AND g.is_current"
-    )
+    target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     digests, digest_params = digests_sql(version=version, department=department, as_of=as_of, subject_ids=ids)
     full, full_params = outcomes_sql(
         version=version, department=department, as_of=as_of, subject_table="grading_candidates"
@@ -321,46 +188,26 @@ def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids
     with transaction.atomic(), connection.cursor() as cursor:
         grading_lock(cursor, scheme_ids=[scheme.pk])
         compiled_session(cursor)
-        cursor.execute("DROP TABLE IF EXISTS grading_candidates, grading_changed")
+        cursor.execute("DROP TABLE IF EXISTS grading_candidates")
         started = time.perf_counter()
         # The fingerprint query is small and runs its few expressions over every record: compiling
         # them (JIT) pays here, unlike for the grading query below.
         cursor.execute("SET LOCAL jit = on")
         cursor.execute(
             f"""CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS
-                SELECT c.subject_id FROM ({digests}) c {current}
+                SELECT c.subject_id FROM ({digests}) c {current_grade_join(target)}
                 WHERE g.id IS NULL OR g.version_id <> %(version)s
                    OR g.reasons_digest IS DISTINCT FROM c.digest""",
-            digest_params | fixed,
+            digest_params | target.sql_params(),
         )
         candidates = cursor.rowcount
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("ANALYZE grading_candidates")
         timings["digests"] = time.perf_counter() - started
         started = time.perf_counter()
-        cursor.execute(
-            f"""CREATE TEMP TABLE grading_changed ON COMMIT DROP AS
-                SELECT c.*, g.id AS old_id,
-                       (g.id IS NOT NULL AND g.version_id = %(version)s AND g.grade = c.grade
-                        AND g.score IS NOT DISTINCT FROM c.score AND g.reasons = c.reasons) AS same
-                FROM ({full}) c {current}""",
-            full_params | fixed,
-        )
-        cursor.execute("ANALYZE grading_changed")
-        timings["grades"] = time.perf_counter() - started
-        started = time.perf_counter()
-        cursor.execute(
-            "UPDATE grading_grade g SET reasons_digest = c.digest FROM grading_changed c "
-            "WHERE g.id = c.old_id AND c.same"
-        )
-        cursor.execute(
-            "UPDATE grading_grade g SET is_current = false FROM grading_changed c "
-            "WHERE g.id = c.old_id AND NOT c.same"
-        )
-        cursor.execute(grade_insert_sql(source_table="(SELECT * FROM grading_changed WHERE NOT same)"), fixed)
-        changed = cursor.rowcount
-        cursor.execute("DROP TABLE grading_candidates, grading_changed")
-        timings["writes"] = time.perf_counter() - started
+        changed = grades_write_sql(cursor, target=target, outcomes=full, params=full_params)
+        cursor.execute("DROP TABLE grading_candidates")
+        timings["grades and writes"] = time.perf_counter() - started
         graded = len(ids) if ids is not None else Subject.objects.count()
     logger.info(
         "graded %s (%s) as of %s: %d subjects, %d candidates, %d changed; %s",
@@ -423,16 +270,15 @@ def regrade_subjects(
 
 def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -> dict:
     """The same regrade for a few subjects (a record just changed) in a handful of queries, whatever
-    the number of schemes: the published versions, the subjects' current grades (locked), their
-    records in the widest window, then only the changed grades written. The engine grades them."""
+    the number of schemes: the published versions, the subjects' current grades, their records in the
+    widest window, then only the changed grades written. The engine grades them."""
     versions = sorted(
         SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("scheme__owner"),
         key=lambda v: (v.scheme.owner_id is not None, v.scheme.code),
     )
     if not versions or not subject_ids:
         return {}
-    first_day = min(window_start(version=v, as_of=as_of) for v in versions)
-    statuses = sorted({str(s) for v in versions for s in v.rules.get("count_statuses", COUNTING_STATUSES)})
+    widest = Window.widest([Window.of(version=v, department=None, as_of=as_of) for v in versions])
     with transaction.atomic(), connection.cursor() as cursor:
         # The scheme locks serialise every writer of current grades, so they need no row locks (which
         # would also make a regrade that changes nothing write to disk at commit).
@@ -442,65 +288,45 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
             for row in _fetch(cursor, "grading_few_grades", [subject_ids])
         }
         departments = _departments_grading(versions=versions, current=current)
-        in_force = sorted({kind for v in versions for kind in in_force_kinds(version=v)})
-        rows = _fetch(cursor, "grading_few_records", [subject_ids, statuses, first_day, as_of, in_force])
-        results, retired, created = {}, [], []
+        rows = _fetch(
+            cursor,
+            "grading_few_records",
+            [
+                subject_ids,
+                sorted(widest.statuses),
+                widest.first_day,
+                widest.last_day,
+                sorted(widest.in_force_kinds),
+            ],
+        )
+        labels: dict[GradeTarget, str] = {}
+        outcomes: list[tuple[GradeTarget, int, Outcome]] = []
         computed: dict[str, dict[int, str]] = {}  # scheme code -> subject -> new grade (000 Art. 8 input)
         for version in versions:
-            scheme = version.scheme
+            scheme, rules = version.scheme, version_rules(version)
             for department in departments[scheme.pk]:
-                counts = {"graded": len(subject_ids), "changed": 0}
-                outcomes = _evaluate_few(
-                    version=version,
-                    department=department,
-                    as_of=as_of,
+                target = GradeTarget.current(
+                    version=version, department=department, as_of=as_of, source=source
+                )
+                labels[target] = f"{scheme.code}:{getattr(department, 'code', '')}"
+                graded = _evaluate_few(
+                    rules=rules,
+                    window=Window.of(version=version, department=department, as_of=as_of),
                     subject_ids=subject_ids,
                     rows=rows,
-                    inputs=_inputs_few(version=version, computed=computed, current=current),
+                    inputs=_inputs_few(rules=rules, computed=computed, current=current),
                 )
                 if department is None:
-                    computed[scheme.code] = {sid: o.grade for sid, o in outcomes}
-                for sid, outcome in outcomes:
-                    old = current.get((scheme.pk, getattr(department, "pk", None), sid))
-                    if _same(old, version, outcome):
-                        continue
-                    counts["changed"] += 1
-                    if old is not None:
-                        retired.append(old.pk)
-                    created.append(
-                        Grade(
-                            subject_id=sid,
-                            scheme=scheme,
-                            version=version,
-                            department=department,
-                            as_of=as_of,
-                            grade=outcome.grade,
-                            score=None if outcome.score is None else round(outcome.score, 2),
-                            reasons=outcome.reasons,
-                            source=source,
-                            is_current=True,
-                        )
-                    )
-                results[f"{scheme.code}:{getattr(department, 'code', '')}"] = counts
-        if retired:
-            Grade.objects.filter(pk__in=retired).update(is_current=False)
-        if created:
-            Grade.objects.bulk_create(created)
-    return results
+                    computed[scheme.code] = {sid: o.grade for sid, o in graded}
+                outcomes += [(target, sid, outcome) for sid, outcome in graded]
+        written = grades_write(outcomes=outcomes, current=current)
+    return {
+        label: {"graded": len(subject_ids), "changed": written[target]} for target, label in labels.items()
+    }
 
 
-@dataclass(frozen=True)
-class CurrentGrade:
-    pk: int
-    subject_id: int
-    scheme_id: int
-    department_id: int | None
-    version_id: int
-    grade: str
-    score: Decimal | None
-    reasons: list
-
-
+# The dynamic regrade's reads: the subjects' current grades, and their records in the widest window of
+# the published versions (``Window.widest``: a superset; each version's window keeps its own).
 FEW_QUERIES = {
     "grading_few_grades": (
         ["integer[]"],
@@ -523,9 +349,17 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
     them against the records table's many indexes costs more than running them."""
     types, sql = FEW_QUERIES[name]
     if connection.vendor != "postgresql":
-        places = [", ".join(["%s"] * len(p)) if isinstance(p, list) else "%s" for p in params]
-        flat = [v for p in params for v in (p if isinstance(p, list) else [p])]
-        cursor.execute(sql.replace("= ANY({", "IN ({").format(*places), flat)
+        # Positional placeholders, a list spelled out: the values go in the order the query names
+        # them, which is not the order of ``params`` (the records' query names {4} before {3}).
+        flat: list = []
+
+        def place(match: re.Match) -> str:
+            value = params[int(match.group(1))]
+            values = value if isinstance(value, list) else [value]
+            flat.extend(values)
+            return ", ".join(["%s"] * len(values))
+
+        cursor.execute(re.sub(r"\{(\d+)\}", place, sql.replace("= ANY({", "IN ({")), flat)
         rows = cursor.fetchall()
     else:
         raw = connection.connection
@@ -539,8 +373,23 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(types))})", params)
         rows = cursor.fetchall()
     if name == "grading_few_grades":
-        return [(*row[:7], row[7] if isinstance(row[7], list) else json.loads(row[7])) for row in rows]
-    return [(*row[:7], Decimal(row[7]), _date(row[8]), row[9]) for row in rows]
+        return [
+            (*row[:6], _decimal(row[6]), row[7] if isinstance(row[7], list) else json.loads(row[7]))
+            for row in rows
+        ]
+    return [(*row[:7], _decimal(row[7]), _date(row[8]), row[9]) for row in rows]
+
+
+CENTS = Decimal("0.01")  # the scale of a record's fines and a grade's score (decimal_places=2)
+
+
+def _decimal(value) -> Decimal | None:
+    """A fine or a score as the ORM reads it, so the reasons and the comparison with the stored grade
+    come out as on the other paths: PostgreSQL answers a Decimal of the column's scale, SQLite a
+    float or an integer (9999.99 must not become 9999.989999…, nor 100000.00 100000)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(CENTS)
 
 
 def _date(value) -> datetime.date:
@@ -568,8 +417,8 @@ def _departments_grading(*, versions, current) -> dict[int, list[Department | No
     return result
 
 
-def _inputs_few(*, version, computed, current) -> dict[int, str]:
-    code = version.rules.get("input_scheme")
+def _inputs_few(*, rules: Rules, computed, current) -> dict[int, str]:
+    code = rules.input_scheme
     if not code:
         return {}
     if code in computed:
@@ -578,27 +427,14 @@ def _inputs_few(*, version, computed, current) -> dict[int, str]:
     return {sid: g.grade for (s, d, sid), g in current.items() if d is None and s in scheme_ids}
 
 
-def _evaluate_few(*, version, department, as_of, subject_ids, rows, inputs) -> list[tuple[int, Outcome]]:
-    """counting_records + grades_compute over rows already fetched, for a few subjects."""
-    statuses = {str(s) for s in version.rules.get("count_statuses", COUNTING_STATUSES)}
-    first_day = window_start(version=version, as_of=as_of)
-    scope_kinds = set(version.scope_kinds or [])
-    in_force = set(in_force_kinds(version=version))
+def _evaluate_few(*, rules: Rules, window: Window, subject_ids, rows, inputs) -> list[tuple[int, Outcome]]:
+    """``grades_compute`` over rows already fetched (FEW_QUERIES), for a few subjects: the window
+    keeps the rows that count."""
     facts: dict[int, list[Fact]] = {sid: [] for sid in subject_ids}
     for sid, department_id, status, kind, polarity, severity, document, fine, day, external in rows:
-        if status not in statuses or day > as_of or (day < first_day and kind not in in_force):
-            continue
-        if department is not None and version.record_scope == RecordScope.OWN:
-            if department_id != department.pk:
-                continue
-        elif department is not None and version.record_scope == RecordScope.KINDS:
-            if department_id != department.pk and kind not in scope_kinds:
-                continue
-        facts[sid].append(Fact(kind, polarity, severity, document, fine, day, external))
-    return [
-        (sid, evaluate(version.scheme.kind, version.rules, facts[sid], input_grade=inputs.get(sid, "")))
-        for sid in subject_ids
-    ]
+        if window.admits(status=status, kind=kind, decision_date=day, department_id=department_id):
+            facts[sid].append(Fact(kind, polarity, severity, document, fine, day, external))
+    return [(sid, evaluate(rules, facts[sid], input_grade=inputs.get(sid, ""))) for sid in subject_ids]
 
 
 def regrade_all(*, as_of: datetime.date | None = None, source: str = GradeSource.NIGHTLY) -> dict:

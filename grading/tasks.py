@@ -1,7 +1,12 @@
-"""Celery tasks of grading; thin, they call the services."""
+"""Celery tasks of grading; thin, they call the services. Services send a task by its name (the yearly
+run's chunks: ``grading.run_chunk``), so this module imports them and never the other way round."""
+
+import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
+from .runs import chunk_process, runs_recover, yearly_runs_start
 from .services import regrade_all, regrade_subjects
 
 
@@ -28,8 +33,6 @@ def regrade_subjects_after_records_changed(subject_ids: list[int]) -> None:
 
 @shared_task(name="grading.run_chunk", acks_late=True)
 def run_chunk_task(chunk_id: int) -> str:
-    from .runs import chunk_process
-
     return chunk_process(chunk_id=chunk_id)
 
 
@@ -37,8 +40,6 @@ def run_chunk_task(chunk_id: int) -> str:
 def recover_runs_task() -> dict:
     """Beat, every few minutes: send again the chunks of running yearly runs whose process was lost
     (no heartbeat) or whose message never reached a worker, so a run finishes after any crash."""
-    from .runs import runs_recover
-
     return runs_recover()
 
 
@@ -46,12 +47,6 @@ def recover_runs_task() -> dict:
 def yearly_run_task(as_of: str | None = None) -> list[dict]:
     """December 15 (003 §3(2)): start the yearly evaluation of every scheme as of the day; the credit
     office reviews and publishes it in the admin, and publication queues the grades for the platform."""
-    import datetime
-
-    from django.utils import timezone
-
-    from .runs import yearly_runs_start
-
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return [
         {"scheme": run.scheme.code, "run": run.pk, "created": created, "sent": sent}

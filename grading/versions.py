@@ -14,18 +14,16 @@ from accounts.permissions import is_credit_office
 from audit.services import audit_log_write
 from records.models import RecordKind
 
-from .engine import validate_rules
 from .models import Grade, SchemeVersion, VersionStatus
+from .rules import validate_rules
 from .services import grades_compute, grading_department
 
 
 def version_problems(*, version: SchemeVersion) -> list[str]:
     known = set(RecordKind.objects.values_list("code", flat=True))
-    problems = validate_rules(version.scheme.kind, version.rules, known_kinds=known)
-    unknown = sorted(set(version.scope_kinds or []) - known)
-    if unknown:
-        problems.append(_("Unknown record kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})
-    return problems
+    return validate_rules(
+        version.scheme.kind, version.rules, known_kinds=known, scope_kinds=version.scope_kinds
+    )
 
 
 def version_preview(*, version: SchemeVersion, as_of=None) -> dict:

@@ -19,8 +19,8 @@ from accounts.permissions import is_credit_office, is_department_staff, is_staff
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
-from grading.engine import ABC, LEVELS
 from grading.models import Grade, Scheme, SchemeKind
+from grading.rules import ABC, LEVELS
 from grading.services import grades_compute, version_published
 from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw

@@ -1,4 +1,4 @@
-"""The heartbeat of claimed work (creditreg/heartbeat.py), without a database."""
+"""The heartbeat of claimed work (core/heartbeat.py), without a database."""
 
 import time
 

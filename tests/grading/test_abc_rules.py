@@ -3,12 +3,13 @@
 import pytest
 
 from grading.engine import evaluate_conditions
+from grading.rules import parse_rules
 
 from .conftest import fact
 
 
 def grade(rules, *facts, input_grade=""):
-    return evaluate_conditions(rules, list(facts), input_grade=input_grade)
+    return evaluate_conditions(parse_rules("conditions", rules), list(facts), input_grade=input_grade)
 
 
 def test_no_records_is_a_by_default_and_can_be_not_graded(abc_rules):

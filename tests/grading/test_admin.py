@@ -6,8 +6,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from grading.models import EvaluationRun, Grade, RunStatus, SchemeVersion, VersionStatus
+from grading.models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, SchemeVersion, VersionStatus
+from grading.runs import run_start
 from grading.services import regrade_all
 from grading.versions import version_preview, version_publish
 
@@ -92,11 +94,6 @@ def test_an_invalid_draft_cannot_be_published(client, credit_office_user):
 
 def test_the_run_page_shows_what_a_crash_left(client, credit_office_user, county):  # noqa: F811
     """After a crash the credit office sees which chunks are not done, who had them and their last beat."""
-    from django.utils import timezone
-
-    from grading.models import RunChunk, Scheme
-    from grading.runs import run_start
-
     run, _created = run_start(scheme=Scheme.objects.get(code="public"), as_of=AS_OF, chunk_subjects=5)
     lost = run.chunks.order_by("first_subject_id").first()
     RunChunk.objects.filter(pk=lost.pk).update(

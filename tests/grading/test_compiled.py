@@ -3,7 +3,6 @@ for random records (the engine is the reference; grading/compiled.py)."""
 
 import copy
 import datetime
-import itertools
 import json
 from decimal import Decimal
 
@@ -13,70 +12,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department
+from grading import services
 from grading.compiled import digests_sql, outcomes_sql
 from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
-from grading.services import grades_compute, grades_refresh
+from grading.rules import MAX_FILTERS, parse_rules, validate_rules
+from grading.services import grades_compute, grades_refresh, regrade_subjects
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
+
+from .conftest import AS_OF, record, records_create
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the compiled query is PostgreSQL's"),
 ]
-
-AS_OF = datetime.date(2026, 12, 15)
-KINDS = [
-    "warning",
-    "correction_order",
-    "administrative_penalty",
-    "commitment_breach",
-    "serious_dishonesty",
-    "joint_punishment_list",
-    "commendation",
-    "red_list",
-    "complaint",
-    "low_grade",
-    "good_grade",
-    "national_evaluation",
-]
-_counter = itertools.count()
-
-record = st.fixed_dictionaries(
-    {
-        "kind": st.sampled_from(KINDS),
-        "severity": st.sampled_from(["", "minor", "general", "serious"]),
-        "document_number": st.sampled_from(["B-2", "a-1", "中-3", "A-10", "A-9"]),
-        "fine_total": st.sampled_from(["0", "9999.99", "10000", "100000", "500000", "500000.01", "250000.5"]),
-        "days_ago": st.sampled_from([0, 1, 364, 365, 400, -1]),
-        "status": st.sampled_from(["effective", "effective", "expired", "revoked", "repaired"]),
-        "is_current": st.booleans(),
-        "external_grade": st.sampled_from(["", "A", "C"]),
-        "department": st.sampled_from(["fgw", "zjj"]),
-    }
-)
-
-
-def _records(subject, rows, kinds, departments):
-    CreditRecord.objects.bulk_create(
-        [
-            CreditRecord(
-                subject=subject,
-                kind=kinds[row["kind"]],
-                department=departments[row["department"]],
-                document_number=row["document_number"],
-                decision_date=AS_OF - datetime.timedelta(days=row["days_ago"]),
-                publish_due=AS_OF,
-                matter="m",
-                matter_key=f"m{next(_counter)}",
-                severity=row["severity"],
-                fine_total=Decimal(row["fine_total"]),
-                external_grade=row["external_grade"],
-                status=row["status"],
-                is_current=row["is_current"],
-            )
-            for row in rows
-        ]
-    )
 
 
 def _compiled(version, department, ids):
@@ -122,7 +71,7 @@ def test_compiled_query_agrees_with_the_engine(subjects):
     ids = []
     for rows in subjects:
         firm = make_company()
-        _records(firm, rows, kinds, departments)
+        records_create(firm, rows, kinds, departments)
         ids.append(firm.pk)
     public = SchemeVersion.objects.select_related("scheme").get(
         scheme__code="public", status=VersionStatus.PUBLISHED
@@ -176,6 +125,49 @@ def test_county_grade_as_input(clerk):
     assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
 
 
+def _up_to_the_limit(kind: str, rules: dict, part: str, rule) -> None:
+    """Rules added until the version uses the most different record filters validation allows."""
+    n = 0
+    while len(set(parse_rules(kind, rules).tallies())) < MAX_FILTERS:
+        rules[part].append(rule(n))
+        n += 1
+    known = set(RecordKind.objects.values_list("code", flat=True))
+    assert validate_rules(kind, rules, known_kinds=known) == []
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subjects=st.lists(st.lists(record, max_size=5), min_size=1, max_size=3))
+def test_a_version_with_the_most_rule_filters_allowed_compiles(subjects):
+    """What validation lets through, the compiled query grades: a version at the limit of rule filters
+    gives the engine's grades (a version can never fail after it is published)."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows in subjects:
+        firm = make_company()
+        records_create(firm, rows, kinds, departments)
+        ids.append(firm.pk)
+
+    def public(rules):  # the last ones match records graded "C" by another body
+        _up_to_the_limit(
+            "score",
+            rules,
+            "items",
+            lambda n: {"label": f"评价{n}", "external_grades": [f"E{n}", "C"], "points": -n - 1},
+        )
+
+    def abc(rules):
+        _up_to_the_limit(
+            "conditions",
+            rules,
+            "conditions",
+            lambda n: {"grade": "B", "label": f"评价{n}", "external_grades": [f"E{n}", "C"], "min": 2},
+        )
+
+    _check(_variant("public", public), None, ids)
+    _check(_variant("abc", abc), departments["fgw"], ids)
+
+
 def _digests(version, department, ids):
     sql, params = digests_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
     with connection.cursor() as cursor:
@@ -191,7 +183,7 @@ def test_the_digest_pass_gives_the_full_pass_digest(subjects):
     ids = []
     for rows in subjects:
         firm = make_company()
-        _records(firm, rows, kinds, departments)
+        records_create(firm, rows, kinds, departments)
         ids.append(firm.pk)
     for code, department in (("public", None), ("abc", departments["fgw"]), ("abc", departments["zjj"])):
         version = SchemeVersion.objects.select_related("scheme").get(
@@ -237,7 +229,7 @@ def test_the_nightly_after_any_change_gives_the_grades_computed_from_scratch(sub
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firms = [make_company() for _rows in subjects]
     for firm, rows in zip(firms, subjects, strict=True):
-        _records(firm, rows, kinds, departments)
+        records_create(firm, rows, kinds, departments)
     ids = [firm.pk for firm in firms]
     schemes = [Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")]
     for scheme in schemes:  # every subject: the compiled path (a few ids go through the engine)
@@ -246,7 +238,7 @@ def test_the_nightly_after_any_change_gives_the_grades_computed_from_scratch(sub
     for item in changes:
         row = item["row"]
         if item["field"] == "add" or not records:
-            _records(firms[item["index"] % len(firms)], [row], kinds, departments)
+            records_create(firms[item["index"] % len(firms)], [row], kinds, departments)
             continue
         target = records[item["index"] % len(records)]
         value = {
@@ -289,8 +281,8 @@ def test_nightly_finds_a_changed_document_number_with_equal_counts():
         "external_grade": "",
         "department": "fgw",
     }
-    _records(firm, [row], kinds, departments)
-    _records(quiet, [row | {"document_number": "乙-1"}], kinds, departments)
+    records_create(firm, [row], kinds, departments)
+    records_create(quiet, [row | {"document_number": "乙-1"}], kinds, departments)
     scheme = Scheme.objects.get(code="public")
     assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] >= 2
     assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] == 0
@@ -316,12 +308,10 @@ PENALTY = {
 
 
 def test_grades_written_by_the_engine_get_their_digest_without_being_rewritten():
-    from grading.services import regrade_subjects
-
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firm = make_company()
-    _records(firm, [PENALTY], kinds, departments)
+    records_create(firm, [PENALTY], kinds, departments)
     regrade_subjects(subject_ids=[firm.pk], as_of=AS_OF)  # the dynamic path: the engine, no digest
     written = Grade.objects.get(subject=firm, scheme__code="public", is_current=True)
     assert written.reasons_digest is None
@@ -349,7 +339,7 @@ def test_the_nightly_sees_each_fact_a_grade_depends_on(field, value):
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firm = make_company()
-    _records(firm, [PENALTY], kinds, departments)
+    records_create(firm, [PENALTY], kinds, departments)
     schemes = [Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")]
 
     def variant(rules):  # an external grade counts only where a rule asks for it
@@ -390,7 +380,7 @@ def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firm = make_company()
-    _records(
+    records_create(
         firm, [PENALTY | {"kind": "warning", "severity": "minor", "fine_total": "0"}], kinds, departments
     )
     scheme = Scheme.objects.get(code="public")
@@ -407,13 +397,13 @@ def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
 
 def test_a_large_set_of_subjects_is_regraded_in_the_database_and_only_that_set(monkeypatch):
     """Over SMALL_SET subjects (an approved import), a regrade takes the two passes for just those ids."""
-    from grading import services
-
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
     firms = [make_company() for _ in range(3)]
     for n, firm in enumerate(firms):
-        _records(firm, [PENALTY | {"document_number": f"罚-{n}", "severity": "serious"}], kinds, departments)
+        records_create(
+            firm, [PENALTY | {"document_number": f"罚-{n}", "severity": "serious"}], kinds, departments
+        )
     monkeypatch.setattr(services, "SMALL_SET", 1)
     counts = services.regrade_subjects(subject_ids=[firms[0].pk, firms[1].pk], as_of=AS_OF)
     assert counts["public:"] == {"graded": 2, "changed": 2} and counts["abc:fgw"] == {

@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grading.engine import LEVELS, evaluate_score
+from grading.engine import evaluate_score
+from grading.rules import LEVELS, parse_rules
 
 from .conftest import fact
 
@@ -29,7 +30,7 @@ def negatives(items):
 
 
 def level(rules, facts):
-    return evaluate_score(rules, facts).grade
+    return evaluate_score(parse_rules("score", rules), facts).grade
 
 
 def test_fixed_points(public_rules):

@@ -21,6 +21,7 @@ from django.db import connection
 from grading.models import EvaluationRun, RunChunk, RunStatus
 from subjects.models import Subject, SubjectKind
 from subjects.services import subjects_register_bulk
+from tests.conftest import _database_url_for_worker
 from tests.factories import make_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -39,8 +40,6 @@ class Database:
     def url(self) -> str:
         if self.sqlite:
             return f"sqlite:///{self.file}"
-        from tests.conftest import _database_url_for_worker
-
         return _database_url_for_worker()
 
     def export(self) -> None:

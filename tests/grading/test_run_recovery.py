@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditLog
-from grading import tasks
+from grading import runs, tasks
 from grading.models import RunChunk, RunStatus, Scheme
 from grading.runs import chunk_process, run_dispatch, run_recover, run_start, runs_recover
 from tests.factories import make_company
@@ -30,9 +30,12 @@ def run(settings):
 
 @pytest.fixture
 def sent(monkeypatch):
-    """The chunk ids sent to the workers (instead of grading them inline)."""
+    """The chunk ids sent to the workers (instead of grading them inline); runs.py sends the task by
+    its name, which reaches the registered task's ``apply_async``."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks.run_chunk_task, "delay", ids.append)
+    monkeypatch.setattr(
+        tasks.run_chunk_task, "apply_async", lambda args, kwargs=None, **options: ids.append(*args)
+    )
     return ids
 
 
@@ -122,8 +125,6 @@ def test_a_stalled_run_sends_its_pending_chunks_again_without_waiting_out_the_re
     run, sent, monkeypatch
 ):
     """Redis restarted without its messages: the chunks stay pending and nobody works on the run."""
-    from grading import runs
-
     first, second, third = run.chunks.order_by("first_subject_id")
     RunChunk.objects.filter(pk__in=[second.pk, third.pk]).update(sent_at=ago(60))
     running(first, beat_seconds_ago=2)  # a worker is on the run: the others may just be queued
@@ -161,8 +162,6 @@ def test_the_beat_entry_finishes_a_run_inline(run):
 
 
 def test_an_error_gives_the_claim_back(run, sent, monkeypatch):
-    from grading import runs
-
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 

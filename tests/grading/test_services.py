@@ -8,10 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from grading.models import Grade, GradeSource, Scheme
-from grading.services import grades_refresh, regrade_all
+from accounts.models import Department
+from grading import tasks
+from grading.models import Grade, GradeSource, Scheme, SchemeVersion
+from grading.services import grades_refresh, regrade_all, regrade_subjects
+from measures.models import ListType
+from measures.services import list_entry_add, list_entry_remove
+from records.importing import GENERAL_COLUMNS, records_import
 from records.services import record_approve, record_create, record_repair, record_revoke, record_submit
-from tests.factories import make_company
+from tests.factories import make_company, make_uscc
 from tests.records.conftest import penalty_input
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +147,6 @@ def test_subject_page_explains_the_grade_in_chinese(
 
 
 def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
-    from grading.models import SchemeVersion
-
     public = Scheme.objects.get(code="public")
     rules = SchemeVersion.objects.get(scheme=public, number=1).rules
     broken = {
@@ -173,11 +176,6 @@ def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
 def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    from accounts.models import Department
-    from grading import tasks
-    from records.importing import GENERAL_COLUMNS, records_import
-    from tests.factories import make_uscc
-
     monkeypatch.setattr(tasks, "REGRADE_CHUNK", 2)
     sent = []
     real_delay = tasks.regrade_subjects_task.delay
@@ -202,10 +200,6 @@ def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(
 
 def test_a_listing_counts_while_in_force_however_old(credit_office_user):
     """002 §4(3): a black listing holds until it is removed, not for the one-year window only."""
-    from grading.services import regrade_subjects
-    from measures.models import ListType
-    from measures.services import list_entry_add, list_entry_remove
-
     today = timezone.localdate()
     firm = make_company()
     entry = list_entry_add(

@@ -7,7 +7,7 @@ from django.apps import apps as global_apps
 from django.urls import reverse
 
 from audit.models import AuditLog
-from grading.engine import LEVELS
+from grading.rules import LEVELS
 from measures.models import Measure, MeasureKind
 
 pytestmark = pytest.mark.django_db
