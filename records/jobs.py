@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from creditreg.text import UNSAFE
 
-from .importing import ImportFileError, import_file_check, import_job_run
+from .importing import import_job_run
 from .models import ImportBatch, ImportUpload
 from .permissions import can_enter_records
+from .spreadsheets import ImportFileError, import_file_check
 from .tasks import import_run
 
 # A job that has shown no progress for this long was lost (the embedded server restarted).

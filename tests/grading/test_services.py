@@ -175,7 +175,8 @@ def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(
 ):
     from accounts.models import Department
     from grading import tasks
-    from records.importing import GENERAL_COLUMNS, records_import
+    from records.importing import records_import
+    from records.spreadsheets import GENERAL_COLUMNS
     from tests.factories import make_uscc
 
     monkeypatch.setattr(tasks, "REGRADE_CHUNK", 2)
