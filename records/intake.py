@@ -108,6 +108,14 @@ class IntakeItem:
     values: dict = field(default_factory=dict)  # what is kept with the item if it is rejected
 
 
+def error_messages(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) of each message of a refused item ("" for a message about no one field), for
+    its caller to place: in a column of the spreadsheet, or under a field of the platform's item."""
+    if hasattr(exc, "error_dict"):
+        return [(name, text) for name, texts in exc.message_dict.items() for text in texts]
+    return [("", text) for text in exc.messages]
+
+
 def record_values(clean: CleanRecord) -> dict:
     """Model field values of a clean record (every new record, and the edit of a draft)."""
     return {

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Department
 from creditreg.text import UNSAFE
 
-from .intake import ImportRun, IntakeItem, SubjectInput
+from .intake import ImportRun, IntakeItem, SubjectInput, error_messages
 from .models import ImportBatch, ImportRowError
 from .validation import RecordCatalog, RecordInput, record_clean, squash
 
@@ -70,11 +70,9 @@ def _national_item(index: int, item: dict, catalog: RecordCatalog) -> IntakeItem
 
 
 def _row_errors(item: IntakeItem, exc: ValidationError) -> list[ImportRowError]:
-    messages = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
     return [
         ImportRowError(row_number=item.position, column=PAYLOAD_FIELDS.get(name, ""), message=text)
-        for name, texts in messages
-        for text in texts
+        for name, text in error_messages(exc)
     ]
 
 

@@ -31,7 +31,7 @@ from creditreg.text import UNSAFE, unsafe_character_message
 from exchange.columns import PENALTY_HEADER_OF_CODE, PENALTY_HEADERS, PENALTY_REQUIRED, yuan_from_wan
 from subjects.models import SubjectKind
 
-from .intake import IntakeItem, SubjectInput
+from .intake import IntakeItem, SubjectInput, error_messages
 from .models import ImportBatch, ImportRowError
 from .validation import RecordCatalog, RecordInput, SanctionInput, parse_amount, record_clean, squash
 
@@ -467,14 +467,12 @@ class SheetParser:
         """The rejected row's messages, each in the column of the field it is about."""
         person = isinstance(item.subject, SubjectInput) and item.subject.kind == SubjectKind.NATURAL_PERSON
         errors = []
-        messages = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-        for field_name, texts in messages:
+        for field_name, text in error_messages(exc):
             column = self.field_columns.get(field_name, "")
             if field_name == "code" and person and self.penalty:
                 column = "证件号码"
-            errors.extend(
+            errors.append(
                 ImportRowError(row_number=item.position, column=column, message=text, values=item.values)
-                for text in texts
             )
         return errors
 
