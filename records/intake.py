@@ -376,6 +376,8 @@ def _records_insert(
                 import_batch=batch,
                 created_by=user,
                 submitted_by=None if status == RecordStatus.DRAFT else user,
+                # Effective at once: whoever enters it (the credit office, or the system) decides it.
+                reviewed_by=user if effective else None,
                 effective_at=now if effective else None,
                 **record_values(item.record),
             )

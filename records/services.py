@@ -418,23 +418,17 @@ def record_enter_effective(
         raise PermissionDenied(_("Only the credit office enters records that take effect at once."))
     reason = _require_reason(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
-    existing = duplicate_of(department_id=department.pk, subject=subject, clean=clean)
-    if existing is not None:
-        raise duplicate_error(existing)
-    user = _user_or_none(actor)
-    record = CreditRecord.objects.create(
-        subject=subject,
+    outcome = records_write(
+        items=[IntakeItem(position=1, subject=subject, record=clean)],
         department=department,
+        actor=actor,
         status=RecordStatus.EFFECTIVE,
         source=RecordSource.WEB,
-        created_by=user,
-        submitted_by=user,
-        reviewed_by=user,
-        effective_at=timezone.now(),
-        **record_values(clean),
+        reason=reason,
     )
-    Sanction.objects.bulk_create(sanction_rows(record, clean))
-    _log_transition(record, actor=actor, from_status="", reason=reason)
+    if outcome.duplicates:
+        raise duplicate_error(outcome.duplicates[0][1])
+    record = outcome.records[0]
     audit_log_write(
         actor=actor,
         action="record.create_effective",
@@ -442,7 +436,6 @@ def record_enter_effective(
         after=model_snapshot(record, RECORD_AUDIT_FIELDS),
         reason=reason,
     )
-    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 
