@@ -62,7 +62,7 @@ urlpatterns = [
     path("access-log/", include("workbench.access_log_urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
-    path("api/exchange/", include("exchange.api.urls")),
+    path("api/exchange/", include("measures.api.pulldown_urls")),
     # Open to anyone, and a schema costs a second of CPU to build: limited per client address.
     path("api/schema/", rate_limited(PublicPagesThrottle)(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -1,8 +1,9 @@
 """The platform's spreadsheet formats for a delivery batch (file transport).
 
-- 行政处罚: records of kind administrative penalty, in the 双公示 column set of SPEC §7 — the same
-  columns ``import_records`` reads — with fines and confiscations in 万元. What happened to the record
-  (effective, corrected, revoked, repaired) is said in 备注 (BZ), the only free column of the standard.
+- 行政处罚: records of kind administrative penalty, in the 双公示 column set of SPEC §7
+  (``exchange.columns``, the list ``import_records`` reads too), with fines and confiscations in
+  万元. What happened to the record (effective, corrected, revoked, repaired) is said in 备注 (BZ),
+  the only free column of the standard.
 - 信用等级: published grades.
 - 信用提醒约谈: credit reminders and interviews (000 Art. 12, 004 §6(2)).
 
@@ -12,45 +13,11 @@ forms departments and the platform already read.
 
 from decimal import Decimal, InvalidOperation
 
-from creditreg.xlsx import xlsx_bytes
+from core.xlsx import xlsx_bytes
 
+from .columns import PENALTY_COLUMNS, PENALTY_HEADERS, wan_from_yuan
 from .models import OutboxType
 
-TEN_THOUSAND = Decimal(10000)
-
-# The 双公示 administrative-penalty header row (kept in step with records.importing.PENALTY_COLUMNS).
-PENALTY_HEADERS = [
-    "行政相对人名称",
-    "行政相对人类别",
-    "统一社会信用代码",
-    "工商注册号",
-    "组织机构代码",
-    "税务登记号",
-    "事业单位证书号",
-    "社会组织登记证号",
-    "法定代表人",
-    "法定代表人证件类型",
-    "法定代表人证件号码",
-    "证件类型",
-    "证件号码",
-    "行政处罚决定书文号",
-    "违法行为类型",
-    "违法事实",
-    "处罚依据",
-    "处罚类别",
-    "处罚内容",
-    "罚款金额（万元）",
-    "没收违法所得、没收非法财物的金额（万元）",
-    "暂扣或吊销证照名称及编号",
-    "处罚决定日期",
-    "处罚有效期",
-    "公示截止期",
-    "处罚机关",
-    "处罚机关统一社会信用代码",
-    "数据来源单位",
-    "数据来源单位统一社会信用代码",
-    "备注",
-]
 GRADE_HEADERS = [
     "主体名称",
     "主体类别",
@@ -104,10 +71,11 @@ def _decimal(value) -> Decimal:
 
 
 def _wan(yuan: Decimal) -> Decimal | str:
-    return (yuan / TEN_THOUSAND).normalize() if yuan else ""
+    return wan_from_yuan(yuan) if yuan else ""
 
 
 def penalty_row(item: dict) -> list:
+    """One 双公示 row of a record item: the values by national field code, in the standard's order."""
     p = item["payload"]
     person = p.get("subject_kind") == "natural_person"
     sanctions = p.get("sanctions") or []
@@ -126,38 +94,32 @@ def penalty_row(item: dict) -> list:
     if note and p.get("reason"):
         note = f"{note}：{p['reason']}"
     rep_code = p.get("legal_representative_code", "")
-    return [
-        p.get("subject_name", ""),
-        PENALTY_SUBJECT_CLASS.get(p.get("subject_kind", ""), "法人及非法人组织"),
-        "" if person else p.get("subject_code", ""),
-        "",
-        "",
-        "",
-        "",
-        "",
-        p.get("legal_representative_name", ""),
-        "身份证" if rep_code else "",
-        rep_code,
-        "身份证" if person else "",
-        p.get("subject_code", "") if person else "",
-        p.get("document_number", ""),
-        p.get("matter", ""),
-        p.get("content", ""),
-        p.get("legal_basis", ""),
-        ";".join(s.get("name", "") for s in sanctions),
-        content,
-        _wan(fines),
-        _wan(confiscated),
-        licences,
-        p.get("decision_date", ""),
-        p.get("publish_until") or "",
-        p.get("publish_until") or "",
-        p.get("department_name", ""),
-        "",
-        p.get("department_name", ""),
-        "",
-        note,
-    ]
+    values = {
+        "CF_XDR_MC": p.get("subject_name", ""),
+        "CF_XDR_LB": PENALTY_SUBJECT_CLASS.get(p.get("subject_kind", ""), "法人及非法人组织"),
+        "CF_XDR_SHXYM": "" if person else p.get("subject_code", ""),
+        "CF_FR": p.get("legal_representative_name", ""),
+        "CF_FR_ZJLX": "身份证" if rep_code else "",
+        "CF_FR_ZJHM": rep_code,
+        "CF_XDR_ZJLX": "身份证" if person else "",
+        "CF_XDR_ZJHM": p.get("subject_code", "") if person else "",
+        "CF_WSH": p.get("document_number", ""),
+        "CF_WFXW": p.get("matter", ""),
+        "CF_SY": p.get("content", ""),
+        "CF_YJ": p.get("legal_basis", ""),
+        "CF_CFLB": ";".join(s.get("name", "") for s in sanctions),
+        "CF_NR": content,
+        "CF_NR_FK": _wan(fines),
+        "CF_NR_WFFF": _wan(confiscated),
+        "CF_NR_ZKDX": licences,
+        "CF_JDRQ": p.get("decision_date", ""),
+        "CF_YXQ": p.get("publish_until") or "",
+        "CF_GSJZQ": p.get("publish_until") or "",
+        "CF_CFJG": p.get("department_name", ""),
+        "CF_SJLY": p.get("department_name", ""),
+        "BZ": note,
+    }
+    return [values.get(column.code, "") for column in PENALTY_COLUMNS]
 
 
 def grade_row(item: dict) -> list:

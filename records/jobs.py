@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from core.taskqueue import task_send
 from core.text import UNSAFE
 
-from .importing import ImportFileError, import_file_check, import_job_run
+from .importing import import_job_run
 from .models import ImportBatch, ImportUpload
 from .permissions import can_enter_records
+from .spreadsheets import ImportFileError, import_file_check
 
 # A job that has shown no progress for this long was lost (the embedded server restarted).
 STALLED_AFTER = datetime.timedelta(minutes=15)

@@ -12,13 +12,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from exchange.columns import wan_from_yuan
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue, outbox_enqueue_many
 from subjects.models import Subject
 
 from .models import CreditRecord
-
-TEN_THOUSAND = Decimal(10000)
 
 RECORD_TYPE_BY_STATUS = {
     "effective": OutboxType.RECORD_EFFECTIVE,
@@ -30,7 +29,7 @@ RECORD_TYPE_BY_STATUS = {
 
 def _wan(amount) -> str:
     """Yuan → 万元, as the platform's penalty format carries fines (SPEC §3.3)."""
-    return format((Decimal(amount or 0) / TEN_THOUSAND).normalize(), "f")
+    return format(wan_from_yuan(Decimal(amount or 0)), "f")
 
 
 def record_payload(*, record, subject, representative=None, sanctions: Iterable, reason: str = "") -> dict:

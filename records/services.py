@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
 from core.history import history_copy
+from subjects.identifiers import normalize_identifier
 from subjects.models import Subject
+from subjects.services import subject_register
 
 from .hooks import regrade_after_commit
+from .intake import IntakeItem, duplicate_error, duplicate_of, record_values, records_write, sanction_rows
 from .models import CreditRecord, RecordSource, RecordStatus, RecordTransition, Sanction
 from .outbox import record_outbox_enqueue
 from .permissions import (
@@ -26,7 +29,7 @@ from .permissions import (
     can_review_record,
     can_settle_record,
 )
-from .validation import CleanRecord, RecordCatalog, RecordInput, record_clean
+from .validation import RecordCatalog, RecordInput, record_clean
 
 # Never the complainant (000 Art. 13): the audit log must not disclose it.
 RECORD_AUDIT_FIELDS = [
@@ -60,67 +63,6 @@ def _refuse_transition(record: CreditRecord, action: str) -> None:
     )
 
 
-def duplicate_of(
-    *, department_id: int, subject_id: int, clean: CleanRecord, exclude_pk=None
-) -> CreditRecord | None:
-    return (
-        CreditRecord.objects.filter(
-            department_id=department_id,
-            subject_id=subject_id,
-            document_number=clean.document_number,
-            matter_key=clean.matter_key,
-            is_current=True,
-        )
-        .exclude(pk=exclude_pk)
-        .first()
-    )
-
-
-def duplicate_error(existing: CreditRecord) -> ValidationError:
-    return ValidationError(
-        {
-            "document_number": _(
-                "“%(matter)s” of document %(number)s is already entered for this subject (record %(id)s, %(status)s)."  # noqa: E501
-            )
-            % {
-                "matter": existing.matter,
-                "number": existing.document_number,
-                "id": existing.pk,
-                "status": _status_label(existing.status),
-            }
-        }
-    )
-
-
-def record_values(clean: CleanRecord) -> dict:
-    """Model field values of a clean record (shared by single entry and bulk import)."""
-    return {
-        "kind": clean.kind,
-        "document_number": clean.document_number,
-        "decision_date": clean.decision_date,
-        "matter": clean.matter,
-        "matter_key": clean.matter_key,
-        "content": clean.content,
-        "legal_basis": clean.legal_basis,
-        "severity": clean.severity,
-        "severity_source": clean.severity_source,
-        "severity_reason": clean.severity_reason,
-        "fine_total": clean.fine_total,
-        "external_grade": clean.external_grade,
-        "complainant_name": clean.complainant_name,
-        "complainant_contact": clean.complainant_contact,
-        "publish_due": clean.publish_due,
-        "publish_until": clean.publish_until,
-    }
-
-
-def sanction_rows(record: CreditRecord, clean: CleanRecord) -> list[Sanction]:
-    return [
-        Sanction(record=record, kind=s.kind, fine_amount=s.fine_amount, detail=s.detail)
-        for s in clean.sanctions
-    ]
-
-
 def _log_transition(record: CreditRecord, *, actor, from_status: str, reason: str = "") -> None:
     RecordTransition.objects.create(
         record=record,
@@ -135,32 +77,72 @@ def _user_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
+    """The subject a clerk enters a record about: the registered one with this code, or — when it is
+    not registered yet — a new one registered with the kind and name given (validated as always)."""
+    subject = Subject.objects.filter(code=normalize_identifier(code or "")).first()
+    if subject is not None:
+        return subject
+    if not kind or not (name or "").strip():
+        if not (code or "").strip():
+            raise ValidationError({"subject_code": _("Enter the subject's code.")})
+        raise ValidationError(
+            {
+                "subject_name": _(
+                    "The code is not registered yet: give the subject's kind and name to register it."
+                )
+            }
+        )
+    try:
+        return subject_register(actor=actor, kind=kind, code=code, name=name)
+    except ValidationError as exc:
+        mapping = {"code": "subject_code", "kind": "subject_kind", "name": "subject_name"}
+        raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None
+
+
 @transaction.atomic
 def record_create(
     *, actor, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
 ) -> CreditRecord:
-    """Enter a record as a draft of the actor's department."""
+    """Enter a record as a draft of the actor's department, through the intake writer every intake
+    path shares (the duplicate rule, the history row, the first status line)."""
     if not can_enter_records(actor):
         raise PermissionDenied(_("Only department clerks and reviewers enter records."))
     clean = record_clean(data=data, catalog=RecordCatalog())
-    existing = duplicate_of(department_id=actor.department_id, subject_id=subject.pk, clean=clean)
-    if existing is not None:
-        raise duplicate_error(existing)
-    record = CreditRecord.objects.create(
-        subject=subject,
-        department_id=actor.department_id,
-        unit=unit or actor.unit,
+    outcome = records_write(
+        items=[IntakeItem(position=1, subject=subject, record=clean)],
+        department=actor.department,
+        actor=actor,
         status=RecordStatus.DRAFT,
         source=source,
-        created_by=actor,
-        **record_values(clean),
+        unit=unit or actor.unit,
     )
-    Sanction.objects.bulk_create(sanction_rows(record, clean))
-    _log_transition(record, actor=actor, from_status="")
+    if outcome.duplicates:
+        raise duplicate_error(outcome.duplicates[0][1])
+    record = outcome.records[0]
     audit_log_write(
         actor=actor, action="record.create", target=record, after=model_snapshot(record, RECORD_AUDIT_FIELDS)
     )
     return record
+
+
+@transaction.atomic
+def record_enter(
+    *,
+    actor,
+    data: RecordInput,
+    subject: Subject | None = None,
+    subject_code: str = "",
+    subject_kind: str = "",
+    subject_name: str = "",
+    source: str = RecordSource.WEB,
+) -> CreditRecord:
+    """Enter a draft (the web form and the API): about ``subject``, or about the subject registered
+    under ``subject_code`` — registered here with the kind and name given when it is not yet. One
+    transaction, so a record that is refused registers no subject either."""
+    if subject is None:
+        subject = record_subject_resolve(actor=actor, code=subject_code, kind=subject_kind, name=subject_name)
+    return record_create(actor=actor, subject=subject, data=data, source=source)
 
 
 def _locked(record: CreditRecord) -> CreditRecord:
@@ -180,7 +162,7 @@ def record_update(
     clean = record_clean(data=data, catalog=RecordCatalog())
     subject = subject or record.subject
     existing = duplicate_of(
-        department_id=record.department_id, subject_id=subject.pk, clean=clean, exclude_pk=record.pk
+        department_id=record.department_id, subject=subject, clean=clean, exclude_pk=record.pk
     )
     if existing is not None and existing.pk != getattr(record.replaces, "pk", None):
         raise duplicate_error(existing)
@@ -341,7 +323,7 @@ def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, r
     reason = _require_reason(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
     existing = duplicate_of(
-        department_id=record.department_id, subject_id=record.subject_id, clean=clean, exclude_pk=record.pk
+        department_id=record.department_id, subject=record.subject, clean=clean, exclude_pk=record.pk
     )
     if existing is not None:
         raise duplicate_error(existing)
@@ -407,32 +389,6 @@ def records_expire_due(*, today=None) -> int:
     return len(due)
 
 
-def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
-    """The subject a clerk enters a record about: the registered one with this code, or — when it is
-    not registered yet — a new one registered with the kind and name given (validated as always)."""
-    from subjects.identifiers import normalize_identifier
-    from subjects.services import subject_register
-
-    subject = Subject.objects.filter(code=normalize_identifier(code or "")).first()
-    if subject is not None:
-        return subject
-    if not kind or not (name or "").strip():
-        if not (code or "").strip():
-            raise ValidationError({"subject_code": _("Enter the subject's code.")})
-        raise ValidationError(
-            {
-                "subject_name": _(
-                    "The code is not registered yet: give the subject's kind and name to register it."
-                )
-            }
-        )
-    try:
-        return subject_register(actor=actor, kind=kind, code=code, name=name)
-    except ValidationError as exc:
-        mapping = {"code": "subject_code", "kind": "subject_kind", "name": "subject_name"}
-        raise ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()}) from None
-
-
 def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> None:
     """Set the "under objection" mark of a record (003 §5(2)). Called by the objection services inside
     their own transaction, which audits the objection; the mark changes nothing else of the record."""
@@ -460,23 +416,17 @@ def record_enter_effective(
         raise PermissionDenied(_("Only the credit office enters records that take effect at once."))
     reason = _require_reason(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
-    existing = duplicate_of(department_id=department.pk, subject_id=subject.pk, clean=clean)
-    if existing is not None:
-        raise duplicate_error(existing)
-    user = _user_or_none(actor)
-    record = CreditRecord.objects.create(
-        subject=subject,
+    outcome = records_write(
+        items=[IntakeItem(position=1, subject=subject, record=clean)],
         department=department,
+        actor=actor,
         status=RecordStatus.EFFECTIVE,
         source=RecordSource.WEB,
-        created_by=user,
-        submitted_by=user,
-        reviewed_by=user,
-        effective_at=timezone.now(),
-        **record_values(clean),
+        reason=reason,
     )
-    Sanction.objects.bulk_create(sanction_rows(record, clean))
-    _log_transition(record, actor=actor, from_status="", reason=reason)
+    if outcome.duplicates:
+        raise duplicate_error(outcome.duplicates[0][1])
+    record = outcome.records[0]
     audit_log_write(
         actor=actor,
         action="record.create_effective",
@@ -484,7 +434,6 @@ def record_enter_effective(
         after=model_snapshot(record, RECORD_AUDIT_FIELDS),
         reason=reason,
     )
-    record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
 

@@ -33,13 +33,7 @@ from .forms import (
     sanction_initial,
     sanctions_from,
 )
-from .importing import (
-    TEMPLATE_LABELS,
-    ImportFileError,
-    error_workbook,
-    template_headers,
-    workbook_bytes,
-)
+from .importing import TEMPLATE_LABELS, error_workbook, workbook_bytes
 from .jobs import import_job_stalled, import_job_start
 from .models import ImportBatch, RecordKind, RecordStatus
 from .permissions import (
@@ -57,6 +51,7 @@ from .selectors import (
     records_visible_to,
     review_queue,
 )
+from .spreadsheets import ImportFileError, template_headers
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,15 +154,14 @@ def record_create(request, kind_code: str):
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
 
         def call():
-            subject = fixed or services.record_subject_resolve(
-                actor=request.user,
-                code=form.cleaned_data["subject_code"],
-                kind=form.cleaned_data.get("subject_kind", ""),
-                name=form.cleaned_data.get("subject_name", ""),
-            )
             sanctions = sanctions_from(formset) if formset is not None else []
-            return services.record_create(
-                actor=request.user, subject=subject, data=form.record_input(sanctions)
+            return services.record_enter(
+                actor=request.user,
+                data=form.record_input(sanctions),
+                subject=fixed,
+                subject_code=form.cleaned_data.get("subject_code", ""),
+                subject_kind=form.cleaned_data.get("subject_kind", ""),
+                subject_name=form.cleaned_data.get("subject_name", ""),
             )
 
         record = _save_record(request, form, formset, call)

@@ -35,9 +35,10 @@ from measures.services import list_entry_add, measure_application_record
 from objections.models import Objection, ObjectionEvidence, SubjectAccountRequest
 from objections.services import objection_file
 from records.evidence import evidence_attach
-from records.importing import GENERAL_COLUMNS, records_import
+from records.importing import records_import
 from records.models import CreditRecord, Evidence, ImportBatch, RecordKind
 from records.services import record_approve, record_create, record_submit
+from records.spreadsheets import GENERAL_COLUMNS
 from reminders.models import Reminder
 from reminders.services import reminders_sync
 from repair.models import RepairApplication, RepairProof

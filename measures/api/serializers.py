@@ -131,3 +131,22 @@ class ApplicationCountOutputSerializer(serializers.Serializer):
     department_code = serializers.CharField()
     department_name = serializers.CharField()
     count = serializers.IntegerField()
+
+
+class PulldownInputSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+
+
+class PulldownRejectedSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    id = serializers.CharField()
+    error = serializers.CharField()
+
+
+class PulldownOutputSerializer(serializers.Serializer):
+    national_created = serializers.IntegerField()
+    national_duplicates = serializers.IntegerField()
+    lists_added = serializers.IntegerField()
+    lists_existing = serializers.IntegerField()
+    lists_removed = serializers.IntegerField()
+    rejected = PulldownRejectedSerializer(many=True)

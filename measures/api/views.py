@@ -1,5 +1,9 @@
 """Staff API of measures: which measures apply to a subject now (for other departments' systems), the
-catalogue, and applications of measures with their counts (004 §6(3))."""
+catalogue, and applications of measures with their counts (004 §6(3)); and the platform's push-down
+endpoint for national evaluation results and red/black lists (SPEC §5).
+
+The platform calls the push-down endpoint with the token of a credit-office account made for it (DRF
+token authentication); the items are imported by the same service as ``import_pulldown``."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,6 +24,7 @@ from subjects.selectors import subject_get_by_code
 
 from ..filtersets import MeasureApplicationFilterSet
 from ..models import Measure, MeasureApplication
+from ..pulldown import PulldownError, pulldown_import
 from ..selectors import (
     measure_application_counts,
     measure_applications_visible_to,
@@ -33,6 +38,8 @@ from .serializers import (
     ApplicationInputSerializer,
     ApplicationOutputSerializer,
     MeasureOutputSerializer,
+    PulldownInputSerializer,
+    PulldownOutputSerializer,
 )
 
 BAD_INPUT = OpenApiResponse(
@@ -150,3 +157,28 @@ class ApplicationCountsApi(generics.ListAPIView):
         queryset = self.filter_queryset(self.get_queryset())
         rows = measure_application_counts(queryset=queryset)
         return Response(ApplicationCountOutputSerializer(rows, many=True).data)
+
+
+class PulldownView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PulldownInputSerializer,
+        responses={
+            200: PulldownOutputSerializer,
+            400: OpenApiResponse(description=gettext_lazy("The body is not a list of items.")),
+            403: OpenApiResponse(
+                description=gettext_lazy("Only the credit office imports the platform's data.")
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PulldownInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = pulldown_import(
+                actor=request.user, items=serializer.validated_data["items"], source="api"
+            )
+        except PulldownError as exc:
+            raise ApiValidationError({"items": [str(exc)]}) from None
+        return Response(PulldownOutputSerializer(result.as_dict()).data, status=status.HTTP_200_OK)

@@ -6,7 +6,6 @@ services as the web form and the spreadsheet import, whose ``ValidationError`` /
 project's exception handler turns into 400 / 403.
 """
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -76,17 +75,14 @@ class RecordListCreateApi(generics.ListAPIView):
         data = RecordCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        # One transaction: a record that is refused registers no subject either.
-        with transaction.atomic():
-            subject = services.record_subject_resolve(
-                actor=request.user,
-                code=values["subject_code"],
-                kind=values["subject_kind"],
-                name=values["subject_name"],
-            )
-            record = services.record_create(
-                actor=request.user, subject=subject, data=data.to_record_input(), source=RecordSource.API
-            )
+        record = services.record_enter(
+            actor=request.user,
+            data=data.to_record_input(),
+            subject_code=values["subject_code"],
+            subject_kind=values["subject_kind"],
+            subject_name=values["subject_name"],
+            source=RecordSource.API,
+        )
         return _detail_response(request, record.pk, code=status.HTTP_201_CREATED)
 
 

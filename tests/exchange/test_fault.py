@@ -10,7 +10,8 @@ from django.conf import settings
 from accounts.models import Department
 from exchange.models import BatchStatus, DeliveryBatch, OutboxItem, OutboxStatus
 from exchange.tasks import outbox_deliver_task
-from records.importing import GENERAL_COLUMNS, records_import
+from records.importing import records_import
+from records.spreadsheets import GENERAL_COLUMNS
 from tests.factories import make_uscc
 
 from .conftest import SECRET

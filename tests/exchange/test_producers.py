@@ -11,7 +11,7 @@ from accounts.models import Department, Role
 from exchange.models import OutboxItem, OutboxStatus, OutboxType
 from grading.models import EvaluationRun
 from grading.runs import run_publish
-from records.importing import GENERAL_COLUMNS, records_import
+from records.importing import records_import
 from records.models import RecordStatus
 from records.services import (
     record_approve,
@@ -21,6 +21,7 @@ from records.services import (
     record_revoke,
     record_submit,
 )
+from records.spreadsheets import GENERAL_COLUMNS
 from records.validation import RecordInput, SanctionInput
 from tests.factories import make_company, make_person, make_uscc, make_user
 

@@ -14,8 +14,9 @@ from grading.models import Grade, GradeSource, Scheme, SchemeVersion
 from grading.services import grades_refresh, regrade_all, regrade_subjects
 from measures.models import ListType
 from measures.services import list_entry_add, list_entry_remove
-from records.importing import GENERAL_COLUMNS, records_import
+from records.importing import records_import
 from records.services import record_approve, record_create, record_repair, record_revoke, record_submit
+from records.spreadsheets import GENERAL_COLUMNS
 from tests.factories import make_company, make_uscc
 from tests.records.conftest import penalty_input
 

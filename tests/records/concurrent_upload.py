@@ -23,8 +23,8 @@ def main(rows: int) -> None:
     from django.test import Client
 
     from accounts.models import Role
-    from records.importing import GENERAL_COLUMNS
     from records.models import ImportBatch
+    from records.spreadsheets import GENERAL_COLUMNS
     from tests.factories import make_uscc, make_user
 
     clerk = make_user(Role.CLERK, "fgw", username="upload-clerk")

@@ -8,8 +8,9 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Department
 from audit.models import AuditLog
-from records.importing import GENERAL_COLUMNS, ImportFileError, error_workbook, records_import
+from records.importing import error_workbook, records_import
 from records.models import CreditRecord, ImportBatch, RecordStatus
+from records.spreadsheets import GENERAL_COLUMNS, ImportFileError
 from subjects.models import Subject, SubjectKind
 from tests.factories import make_company, make_resident_id, make_uscc
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from records.importing import GENERAL_COLUMNS
 from records.jobs import STALLED_AFTER
 from records.models import CreditRecord, ImportBatch, ImportUpload
+from records.spreadsheets import GENERAL_COLUMNS
 from tests.factories import make_uscc
 
 

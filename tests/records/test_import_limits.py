@@ -13,8 +13,9 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import Department
-from records.importing import GENERAL_COLUMNS, ImportFileError, error_workbook, records_import
+from records.importing import error_workbook, records_import
 from records.models import CreditRecord, ImportBatch, ImportRowError
+from records.spreadsheets import GENERAL_COLUMNS, ImportFileError
 from subjects.models import Subject
 from tests.factories import make_uscc
 

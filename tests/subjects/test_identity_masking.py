@@ -15,9 +15,9 @@ from core.masking import mask_resident_id
 from measures.models import Measure, MeasureApplication
 from measures.services import measure_application_record
 from objections.services import objection_file
-from records.importing import GENERAL_COLUMNS
 from records.models import CreditRecord, ImportBatch
 from records.services import record_approve, record_create, record_submit
+from records.spreadsheets import GENERAL_COLUMNS
 from subjects.identifiers import mask_resident_ids_in_text
 from tests.factories import make_person, make_resident_id, make_uscc, make_user
 from tests.records.conftest import penalty_input

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Department
-from records.importing import ImportFileError, records_import
+from records.importing import records_import
+from records.spreadsheets import ImportFileError
 
 
 class Command(BaseCommand):

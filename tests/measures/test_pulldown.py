@@ -155,3 +155,26 @@ def test_api_endpoint_for_the_platform(credit_office_user, clerk, django_assert_
     assert bad.status_code == 400 and "items" in bad.json()
     rejected = api.post(url, {"items": [national("NE-10", "123", "A")]}, format="json").json()
     assert rejected["rejected"][0]["id"] == "NE-10" and rejected["rejected"][0]["error"]
+
+
+def test_rejected_results_are_reported_by_their_position_and_payload_field(tmp_path):
+    """The national results go to the intake writer as they are (no spreadsheet in between): a bad
+    result is reported at its own index in the platform's list, naming the payload field."""
+    in_future = national("NE-23", make_uscc(), "A")
+    in_future["payload"]["as_of"] = "2099-01-01"
+    items = [
+        listing("BL-2", make_uscc()),
+        national("NE-20", make_uscc(), "A", kind="法人"),
+        national("NE-21", "91411323MA00000000", "B"),
+        national("NE-22", make_uscc(), "C", kind="合伙企业"),
+        in_future,
+    ]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="3 items rejected"):
+        call_command("import_pulldown", write(tmp_path, items), stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0].startswith("item 3 (NE-21): subject_code：")
+    assert lines[1].startswith("item 4 (NE-22): subject_kind：") and "合伙企业" in lines[1]
+    assert lines[2].startswith("item 5 (NE-23): as_of：")
+    records = CreditRecord.objects.filter(kind__code="national_evaluation")
+    assert list(records.values_list("document_number", flat=True)) == ["NE-20"]

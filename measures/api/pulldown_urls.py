@@ -1,3 +1,5 @@
+"""The platform's push-down endpoint, where the platform has always called it: ``/api/exchange/pulldown/``."""
+
 from django.urls import path
 
 from .views import PulldownView

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exchange.pulldown import PulldownError, pulldown_import, pulldown_parse_lines
+from measures.pulldown import PulldownError, pulldown_import, pulldown_parse_lines
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@
 public-credit evaluation results and red/black lists, imported idempotently so that they feed grading.
 
 Both arrive as items in the platform's envelope — the same one we push up — one JSON object per line
-of a file, or a list in the body of a POST to ``/api/exchange/pulldown/``::
+of a file (``manage.py import_pulldown``), or a list in the body of a POST to
+``/api/exchange/pulldown/``::
 
     {"id": "<the platform's id>", "type": "national_evaluation",
      "payload": {"subject_code", "subject_name", "subject_kind", "grade", "as_of"}}
@@ -10,21 +11,17 @@ of a file, or a list in the body of a POST to ``/api/exchange/pulldown/``::
      "payload": {"subject_code", "subject_name", "subject_kind", "list_type": "red" | "black",
                  "reason", "authority", "level", "listed_on", "removed_on"?, "removal_reason"?}}
 
-- A national result becomes an effective record of the kind 国家公共信用综合评价结果 with the grade as
-  its external grade, entered for the credit office by the set-based record import (unknown subjects
-  are registered, identifiers checked); the platform's id is its document number, so the same result
-  imported again is a duplicate and creates nothing.
-- A list entry goes through ``measures.services.list_entry_add(source="platform", external_id=id)``,
-  idempotent on the platform's id; a ``removed_on`` ends the listing (once).
+- A national result becomes an effective record of the credit office through the intake writer
+  (``records.pulldown``); the platform's id is its document number, so it is imported once.
+- A list entry goes through ``list_entry_add(source="platform", external_id=id)``, idempotent on the
+  platform's id; a ``removed_on`` ends the listing (once).
 
 National results are not queued to be pushed back up (the platform sent them); a listing is not
-either (measures' rule for platform entries), while the county record it creates is queued as every
-record is. A bad item is reported with its position and reason and changes nothing; the good ones
-are kept.
+either (the rule for platform entries), while the county record it creates is queued as every record
+is. A bad item is reported with its position in the list and its reason and changes nothing; the good
+ones are kept.
 """
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -32,22 +29,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import Department
+from accounts.permissions import is_credit_office
 from audit.services import audit_log_write
+from records.intake import subject_kind_from
+from records.pulldown import national_results_import
+from records.services import record_subject_resolve
+
+from .models import ListEntry, ListSource
+from .services import CREDIT_OFFICE_DEPARTMENT, list_entry_add, list_entry_remove
 
 NATIONAL = "national_evaluation"
 LIST_ENTRY = "list.entry"
-CREDIT_OFFICE_DEPARTMENT = "xyb"
-NATIONAL_MATTER = "国家公共信用综合评价"
-
-# Subject kinds the platform may send (our codes or the Chinese names) → 主体类别 of the record template.
-KIND_NAMES = {
-    "legal_person": "法人",
-    "unincorporated": "非法人组织",
-    "social_organisation": "社会组织",
-    "public_institution": "事业单位",
-    "individual_business": "个体工商户",
-    "natural_person": "自然人",
-}
 
 
 class PulldownError(Exception):
@@ -97,96 +90,18 @@ def _reject(result: PulldownResult, index: int, item, message: str) -> None:
     )
 
 
-def _national_rows(items: list[tuple[int, dict]], result: PulldownResult) -> tuple[bytes, list[int]]:
-    """A general-template CSV of the national results, and the item index of each data row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "主体名称",
-            "主体类别",
-            "主体代码",
-            "信息类别",
-            "决定文书号",
-            "决定日期",
-            "处罚类别",
-            "罚款金额（元）",
-        ]
-        + ["严重程度", "内容", "违法行为", "评定等级"]
-    )
-    indexes = []
-    for index, item in items:
-        p = item["payload"]
-        grade = str(p.get("grade") or "").strip()
-        writer.writerow(
-            [
-                p.get("subject_name", ""),
-                KIND_NAMES.get(p.get("subject_kind", ""), p.get("subject_kind", "")),
-                p.get("subject_code", ""),
-                "国家公共信用综合评价结果",
-                str(item.get("id", "")).strip(),
-                p.get("as_of") or p.get("evaluated_on") or "",
-                "",
-                "",
-                "",
-                f"国家公共信用综合评价结果：{grade}" if grade else "",
-                NATIONAL_MATTER,
-                grade,
-            ]
-        )
-        indexes.append(index)
-    return buffer.getvalue().encode("utf-8"), indexes
-
-
-def _import_national(*, actor, items: list[tuple[int, dict]], result: PulldownResult) -> None:
-    from accounts.models import Department
-    from records.importing import ImportFileError, records_import
-
-    if not items:
-        return
-    content, indexes = _national_rows(items, result)
-    try:
-        outcome = records_import(
-            content=content,
-            file_name="platform-national-evaluation.csv",
-            department=Department.objects.get(code=CREDIT_OFFICE_DEPARTMENT),
-            actor=actor,
-            approve=True,
-            push=False,
-        )
-    except ImportFileError as exc:
-        for index, item in items:
-            _reject(result, index, item, str(exc))
-        return
-    by_item = dict(items)
-    messages: dict[int, list[str]] = {}
-    for error in outcome.errors:
-        index = indexes[error.row_number - 2]  # row 1 is the header
-        messages.setdefault(index, []).append(
-            f"{error.column}：{error.message}" if error.column else error.message
-        )
-    for index, texts in messages.items():
-        _reject(result, index, by_item[index], "；".join(texts))
-    result.national_created += outcome.batch.rows_created
-    result.national_duplicates += outcome.batch.rows_duplicate
-
-
-def _import_list_entry(*, actor, index: int, item: dict, result: PulldownResult) -> None:
-    from measures.models import ListEntry, ListSource
-    from measures.services import list_entry_add, list_entry_remove
-    from records.services import record_subject_resolve
-
+def _list_entry_import(*, actor, index: int, item: dict, result: PulldownResult) -> None:
     p = item["payload"]
     external_id = str(item.get("id", "")).strip()
     try:
         with transaction.atomic():
             existing = ListEntry.objects.filter(source=ListSource.PLATFORM, external_id=external_id).first()
             if existing is None:
+                code, kind = p.get("subject_code", ""), p.get("subject_kind", "")
                 subject = record_subject_resolve(
                     actor=actor,
-                    code=p.get("subject_code", ""),
-                    kind={v: k for k, v in KIND_NAMES.items()}.get(p.get("subject_kind", ""), "")
-                    or p.get("subject_kind", ""),
+                    code=code,
+                    kind=subject_kind_from(kind, code) or kind,
                     name=p.get("subject_name", ""),
                 )
                 existing = list_entry_add(
@@ -225,8 +140,6 @@ def _import_list_entry(*, actor, index: int, item: dict, result: PulldownResult)
 
 def pulldown_import(*, actor, items: list, source: str) -> PulldownResult:
     """Import the platform's items (see the module docstring). Only the credit office or the system."""
-    from accounts.permissions import is_credit_office
-
     if actor is not None and not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office imports the platform's data."))
     if not isinstance(items, list):
@@ -251,9 +164,20 @@ def pulldown_import(*, actor, items: list, source: str) -> PulldownResult:
                 _("Unknown type “%(type)s”: use national_evaluation or list.entry.")
                 % {"type": item.get("type")},
             )
-    _import_national(actor=actor, items=national, result=result)
+    if national:
+        outcome = national_results_import(
+            actor=actor,
+            department=Department.objects.get(code=CREDIT_OFFICE_DEPARTMENT),
+            items=national,
+            source=source,
+        )
+        by_index = dict(national)
+        for index, message in outcome.rejected.items():
+            _reject(result, index, by_index[index], message)
+        result.national_created += outcome.created
+        result.national_duplicates += outcome.duplicates
     for index, item in lists:
-        _import_list_entry(actor=actor, index=index, item=item, result=result)
+        _list_entry_import(actor=actor, index=index, item=item, result=result)
     result.rejected.sort(key=lambda r: r["item"])
     with transaction.atomic():
         audit_log_write(
