@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write, model_snapshot
+from core.workflow import Permission, Workflow
 from creditreg.workdays import add_working_days
 from records.evidence import evidence_check, file_store
 from records.services import record_create, record_submit
@@ -70,10 +71,6 @@ COMMITMENT_AUDIT_FIELDS = [
 VOLUNTARY_AUDIT_FIELDS = ["subject", "department", "category", "title", "issuer", "reference", "status"]
 
 
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _text(value, *, field: str, label, max_length: int | None = None, required: bool = True) -> str:
     value = " ".join(str(value or "").split()) if max_length else str(value or "").strip()
     if required and not value:
@@ -88,16 +85,37 @@ def _text(value, *, field: str, label, max_length: int | None = None, required: 
     return value
 
 
-def _refuse(message: str, status_label, action) -> None:
-    raise ValidationError(message % {"status": status_label, "action": action})
-
-
-def _refuse_commitment(status_label, action) -> None:
-    _refuse(_("A commitment that is “%(status)s” cannot be %(action)s."), status_label, action)
-
-
-def _refuse_entry(status_label, action) -> None:
-    _refuse(_("A registration that is “%(status)s” cannot be %(action)s."), status_label, action)
+COMMITMENTS = Workflow(
+    model=Commitment,
+    changes=CommitmentTransition,
+    transitions=COMMITMENT_TRANSITIONS,
+    refusal=gettext_lazy("A commitment that is “%(status)s” cannot be %(action)s."),
+    verbs={
+        CommitmentStatus.FULFILLED: gettext_lazy("recorded as fulfilled"),
+        CommitmentStatus.BREACHED: gettext_lazy("recorded as breached"),
+    },
+    related=("subject",),
+)
+OUTCOME_RECORDERS = Permission(
+    can_record_outcome,
+    gettext_lazy("Only staff of the department that accepted the commitment record its outcome."),
+)
+VOLUNTARY = Workflow(
+    model=VoluntaryEntry,
+    changes=VoluntaryTransition,
+    transitions=VOLUNTARY_TRANSITIONS,
+    refusal=gettext_lazy("A registration that is “%(status)s” cannot be %(action)s."),
+    verbs={
+        VoluntaryStatus.VERIFIED: gettext_lazy("verified"),
+        VoluntaryStatus.REJECTED: gettext_lazy("rejected"),
+        VoluntaryStatus.WITHDRAWN: gettext_lazy("withdrawn"),
+    },
+    related=("subject",),
+)
+VERIFIERS = Permission(
+    can_verify_voluntary,
+    gettext_lazy("Only a reviewer of the department named by the subject verifies its information."),
+)
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -253,9 +271,7 @@ def commitment_sign(
         materials_due=due,
         signed_by=actor,
     )
-    CommitmentTransition.objects.create(
-        commitment=commitment, to_status=commitment.status, actor=_user_or_none(actor)
-    )
+    COMMITMENTS.log_change(commitment, actor=actor, from_status="")
     audit_log_write(
         actor=actor,
         action="commitment.sign",
@@ -265,50 +281,27 @@ def commitment_sign(
     return commitment
 
 
-def _commitment_locked(commitment: Commitment) -> Commitment:
-    return Commitment.objects.select_for_update().select_related("subject").get(pk=commitment.pk)
-
-
-def _commitment_move(commitment: Commitment, *, actor, to: str, action: str, reason: str) -> Commitment:
-    from_status = commitment.status
-    commitment.status = to
-    commitment.decided_by = actor
-    commitment.decided_at = timezone.now()
-    commitment.outcome_note = reason
-    commitment.save()
-    CommitmentTransition.objects.create(
-        commitment=commitment,
-        from_status=from_status,
-        to_status=to,
-        actor=_user_or_none(actor),
-        reason=reason,
-    )
-    audit_log_write(
+def _commitment_outcome(commitment: Commitment, *, actor, to: str, action: str, reason: str) -> Commitment:
+    return COMMITMENTS.finish(
+        commitment,
+        to,
         actor=actor,
         action=action,
-        target=commitment,
-        before={"status": from_status},
-        after={"status": to, "breach_record": commitment.breach_record_id},
         reason=reason,
+        audit_after=["breach_record"],
+        decided_by=actor,
+        decided_at=timezone.now(),
+        outcome_note=reason,
     )
-    return commitment
-
-
-def _check_outcome(actor, commitment: Commitment, to: str, verb) -> None:
-    if not can_record_outcome(actor, commitment):
-        raise PermissionDenied(
-            _("Only staff of the department that accepted the commitment record its outcome.")
-        )
-    if to not in COMMITMENT_TRANSITIONS[commitment.status]:
-        _refuse_commitment(CommitmentStatus(commitment.status).label, verb)
 
 
 @transaction.atomic
 def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commitment:
     """Signed → fulfilled (the missing materials came in time, the conditions were met)."""
-    commitment = _commitment_locked(commitment)
-    _check_outcome(actor, commitment, CommitmentStatus.FULFILLED, _("recorded as fulfilled"))
-    return _commitment_move(
+    commitment = COMMITMENTS.begin(
+        commitment, CommitmentStatus.FULFILLED, actor=actor, permission=OUTCOME_RECORDERS
+    )
+    return _commitment_outcome(
         commitment,
         actor=actor,
         to=CommitmentStatus.FULFILLED,
@@ -323,8 +316,9 @@ def commitment_breach(
 ) -> Commitment:
     """Signed → breached: the breach becomes a credit record of the kind 违反信用承诺, entered and
     submitted through the intake services; it takes effect after the department's four-eyes review."""
-    commitment = _commitment_locked(commitment)
-    _check_outcome(actor, commitment, CommitmentStatus.BREACHED, _("recorded as breached"))
+    commitment = COMMITMENTS.begin(
+        commitment, CommitmentStatus.BREACHED, actor=actor, permission=OUTCOME_RECORDERS
+    )
     reason = _text(reason, field="reason", label=_("facts of the breach"))
     record = record_create(
         actor=actor,
@@ -337,9 +331,8 @@ def commitment_breach(
             content=reason,
         ),
     )
-    record = record_submit(actor=actor, record=record)
-    commitment.breach_record = record
-    return _commitment_move(
+    commitment.breach_record = record_submit(actor=actor, record=record)
+    return _commitment_outcome(
         commitment, actor=actor, to=CommitmentStatus.BREACHED, action="commitment.breach", reason=reason
     )
 
@@ -416,7 +409,7 @@ def voluntary_register(
     )
     for uploaded, suffix in checked:
         _store_file(entry, uploaded, suffix)
-    VoluntaryTransition.objects.create(entry=entry, to_status=entry.status, actor=_user_or_none(actor))
+    VOLUNTARY.log_change(entry, actor=actor, from_status="")
     audit_log_write(
         actor=actor,
         action="voluntary.register",
@@ -426,32 +419,18 @@ def voluntary_register(
     return entry
 
 
-def _entry_locked(entry: VoluntaryEntry) -> VoluntaryEntry:
-    return VoluntaryEntry.objects.select_for_update().select_related("subject").get(pk=entry.pk)
-
-
-def _entry_move(entry: VoluntaryEntry, *, actor, to: str, action: str, reason: str, verb) -> VoluntaryEntry:
-    from_status = entry.status
-    if to not in VOLUNTARY_TRANSITIONS[from_status]:
-        _refuse_entry(VoluntaryStatus(from_status).label, verb)
-    entry.status = to
-    entry.decided_at = timezone.now()
-    entry.decision_reason = reason
-    if to != VoluntaryStatus.WITHDRAWN:
-        entry.decided_by = actor
-    entry.save()
-    VoluntaryTransition.objects.create(
-        entry=entry, from_status=from_status, to_status=to, actor=_user_or_none(actor), reason=reason
-    )
-    audit_log_write(
+def _entry_decide(entry: VoluntaryEntry, *, actor, to: str, action: str, reason: str) -> VoluntaryEntry:
+    return VOLUNTARY.finish(
+        entry,
+        to,
         actor=actor,
         action=action,
-        target=entry,
-        before={"status": from_status},
-        after={"status": to, "positive_record": entry.positive_record_id},
         reason=reason,
+        audit_after=["positive_record"],
+        decided_at=timezone.now(),
+        decision_reason=reason,
+        decided_by=actor,
     )
-    return entry
 
 
 def positive_kind_for(category: str) -> str:
@@ -463,13 +442,7 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
     """Awaiting → verified by a reviewer of the named department. Where a positive kind is configured
     for the category, the verified information is entered as a positive record of the department and
     submitted for its four-eyes review (a scheme counts it only if it names the kind)."""
-    entry = _entry_locked(entry)
-    if not can_verify_voluntary(actor, entry):
-        raise PermissionDenied(
-            _("Only a reviewer of the department named by the subject verifies its information.")
-        )
-    if VoluntaryStatus.VERIFIED not in VOLUNTARY_TRANSITIONS[entry.status]:
-        _refuse_entry(VoluntaryStatus(entry.status).label, _("verified"))
+    entry = VOLUNTARY.begin(entry, VoluntaryStatus.VERIFIED, actor=actor, permission=VERIFIERS)
     kind = positive_kind_for(entry.category)
     if kind:
         record = record_create(
@@ -483,50 +456,36 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
                 content="\n".join(filter(None, [entry.issuer, entry.reference, entry.description])),
             ),
         )
-        record = record_submit(actor=actor, record=record)
-        entry.positive_record = record
-    return _entry_move(
+        entry.positive_record = record_submit(actor=actor, record=record)
+    return _entry_decide(
         entry,
         actor=actor,
         to=VoluntaryStatus.VERIFIED,
         action="voluntary.verify",
         reason=(note or "").strip(),
-        verb=_("verified"),
     )
 
 
 @transaction.atomic
 def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryEntry:
     """Awaiting → not verified, with the reasons the subject reads."""
-    entry = _entry_locked(entry)
-    if not can_verify_voluntary(actor, entry):
-        raise PermissionDenied(
-            _("Only a reviewer of the department named by the subject verifies its information.")
-        )
-    if VoluntaryStatus.REJECTED not in VOLUNTARY_TRANSITIONS[entry.status]:
-        _refuse_entry(VoluntaryStatus(entry.status).label, _("rejected"))
+    entry = VOLUNTARY.begin(entry, VoluntaryStatus.REJECTED, actor=actor, permission=VERIFIERS)
     reason = _text(reason, field="reason", label=_("reasons"))
-    return _entry_move(
-        entry,
-        actor=actor,
-        to=VoluntaryStatus.REJECTED,
-        action="voluntary.reject",
-        reason=reason,
-        verb=_("rejected"),
+    return _entry_decide(
+        entry, actor=actor, to=VoluntaryStatus.REJECTED, action="voluntary.reject", reason=reason
     )
 
 
 @transaction.atomic
 def voluntary_withdraw(*, actor, entry: VoluntaryEntry) -> VoluntaryEntry:
-    """Awaiting → withdrawn by the subject."""
-    entry = _entry_locked(entry)
-    if not can_withdraw_voluntary(actor, entry):
-        raise PermissionDenied(_("Only the subject withdraws its own registration."))
-    return _entry_move(
+    """Awaiting → withdrawn by the subject (no decision of the department: nobody is named as decider)."""
+    return VOLUNTARY.transition(
         entry,
+        VoluntaryStatus.WITHDRAWN,
         actor=actor,
-        to=VoluntaryStatus.WITHDRAWN,
         action="voluntary.withdraw",
-        reason="",
-        verb=_("withdrawn"),
+        permission=Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration.")),
+        audit_after=["positive_record"],
+        decided_at=timezone.now(),
+        decision_reason="",
     )

@@ -10,15 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, model_snapshot
+from core.workflow import Permission, Workflow, actor_user, reason_required
 from creditreg.history import history_copy
 from exchange.producers import record_outbox_enqueue
 from subjects.models import Subject
 
 from .hooks import regrade_after_commit
-from .models import CreditRecord, RecordSource, RecordStatus, RecordTransition, Sanction
+from .models import (
+    RECORD_TRANSITIONS,
+    CreditRecord,
+    RecordSource,
+    RecordStatus,
+    RecordTransition,
+    Sanction,
+)
 from .permissions import (
     EDITABLE,
     can_edit_record,
@@ -53,11 +62,36 @@ def _status_label(status: str) -> str:
     return str(RecordStatus(status).label)
 
 
-def _refuse_transition(record: CreditRecord, action: str) -> None:
-    raise ValidationError(
-        _("A record that is “%(status)s” cannot be %(action)s.")
-        % {"status": _status_label(record.status), "action": action}
-    )
+RECORDS = Workflow(
+    model=CreditRecord,
+    changes=RecordTransition,
+    transitions=RECORD_TRANSITIONS,
+    refusal=gettext_lazy("A record that is “%(status)s” cannot be %(action)s."),
+    verbs={
+        RecordStatus.SUBMITTED: gettext_lazy("submitted"),
+        RecordStatus.EFFECTIVE: gettext_lazy("approved"),
+        RecordStatus.RETURNED: gettext_lazy("returned"),
+        RecordStatus.REVOKED: gettext_lazy("revoked"),
+        RecordStatus.REPAIRED: gettext_lazy("repaired"),
+    },
+)
+# A decision taken elsewhere that ended (a list removal) takes a record out of force even once its
+# publication period is over; revocation and repair start from effective only.
+WITHDRAWAL = {
+    RecordStatus.EFFECTIVE: (RecordStatus.REVOKED,),
+    RecordStatus.EXPIRED: (RecordStatus.REVOKED,),
+}
+# A correction, once approved, retires the version it replaces (kept, not deleted): that version was
+# effective when the correction started and may have expired, been revoked or repaired since.
+SUPERSEDED = {
+    status: (RecordStatus.CORRECTED,)
+    for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
+}
+SUBMITTERS = Permission(can_edit_record, gettext_lazy("Only the entering department submits its records."))
+SETTLERS = Permission(
+    can_settle_record,
+    gettext_lazy("Only a reviewer of the entering department or the credit office does this."),
+)
 
 
 def duplicate_of(
@@ -121,18 +155,8 @@ def sanction_rows(record: CreditRecord, clean: CleanRecord) -> list[Sanction]:
     ]
 
 
-def _log_transition(record: CreditRecord, *, actor, from_status: str, reason: str = "") -> None:
-    RecordTransition.objects.create(
-        record=record,
-        from_status=from_status,
-        to_status=record.status,
-        actor=_user_or_none(actor),
-        reason=reason,
-    )
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+# The status-change row of a record as it is entered (``from_status=""``).
+_log_transition = RECORDS.log_change
 
 
 @transaction.atomic
@@ -163,20 +187,16 @@ def record_create(
     return record
 
 
-def _locked(record: CreditRecord) -> CreditRecord:
-    return CreditRecord.objects.select_for_update().get(pk=record.pk)
-
-
 @transaction.atomic
 def record_update(
     *, actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
 ) -> CreditRecord:
     """Change a draft or a returned record (the department's clerks and reviewers)."""
-    record = _locked(record)
+    record = RECORDS.lock(record)
     if not can_edit_record(actor, record):
         raise PermissionDenied(_("Only the entering department changes its records."))
     if record.status not in EDITABLE:
-        _refuse_transition(record, _("changed"))
+        RECORDS.refuse(record, verb=_("changed"))
     clean = record_clean(data=data, catalog=RecordCatalog())
     subject = subject or record.subject
     existing = duplicate_of(
@@ -201,60 +221,45 @@ def record_update(
     return record
 
 
-def _move(record: CreditRecord, *, actor, to: str, action: str, reason: str = "") -> CreditRecord:
-    from_status = record.status
-    record.status = to
-    record.save()
-    _log_transition(record, actor=actor, from_status=from_status, reason=reason)
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=record,
-        before={"status": from_status},
-        after={"status": to},
-        reason=reason,
-    )
-    return record
-
-
 @transaction.atomic
 def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
-    record = _locked(record)
-    if not can_edit_record(actor, record):
-        raise PermissionDenied(_("Only the entering department submits its records."))
-    if record.status not in EDITABLE:
-        _refuse_transition(record, _("submitted"))
-    record.submitted_by = actor
-    record.return_reason = ""
-    return _move(record, actor=actor, to=RecordStatus.SUBMITTED, action="record.submit")
+    return RECORDS.transition(
+        record,
+        RecordStatus.SUBMITTED,
+        actor=actor,
+        action="record.submit",
+        permission=SUBMITTERS,
+        submitted_by=actor,
+        return_reason="",
+    )
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    return reason
-
-
-def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") -> CreditRecord:
+def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "", **fields) -> CreditRecord:
     """Make ``record`` effective; a correction retires the version it replaces (kept, not deleted)."""
     if record.replaces_id:
-        old = CreditRecord.objects.select_for_update().get(pk=record.replaces_id)
-        old.is_current = False
-        old.save(update_fields=["is_current", "updated_at"])
-        _move(
+        replaced = _("Replaced by version %(version)s.") % {"version": record.version}
+        old = RECORDS.lock(record.replaces)
+        RECORDS.finish(
             old,
+            RecordStatus.CORRECTED,
             actor=actor,
-            to=RecordStatus.CORRECTED,
             action="record.correct",
-            reason=_("Replaced by version %(version)s.") % {"version": record.version},
+            reason=replaced,
+            verb=_("corrected"),
+            transitions=SUPERSEDED,
+            is_current=False,
         )
-        record_outbox_enqueue(
-            record=old, reason=_("Replaced by version %(version)s.") % {"version": record.version}
-        )
-        record.is_current = True
-    record.effective_at = timezone.now()
-    _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
+        record_outbox_enqueue(record=old, reason=replaced)
+        fields["is_current"] = True
+    RECORDS.finish(
+        record,
+        RecordStatus.EFFECTIVE,
+        actor=actor,
+        action=action,
+        reason=reason,
+        effective_at=timezone.now(),
+        **fields,
+    )
     record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
@@ -263,42 +268,44 @@ def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") 
 @transaction.atomic
 def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
     """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it."""
-    record = _locked(record)
-    if not can_review_record(actor, record):
-        raise PermissionDenied(
+    record = RECORDS.begin(
+        record,
+        RecordStatus.EFFECTIVE,
+        actor=actor,
+        permission=Permission(
+            can_review_record,
             _(
                 "Only a reviewer of the entering department who did not enter or submit the record approves it."  # noqa: E501
-            )
-        )
-    if record.status != RecordStatus.SUBMITTED:
-        _refuse_transition(record, _("approved"))
-    record.reviewed_by = actor
-    return _take_effect(record, actor=actor, action="record.approve")
+            ),
+        ),
+    )
+    return _take_effect(record, actor=actor, action="record.approve", reviewed_by=actor)
 
 
 @transaction.atomic
 def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
-    record = _locked(record)
-    if not can_review_record(actor, record):
-        raise PermissionDenied(_("Only a reviewer of the entering department returns a record."))
-    if record.status != RecordStatus.SUBMITTED:
-        _refuse_transition(record, _("returned"))
-    reason = _require_reason(reason)
-    record.reviewed_by = actor
-    record.return_reason = reason
-    return _move(record, actor=actor, to=RecordStatus.RETURNED, action="record.return", reason=reason)
+    reason = (reason or "").strip()
+    return RECORDS.transition(
+        record,
+        RecordStatus.RETURNED,
+        actor=actor,
+        action="record.return",
+        permission=Permission(
+            can_review_record, _("Only a reviewer of the entering department returns a record.")
+        ),
+        reason=reason,
+        require_reason=True,
+        reviewed_by=actor,
+        return_reason=reason,
+    )
 
 
-def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, reason: str) -> CreditRecord:
-    record = _locked(record)
-    if not can_settle_record(actor, record):
-        raise PermissionDenied(
-            _("Only a reviewer of the entering department or the credit office does this.")
-        )
-    if record.status != RecordStatus.EFFECTIVE:
-        _refuse_transition(record, verb)
-    reason = _require_reason(reason)
-    _move(record, actor=actor, to=to, action=action, reason=reason)
+def _settle(record: CreditRecord, *, actor, to: str, action: str, reason: str, **moves) -> CreditRecord:
+    """Take a record out of force, with the reason: the platform is told and the subject regraded."""
+    reason = (reason or "").strip()
+    record = RECORDS.transition(
+        record, to, actor=actor, action=action, reason=reason, require_reason=True, **moves
+    )
     record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
@@ -308,7 +315,12 @@ def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, rea
 def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
     return _settle(
-        record, actor=actor, to=RecordStatus.REVOKED, action="record.revoke", verb=_("revoked"), reason=reason
+        record,
+        actor=actor,
+        to=RecordStatus.REVOKED,
+        action="record.revoke",
+        reason=reason,
+        permission=SETTLERS,
     )
 
 
@@ -320,8 +332,8 @@ def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
         actor=actor,
         to=RecordStatus.REPAIRED,
         action="record.repair",
-        verb=_("repaired"),
         reason=reason,
+        permission=SETTLERS,
     )
 
 
@@ -331,14 +343,14 @@ def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, r
 
     The effective version stays in force (and current) until then.
     """
-    record = _locked(record)
+    record = RECORDS.lock(record)
     if not can_settle_record(actor, record) or not can_enter_records(actor):
         raise PermissionDenied(_("Only the entering department corrects its records."))
     if record.status != RecordStatus.EFFECTIVE:
-        _refuse_transition(record, _("corrected"))
+        RECORDS.refuse(record, verb=_("corrected"))
     if CreditRecord.objects.filter(replaces=record).exists():
         raise ValidationError(_("A correction of this record is already under way."))
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
     existing = duplicate_of(
         department_id=record.department_id, subject_id=record.subject_id, clean=clean, exclude_pk=record.pk
@@ -460,12 +472,12 @@ def record_enter_effective(
     taken elsewhere). Only the credit office, or the system (``actor=None``)."""
     if not _is_system_or_credit_office(actor):
         raise PermissionDenied(_("Only the credit office enters records that take effect at once."))
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
     existing = duplicate_of(department_id=department.pk, subject_id=subject.pk, clean=clean)
     if existing is not None:
         raise duplicate_error(existing)
-    user = _user_or_none(actor)
+    user = actor_user(actor)
     record = CreditRecord.objects.create(
         subject=subject,
         department=department,
@@ -495,13 +507,16 @@ def record_enter_effective(
 def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective (or expired) → revoked because the decision behind the record has ended, e.g. removal
     from a list: the record stops counting in grading. Only the credit office, or the system."""
-    record = _locked(record)
-    if not _is_system_or_credit_office(actor):
-        raise PermissionDenied(_("Only the credit office withdraws such a record."))
-    if record.status not in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED):
-        _refuse_transition(record, _("withdrawn"))
-    reason = _require_reason(reason)
-    _move(record, actor=actor, to=RecordStatus.REVOKED, action="record.withdraw", reason=reason)
-    record_outbox_enqueue(record=record, reason=reason)
-    regrade_after_commit([record.subject_id])
-    return record
+    return _settle(
+        record,
+        actor=actor,
+        to=RecordStatus.REVOKED,
+        action="record.withdraw",
+        reason=reason,
+        permission=Permission(
+            lambda actor, _record: _is_system_or_credit_office(actor),
+            _("Only the credit office withdraws such a record."),
+        ),
+        verb=_("withdrawn"),
+        transitions=WITHDRAWAL,
+    )

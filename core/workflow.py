@@ -1,0 +1,215 @@
+"""The workflow kernel: the one way an object of a workflow changes its status.
+
+Every workflow of the registry — credit records, reminders, repair applications, objections,
+commitments and voluntary registrations — is a ``TextChoices`` status, an explicit transition map
+``{from: (to, …)}`` and a table of status changes (a subclass of the abstract ``StatusChange``;
+Oscar's ``OrderStatusChange``, STYLE §4). Each app describes its workflow once as a ``Workflow``, and
+every service that moves an object goes through it:
+
+1. ``lock`` — the object's own row, ``select_for_update`` (concurrent moves of one object queue up
+   here and each sees the status the previous one left);
+2. the actor's role, by the service's ``Permission`` (``PermissionDenied``);
+3. the guard: a move the map does not allow raises ``TransitionRefused`` with one clear, translated
+   message ("…that is “草稿” cannot be approved") before anything is changed;
+4. where the service asks for one, the reason;
+5. the new status and the fields the service sets, saved; the status-change row; the audit entry.
+
+A service that has work to do between the guard and the write (a record to revoke, an outbox item,
+a notice) calls ``begin`` and ``finish`` around it; one that has none calls ``transition``. Both run
+inside the caller's ``transaction.atomic``, so a refusal or an error anywhere leaves nothing behind.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+# The abstract base of every status-change table and the audit service: both stand below every
+# workflow app, and this kernel only writes through them.
+from audit.models import StatusChange
+from audit.services import audit_log_write, model_snapshot
+
+Obj = TypeVar("Obj", bound=models.Model)
+
+GIVE_THE_REASON = gettext_lazy("Give the reason.")
+
+
+class TransitionRefused(ValidationError):
+    """A move the transition map does not allow from the object's current status. Nothing was changed.
+
+    A ``ValidationError`` carrying one message (no field): a page shows it as a message, the API
+    answers 400 ``{"non_field_errors": [message]}`` through the project's exception handler."""
+
+
+def actor_user(actor):
+    """The user to name in a row for ``actor``: None for the system (``actor=None``) or an anonymous
+    caller, whose rows say "system"."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def reason_required(reason: str | None, *, missing=GIVE_THE_REASON) -> str:
+    """The reason without surrounding blanks; refused (on the ``reason`` field) when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": str(missing)})
+    return reason
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who may make a move: a predicate of ``(actor, object)`` and what anyone else is told."""
+
+    allows: Callable[[Any, Any], bool]
+    denied: Any  # a (lazily) translated message
+
+    def check(self, actor, obj) -> None:
+        if not self.allows(actor, obj):
+            raise PermissionDenied(str(self.denied))
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One workflow: its model, its transition map, its status-change table and its refusal message.
+
+    ``refusal`` is formatted with ``status`` (the current status's label), ``action`` (the verb of the
+    move, from ``verbs`` by target status unless the service names another) and ``to`` (the target
+    status's label). ``related`` is loaded together with the locked row (only the row is locked)."""
+
+    model: type[models.Model]
+    changes: type[StatusChange]
+    transitions: Mapping[str, Sequence[str]]
+    refusal: Any
+    verbs: Mapping[str, Any] = field(default_factory=dict)
+    related: tuple[str, ...] = ()
+
+    # --- the steps -------------------------------------------------------------------------------
+
+    def lock(self, obj: Obj) -> Obj:
+        """The object read again under a row lock, held until the caller's transaction ends."""
+        return self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=obj.pk)
+
+    def refuse(self, obj, *, to: str = "", verb=None) -> NoReturn:
+        """Raise the refusal for ``obj`` in its current status (also for an action that changes no
+        status but needs a certain one, such as editing a record)."""
+        labels = dict(self.model._meta.get_field("status").flatchoices)
+        verb = verb if verb is not None else self.verbs.get(to, "")
+        raise TransitionRefused(
+            str(self.refusal)
+            % {"status": labels.get(obj.status, obj.status), "action": verb, "to": labels.get(to, to)}
+        )
+
+    def guard(self, obj, to: str, *, verb=None, transitions: Mapping[str, Sequence[str]] | None = None):
+        """Refuse unless the map (the workflow's own, or the one given) allows ``obj.status → to``."""
+        if to not in (transitions if transitions is not None else self.transitions).get(obj.status, ()):
+            self.refuse(obj, to=to, verb=verb)
+
+    def log_change(self, obj, *, actor, from_status: str, reason: str = "") -> StatusChange:
+        """Write the status-change row of ``obj`` (now in its new status); ``from_status=""`` for the
+        row that records its creation."""
+        return self.changes.objects.create(
+            **{self._owner_field(): obj},
+            from_status=from_status,
+            to_status=obj.status,
+            actor=actor_user(actor),
+            reason=reason,
+        )
+
+    def begin(
+        self,
+        obj: Obj,
+        to: str,
+        *,
+        actor,
+        permission: Permission | None = None,
+        verb=None,
+        transitions: Mapping[str, Sequence[str]] | None = None,
+    ) -> Obj:
+        """Lock, check the actor, guard: the object, ready for the service's work and ``finish``."""
+        obj = self.lock(obj)
+        if permission is not None:
+            permission.check(actor, obj)
+        self.guard(obj, to, verb=verb, transitions=transitions)
+        return obj
+
+    def finish(
+        self,
+        obj: Obj,
+        to: str,
+        *,
+        actor,
+        action: str,
+        reason: str = "",
+        verb=None,
+        transitions: Mapping[str, Sequence[str]] | None = None,
+        audit_fields: Sequence[str] | None = None,
+        audit_after: Sequence[str] = (),
+        **fields,
+    ) -> Obj:
+        """Move the (locked) object to ``to``: the guard once more, then ``fields`` and the status,
+        saved; the status-change row; the audit entry ``action``.
+
+        The audit entry shows the status before and after, plus the ``audit_after`` fields after the
+        move; or, with ``audit_fields``, those fields before and after."""
+        self.guard(obj, to, verb=verb, transitions=transitions)
+        reason = (reason or "").strip()
+        from_status = obj.status
+        before = model_snapshot(obj, audit_fields) if audit_fields else {"status": from_status}
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.status = to
+        obj.save()
+        self.log_change(obj, actor=actor, from_status=from_status, reason=reason)
+        after = model_snapshot(obj, audit_fields) if audit_fields else {"status": to}
+        audit_log_write(
+            actor=actor,
+            action=action,
+            target=obj,
+            before=before,
+            after=after | model_snapshot(obj, audit_after),
+            reason=reason,
+        )
+        return obj
+
+    def transition(
+        self,
+        obj: Obj,
+        to: str,
+        *,
+        actor,
+        action: str,
+        permission: Permission | None = None,
+        reason: str = "",
+        require_reason: bool = False,
+        missing_reason=GIVE_THE_REASON,
+        verb=None,
+        transitions: Mapping[str, Sequence[str]] | None = None,
+        audit_fields: Sequence[str] | None = None,
+        audit_after: Sequence[str] = (),
+        **fields,
+    ) -> Obj:
+        """The whole move for a service with no work of its own: ``begin``, the reason (refused with
+        ``missing_reason`` when required and empty), ``finish``. Returns the moved object."""
+        obj = self.begin(obj, to, actor=actor, permission=permission, verb=verb, transitions=transitions)
+        if require_reason:
+            reason = reason_required(reason, missing=missing_reason)
+        return self.finish(
+            obj,
+            to,
+            actor=actor,
+            action=action,
+            reason=reason,
+            verb=verb,
+            transitions=transitions,
+            audit_fields=audit_fields,
+            audit_after=audit_after,
+            **fields,
+        )
+
+    def _owner_field(self) -> str:
+        """The name of the status-change table's foreign key to the workflow's model."""
+        return next(
+            f.name for f in self.changes._meta.get_fields() if f.many_to_one and f.related_model is self.model
+        )
