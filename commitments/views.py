@@ -4,15 +4,16 @@ The public list of commitments needs no login and masks natural persons."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
+from core.actions import Action, ActionView
+from core.pages import PAGE_SIZE, errors_to_form, found_or_404, paginate, require
 from creditreg.ratelimit import rate_limited
 from public.throttling import PublicPagesThrottle
 from records.evidence import file_download
@@ -42,39 +43,17 @@ from .selectors import (
     voluntary_queue,
 )
 
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
 
 @login_required
 def commitments_home(request):
     """Subject users: the templates they can sign and their commitments. Staff: the department's
     commitments, those with missing materials overdue flagged."""
     user = request.user
-    _require(can_use_commitment_pages(user))
+    require(can_use_commitment_pages(user))
     visible = commitments_visible_to(user=user)
     status = request.GET.get("status", "")
     listed = visible.filter(status=status) if status in CommitmentStatus.values else visible
-    page, query = _page(request, listed)
+    page, query = paginate(request, listed)
     return render(
         request,
         "commitments/commitment_list.html",
@@ -98,7 +77,7 @@ def commitments_home(request):
 @login_required
 def template_list(request):
     """The department's templates, and a new one."""
-    _require(is_department_staff(request.user))
+    require(is_department_staff(request.user))
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -106,7 +85,7 @@ def template_list(request):
         try:
             services.commitment_template_create(actor=request.user, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The template is saved."))
             return redirect("commitments:templates")
@@ -116,10 +95,8 @@ def template_list(request):
 
 @login_required
 def template_edit(request, pk: int):
-    template = commitment_template_get(user=request.user, pk=pk)
-    if template is None:
-        raise Http404(_("No such template."))
-    _require(can_maintain_template(request.user, template))
+    template = found_or_404(commitment_template_get(user=request.user, pk=pk), _("No such template."))
+    require(can_maintain_template(request.user, template))
     initial = {
         k: getattr(template, k) for k in ("matter", "title", "text", "materials_working_days", "is_active")
     }
@@ -128,7 +105,7 @@ def template_edit(request, pk: int):
         try:
             services.commitment_template_update(actor=request.user, template=template, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("The template is saved."))
             return redirect("commitments:templates")
@@ -143,7 +120,7 @@ def commitment_sign(request, template_pk: int):
     if template is None or not template.is_active:
         raise Http404(_("No such template."))
     online = is_subject_user(user)
-    _require(online or can_maintain_template(user, template))
+    require(online or can_maintain_template(user, template))
     form = SignForm(request.POST or None, with_subject=not online)
     if request.method == "POST" and form.is_valid():
         subject = None
@@ -161,7 +138,7 @@ def commitment_sign(request, template_pk: int):
                     materials_due=form.cleaned_data["materials_due"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("The commitment is signed."))
                 return redirect("commitments:detail", pk=commitment.pk)
@@ -169,10 +146,7 @@ def commitment_sign(request, template_pk: int):
 
 
 def _commitment_or_404(request, pk: int):
-    commitment = commitment_get(user=request.user, pk=pk)
-    if commitment is None:
-        raise Http404(_("No such commitment."))
-    return commitment
+    return found_or_404(commitment_get(user=request.user, pk=pk), _("No such commitment."))
 
 
 @login_required
@@ -195,32 +169,27 @@ def commitment_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def commitment_fulfil(request, pk: int):
-    commitment = _commitment_or_404(request, pk)
-    try:
-        services.commitment_fulfil(
-            actor=request.user, commitment=commitment, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Recorded as fulfilled."))
-    return redirect("commitments:detail", pk=commitment.pk)
+commitment_action = ActionView.as_view(
+    actions={
+        "fulfil": Action(services.commitment_fulfil, gettext_lazy("Recorded as fulfilled."), reason="note")
+    },
+    object_name="commitment",
+    lookup=_commitment_or_404,
+    detail_url="commitments:detail",
+    reason_field="note",
+)
 
 
 @login_required
 def commitment_breach(request, pk: int):
     commitment = _commitment_or_404(request, pk)
-    _require(can_record_outcome(request.user, commitment))
+    require(can_record_outcome(request.user, commitment))
     form = BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Recorded as breached; the record of the breach awaits review in your department.")
@@ -235,7 +204,7 @@ def commitments_public_list(request):
     their number only (SPEC §6, README "Natural persons on public pages"); rate limited per client
     address like every public page."""
     q = request.GET.get("q", "")
-    page, query = _page(request, commitments_public(q=q))
+    page, query = paginate(request, commitments_public(q=q))
     rows = [
         {
             "name": public_subject_name(c.subject),
@@ -258,8 +227,8 @@ def commitments_public_list(request):
 @login_required
 def voluntary_list(request):
     user = request.user
-    _require(can_use_commitment_pages(user))
-    page, query = _page(request, voluntary_entries_visible_to(user=user))
+    require(can_use_commitment_pages(user))
+    page, query = paginate(request, voluntary_entries_visible_to(user=user))
     return render(
         request,
         "commitments/voluntary_list.html",
@@ -274,7 +243,7 @@ def voluntary_list(request):
 
 @login_required
 def voluntary_create(request):
-    _require(is_subject_user(request.user) and bool(request.user.subject_id))
+    require(is_subject_user(request.user) and bool(request.user.subject_id))
     form = VoluntaryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -282,7 +251,7 @@ def voluntary_create(request):
         try:
             entry = services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Registered; it is shown once verified."))
             return redirect("commitments:voluntary_detail", pk=entry.pk)
@@ -290,10 +259,7 @@ def voluntary_create(request):
 
 
 def _entry_or_404(request, pk: int):
-    entry = voluntary_entry_get(user=request.user, pk=pk)
-    if entry is None:
-        raise Http404(_("No such registration."))
-    return entry
+    return found_or_404(voluntary_entry_get(user=request.user, pk=pk), _("No such registration."))
 
 
 @login_required
@@ -315,27 +281,17 @@ def voluntary_detail(request, pk: int):
     )
 
 
-VOLUNTARY_ACTIONS = {
-    "verify": lambda user, entry, reason: services.voluntary_verify(actor=user, entry=entry, note=reason),
-    "reject": lambda user, entry, reason: services.voluntary_reject(actor=user, entry=entry, reason=reason),
-    "withdraw": lambda user, entry, reason: services.voluntary_withdraw(actor=user, entry=entry),
-}
-
-
-@login_required
-@require_POST
-def voluntary_action(request, pk: int, action: str):
-    entry = _entry_or_404(request, pk)
-    if action not in VOLUNTARY_ACTIONS:
-        raise Http404(_("No such action."))
-    try:
-        VOLUNTARY_ACTIONS[action](request.user, entry, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("commitments:voluntary_detail", pk=entry.pk)
+SAVED = gettext_lazy("Saved.")
+voluntary_action = ActionView.as_view(
+    actions={
+        "verify": Action(services.voluntary_verify, SAVED, reason="note"),
+        "reject": Action(services.voluntary_reject, SAVED),
+        "withdraw": Action(services.voluntary_withdraw, SAVED, reason=None),
+    },
+    object_name="entry",
+    lookup=_entry_or_404,
+    detail_url="commitments:voluntary_detail",
+)
 
 
 @login_required

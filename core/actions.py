@@ -40,7 +40,7 @@ class Action:
         return self.service(**kwargs)
 
 
-def error_messages(exc: Exception) -> list[str]:
+def _error_messages(exc: Exception) -> list[str]:
     """The messages of a refusal, for the messages framework."""
     return list(getattr(exc, "messages", None) or [str(exc)])
 
@@ -48,14 +48,17 @@ def error_messages(exc: Exception) -> list[str]:
 class ActionView(LoginRequiredMixin, View):
     """POST ``<pk>/<action>/`` of a page; configured with ``as_view(actions=…, object_name=…,
     lookup=…, detail_url=…)``. ``lookup(request, pk)`` returns the object the user may see or raises
-    Http404. ``shown`` are the refusals told as messages; any other (``PermissionDenied`` unless
-    listed) takes its usual course (a 403 page)."""
+    Http404 (or PermissionDenied for a role that may not open such pages). ``shown`` are the refusals
+    told as messages; any other (``PermissionDenied`` unless listed) takes its usual course (a 403
+    page). Afterwards the user is back on the object's page (``detail_url``, a URL name taking the
+    ``pk``), or on the page ``next_url`` names."""
 
     http_method_names = ["post"]
     actions: Mapping[str, Action] = {}
     object_name = ""
     lookup: Callable[[HttpRequest, int], Any] | None = None
     detail_url = ""
+    next_url = ""
     reason_field = "reason"
     shown: tuple[type[Exception], ...] = (ValidationError,)
 
@@ -72,13 +75,15 @@ class ActionView(LoginRequiredMixin, View):
                 reason=request.POST.get(self.reason_field, ""),
             )
         except self.shown as exc:
-            for message in error_messages(exc):
+            for message in _error_messages(exc):
                 messages.error(request, message)
         else:
             messages.success(request, step.done)
         return self.redirect_after(request, obj)
 
     def redirect_after(self, request: HttpRequest, obj) -> HttpResponse:
+        if self.next_url:
+            return redirect(self.next_url)
         return redirect(self.detail_url, pk=obj.pk)
 
 

@@ -3,17 +3,17 @@ record with its history, and spreadsheet upload. Every write calls a service."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
+from core.actions import Action, ActionView
+from core.pages import found_or_404, paginate, require
 from creditreg.filters import id_from_text
 from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
@@ -55,20 +55,11 @@ from .selectors import (
     review_queue,
 )
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
 def _record_or_404(request, pk: int):
-    record = record_get(user=request.user, pk=pk)
-    if record is None:
-        raise Http404(_("No such record."))
-    return record
+    return found_or_404(record_get(user=request.user, pk=pk), _("No such record."))
 
 
 def _form_errors(form, formset, exc: ValidationError) -> None:
@@ -86,19 +77,17 @@ def _form_errors(form, formset, exc: ValidationError) -> None:
 
 @login_required
 def record_list(request):
-    _require(is_staff_member(request.user))
+    require(is_staff_member(request.user))
     visible = records_visible_to(user=request.user)
     filterset = CreditRecordFilterSet(request.GET, queryset=visible, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "records/record_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "overdue_count": records_publication_overdue(queryset=visible).count(),
         },
     )
@@ -107,14 +96,14 @@ def record_list(request):
 @login_required
 def record_review_queue(request):
     queue = review_queue(user=request.user)
-    _require(can_enter_records(request.user))
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    require(can_enter_records(request.user))
+    page, _query = paginate(request, queue)
     return render(request, "records/review_queue.html", {"page": page})
 
 
 @login_required
 def record_kind_choose(request):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     subject_id = request.GET.get("subject_id", "")
     subject_pk = id_from_text(subject_id)
     subject = subject_get(user=request.user, pk=subject_pk) if subject_pk else None
@@ -143,7 +132,7 @@ def _save_record(request, form, formset, call):
 
 @login_required
 def record_create(request, kind_code: str):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     kind = get_object_or_404(RecordKind, code=kind_code, is_active=True)
     # Chosen from the subject look-up by row id, so an identity number never travels in an address.
     fixed = None
@@ -210,7 +199,7 @@ def _existing_record_forms(request, record):
 @login_required
 def record_edit(request, pk: int):
     record = _record_or_404(request, pk)
-    _require(can_edit_record(request.user, record))
+    require(can_edit_record(request.user, record))
     if record.status not in EDITABLE:
         messages.error(request, _("Only a draft or a returned record can be changed."))
         return redirect("records:detail", pk=record.pk)
@@ -244,7 +233,7 @@ def record_edit(request, pk: int):
 @login_required
 def record_correct(request, pk: int):
     record = _record_or_404(request, pk)
-    _require(can_settle_record(request.user, record) and can_enter_records(request.user))
+    require(can_settle_record(request.user, record) and can_enter_records(request.user))
     data, form, formset = _existing_record_forms(request, record)
     reason_form = ReasonForm(data)
     if (
@@ -313,48 +302,29 @@ def record_detail(request, pk: int):
     )
 
 
+# The lifecycle buttons of the record page, also the API's transition endpoints (records.api.views).
 ACTIONS = {
-    "submit": (
-        lambda user, record, reason: services.record_submit(actor=user, record=record),
-        gettext_lazy("Submitted for review."),
+    "submit": Action(services.record_submit, gettext_lazy("Submitted for review."), reason=None),
+    "approve": Action(
+        services.record_approve, gettext_lazy("Approved: the record is effective."), reason=None
     ),
-    "approve": (
-        lambda user, record, reason: services.record_approve(actor=user, record=record),
-        gettext_lazy("Approved: the record is effective."),
-    ),
-    "return": (
-        lambda user, record, reason: services.record_return(actor=user, record=record, reason=reason),
-        gettext_lazy("Returned to the clerk."),
-    ),
-    "revoke": (
-        lambda user, record, reason: services.record_revoke(actor=user, record=record, reason=reason),
-        gettext_lazy("Revoked."),
-    ),
-    "repair": (
-        lambda user, record, reason: services.record_repair(actor=user, record=record, reason=reason),
-        gettext_lazy("Marked as repaired: publication stopped."),
-    ),
+    "return": Action(services.record_return, gettext_lazy("Returned to the clerk.")),
+    "revoke": Action(services.record_revoke, gettext_lazy("Revoked.")),
+    "repair": Action(services.record_repair, gettext_lazy("Marked as repaired: publication stopped.")),
 }
 
 
-@login_required
-@require_POST
-def record_action(request, pk: int, action: str):
-    record = _record_or_404(request, pk)
-    if action not in ACTIONS:
-        raise Http404(_("No such action."))
-    call, done = ACTIONS[action]
-    try:
-        call(request.user, record, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    next_url = request.POST.get("next")
-    if next_url == "queue":
-        return redirect("records:review")
-    return redirect("records:detail", pk=record.pk)
+class RecordActionView(ActionView):
+    def redirect_after(self, request, record):
+        # Approved or returned from the reviewer's queue: back to the queue.
+        if request.POST.get("next") == "queue":
+            return redirect("records:review")
+        return super().redirect_after(request, record)
+
+
+record_action = RecordActionView.as_view(
+    actions=ACTIONS, object_name="record", lookup=_record_or_404, detail_url="records:detail"
+)
 
 
 @login_required
@@ -378,7 +348,7 @@ def _xlsx_response(content: bytes, file_name: str) -> HttpResponse:
 
 @login_required
 def import_upload(request):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +374,7 @@ def import_upload(request):
 
 
 def _batch_or_404(request, pk: int) -> ImportBatch:
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     return get_object_or_404(ImportBatch, pk=pk, department=request.user.department)
 
 
@@ -457,7 +427,7 @@ def import_errors_download(request, pk: int):
 
 @login_required
 def import_template_download(request, template: str):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     if template not in TEMPLATE_LABELS:
         raise Http404(_("No such template."))
     name = "信用记录通用模板.xlsx" if template == ImportBatch.Template.GENERAL else "双公示行政处罚模板.xlsx"
