@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import audit_log_write, model_snapshot
+from audit.services import audited_save, model_snapshot
 from core.workflow import Permission, Workflow
 from creditreg.workdays import add_working_days
 from records.evidence import evidence_check, file_store
@@ -95,6 +95,8 @@ COMMITMENTS = Workflow(
         CommitmentStatus.BREACHED: gettext_lazy("recorded as breached"),
     },
     related=("subject",),
+    audit_after=("breach_record",),
+    reason_field="outcome_note",
 )
 OUTCOME_RECORDERS = Permission(
     can_record_outcome,
@@ -111,6 +113,7 @@ VOLUNTARY = Workflow(
         VoluntaryStatus.WITHDRAWN: gettext_lazy("withdrawn"),
     },
     related=("subject",),
+    audit_after=("positive_record",),
 )
 VERIFIERS = Permission(
     can_verify_voluntary,
@@ -155,15 +158,13 @@ def commitment_template_create(
         matter=matter, title=title, text=text, materials_working_days=materials_working_days
     )
     _matter_taken(department_id=actor.department_id, matter=values["matter"])
-    for name, value in values.items():
-        setattr(template, name, value)
     template.created_by = actor
-    template.save()
-    audit_log_write(
+    audited_save(
+        template,
         actor=actor,
         action="commitment.template_create",
-        target=template,
-        after=model_snapshot(template, TEMPLATE_AUDIT_FIELDS),
+        fields=TEMPLATE_AUDIT_FIELDS,
+        values=values,
     )
     return template
 
@@ -188,17 +189,12 @@ def commitment_template_update(
     )
     if is_active:
         _matter_taken(department_id=template.department_id, matter=values["matter"], exclude_pk=template.pk)
-    before = model_snapshot(template, TEMPLATE_AUDIT_FIELDS)
-    for name, value in values.items():
-        setattr(template, name, value)
-    template.is_active = bool(is_active)
-    template.save()
-    audit_log_write(
+    audited_save(
+        template,
         actor=actor,
         action="commitment.template_update",
-        target=template,
-        before=before,
-        after=model_snapshot(template, TEMPLATE_AUDIT_FIELDS),
+        fields=TEMPLATE_AUDIT_FIELDS,
+        values=values | {"is_active": bool(is_active)},
     )
     return template
 
@@ -271,28 +267,13 @@ def commitment_sign(
         materials_due=due,
         signed_by=actor,
     )
-    COMMITMENTS.log_change(commitment, actor=actor, from_status="")
-    audit_log_write(
+    COMMITMENTS.created(
+        commitment,
         actor=actor,
         action="commitment.sign",
-        target=commitment,
         after=model_snapshot(commitment, COMMITMENT_AUDIT_FIELDS),
     )
     return commitment
-
-
-def _commitment_outcome(commitment: Commitment, *, actor, to: str, action: str, reason: str) -> Commitment:
-    return COMMITMENTS.finish(
-        commitment,
-        to,
-        actor=actor,
-        action=action,
-        reason=reason,
-        audit_after=["breach_record"],
-        decided_by=actor,
-        decided_at=timezone.now(),
-        outcome_note=reason,
-    )
 
 
 @transaction.atomic
@@ -301,12 +282,9 @@ def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commi
     commitment = COMMITMENTS.begin(
         commitment, CommitmentStatus.FULFILLED, actor=actor, permission=OUTCOME_RECORDERS
     )
-    return _commitment_outcome(
-        commitment,
-        actor=actor,
-        to=CommitmentStatus.FULFILLED,
-        action="commitment.fulfil",
-        reason=(note or "").strip(),
+    note = (note or "").strip()
+    return COMMITMENTS.decide(
+        commitment, CommitmentStatus.FULFILLED, actor=actor, action="commitment.fulfil", reason=note
     )
 
 
@@ -332,8 +310,8 @@ def commitment_breach(
         ),
     )
     commitment.breach_record = record_submit(actor=actor, record=record)
-    return _commitment_outcome(
-        commitment, actor=actor, to=CommitmentStatus.BREACHED, action="commitment.breach", reason=reason
+    return COMMITMENTS.decide(
+        commitment, CommitmentStatus.BREACHED, actor=actor, action="commitment.breach", reason=reason
     )
 
 
@@ -409,28 +387,10 @@ def voluntary_register(
     )
     for uploaded, suffix in checked:
         _store_file(entry, uploaded, suffix)
-    VOLUNTARY.log_change(entry, actor=actor, from_status="")
-    audit_log_write(
-        actor=actor,
-        action="voluntary.register",
-        target=entry,
-        after=model_snapshot(entry, VOLUNTARY_AUDIT_FIELDS),
+    VOLUNTARY.created(
+        entry, actor=actor, action="voluntary.register", after=model_snapshot(entry, VOLUNTARY_AUDIT_FIELDS)
     )
     return entry
-
-
-def _entry_decide(entry: VoluntaryEntry, *, actor, to: str, action: str, reason: str) -> VoluntaryEntry:
-    return VOLUNTARY.finish(
-        entry,
-        to,
-        actor=actor,
-        action=action,
-        reason=reason,
-        audit_after=["positive_record"],
-        decided_at=timezone.now(),
-        decision_reason=reason,
-        decided_by=actor,
-    )
 
 
 def positive_kind_for(category: str) -> str:
@@ -457,12 +417,9 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
             ),
         )
         entry.positive_record = record_submit(actor=actor, record=record)
-    return _entry_decide(
-        entry,
-        actor=actor,
-        to=VoluntaryStatus.VERIFIED,
-        action="voluntary.verify",
-        reason=(note or "").strip(),
+    note = (note or "").strip()
+    return VOLUNTARY.decide(
+        entry, VoluntaryStatus.VERIFIED, actor=actor, action="voluntary.verify", reason=note
     )
 
 
@@ -471,8 +428,8 @@ def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryE
     """Awaiting → not verified, with the reasons the subject reads."""
     entry = VOLUNTARY.begin(entry, VoluntaryStatus.REJECTED, actor=actor, permission=VERIFIERS)
     reason = _text(reason, field="reason", label=_("reasons"))
-    return _entry_decide(
-        entry, actor=actor, to=VoluntaryStatus.REJECTED, action="voluntary.reject", reason=reason
+    return VOLUNTARY.decide(
+        entry, VoluntaryStatus.REJECTED, actor=actor, action="voluntary.reject", reason=reason
     )
 
 
@@ -485,7 +442,6 @@ def voluntary_withdraw(*, actor, entry: VoluntaryEntry) -> VoluntaryEntry:
         actor=actor,
         action="voluntary.withdraw",
         permission=Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration.")),
-        audit_after=["positive_record"],
         decided_at=timezone.now(),
         decision_reason="",
     )

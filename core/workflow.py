@@ -15,8 +15,9 @@ every service that moves an object goes through it:
 5. the new status and the fields the service sets, saved; the status-change row; the audit entry.
 
 A service that has work to do between the guard and the write (a record to revoke, an outbox item,
-a notice) calls ``begin`` and ``finish`` around it; one that has none calls ``transition``. Both run
-inside the caller's ``transaction.atomic``, so a refusal or an error anywhere leaves nothing behind.
+a notice) calls ``begin`` and ``finish`` (or ``decide``) around it; one that has none calls
+``transition``. ``created`` writes the first row and the audit entry of a new object. All run inside
+the caller's ``transaction.atomic``, so a refusal or an error anywhere leaves nothing behind.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 # The abstract base of every status-change table and the audit service: both stand below every
@@ -76,7 +78,9 @@ class Workflow:
 
     ``refusal`` is formatted with ``status`` (the current status's label), ``action`` (the verb of the
     move, from ``verbs`` by target status unless the service names another) and ``to`` (the target
-    status's label). ``related`` is loaded together with the locked row (only the row is locked)."""
+    status's label). ``related`` is loaded together with the locked row (only the row is locked).
+    ``audit_after`` are the fields every audit entry of a move shows after it besides the status;
+    ``reason_field`` is where the object keeps the reason of a decision."""
 
     model: type[models.Model]
     changes: type[StatusChange]
@@ -84,6 +88,8 @@ class Workflow:
     refusal: Any
     verbs: Mapping[str, Any] = field(default_factory=dict)
     related: tuple[str, ...] = ()
+    audit_after: tuple[str, ...] = ()
+    reason_field: str = "decision_reason"
 
     # --- the steps -------------------------------------------------------------------------------
 
@@ -117,6 +123,12 @@ class Workflow:
             reason=reason,
         )
 
+    def created(self, obj, *, actor, action: str, after: dict, reason: str = "") -> None:
+        """A new object: its first status-change row (from no status) and the audit entry ``action``
+        with ``after`` (what the object was created with)."""
+        self.log_change(obj, actor=actor, from_status="", reason=reason)
+        audit_log_write(actor=actor, action=action, target=obj, after=after, reason=reason)
+
     def begin(
         self,
         obj: Obj,
@@ -145,14 +157,15 @@ class Workflow:
         verb=None,
         transitions: Mapping[str, Sequence[str]] | None = None,
         audit_fields: Sequence[str] | None = None,
-        audit_after: Sequence[str] = (),
+        audit_after: Sequence[str] | None = None,
         **fields,
     ) -> Obj:
         """Move the (locked) object to ``to``: the guard once more, then ``fields`` and the status,
         saved; the status-change row; the audit entry ``action``.
 
-        The audit entry shows the status before and after, plus the ``audit_after`` fields after the
-        move; or, with ``audit_fields``, those fields before and after."""
+        The audit entry shows the status before and after, plus the ``audit_after`` fields (the
+        workflow's by default) after the move; or, with ``audit_fields``, those fields before and
+        after."""
         self.guard(obj, to, verb=verb, transitions=transitions)
         reason = (reason or "").strip()
         from_status = obj.status
@@ -168,10 +181,17 @@ class Workflow:
             action=action,
             target=obj,
             before=before,
-            after=after | model_snapshot(obj, audit_after),
+            after=after | model_snapshot(obj, self.audit_after if audit_after is None else audit_after),
             reason=reason,
         )
         return obj
+
+    def decide(self, obj: Obj, to: str, *, actor, action: str, reason: str, **fields) -> Obj:
+        """``finish`` for a decision: the object also keeps who decided (``decided_by``), when
+        (``decided_at``) and why (the workflow's ``reason_field``), which its page and the subject
+        read."""
+        fields |= {"decided_by": actor, "decided_at": timezone.now(), self.reason_field: reason}
+        return self.finish(obj, to, actor=actor, action=action, reason=reason, **fields)
 
     def transition(
         self,
@@ -187,7 +207,7 @@ class Workflow:
         verb=None,
         transitions: Mapping[str, Sequence[str]] | None = None,
         audit_fields: Sequence[str] | None = None,
-        audit_after: Sequence[str] = (),
+        audit_after: Sequence[str] | None = None,
         **fields,
     ) -> Obj:
         """The whole move for a service with no work of its own: ``begin``, the reason (refused with

@@ -559,6 +559,7 @@ OBJECTIONS = Workflow(
     changes=ObjectionTransition,
     transitions=TRANSITIONS,
     refusal=gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
+    audit_after=("record_action",),
 )
 HANDLERS = Permission(
     can_handle_objection,
@@ -642,11 +643,10 @@ def objection_file(
         _store_evidence(objection, actor=actor, uploaded=uploaded)
     if record is not None:
         record_objection_mark(record=record, under_objection=True)
-    OBJECTIONS.log_change(objection, actor=actor, from_status="")
-    audit_log_write(
+    OBJECTIONS.created(
+        objection,
         actor=actor,
         action="objection.submit",
-        target=objection,
         after={
             "target": target,
             "record": getattr(record, "pk", None),
@@ -678,7 +678,6 @@ def objection_accept(*, actor, objection: Objection, reason: str = "") -> Object
         action="objection.accept",
         permission=HANDLERS,
         reason=reason,
-        audit_after=["record_action"],
         accepted_by=actor,
         accepted_at=timezone.now(),
     )
@@ -725,17 +724,7 @@ _EVENTS = {
 def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
     event, action = _EVENTS[to]
-    OBJECTIONS.finish(
-        objection,
-        to,
-        actor=actor,
-        action=action,
-        reason=reason,
-        audit_after=["record_action"],
-        decided_by=actor,
-        decided_at=timezone.now(),
-        decision_reason=reason,
-    )
+    OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
     if objection.record_id is not None:
         still_open = (
             Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_credit_office
-from audit.services import audit_log_write, model_snapshot
+from audit.services import audit_log_write, audited_save, model_snapshot
 from core.workflow import Permission, Workflow, actor_user, reason_required
 from creditreg.history import history_copy
 from exchange.producers import record_outbox_enqueue
@@ -204,20 +204,15 @@ def record_update(
     )
     if existing is not None and existing.pk != getattr(record.replaces, "pk", None):
         raise duplicate_error(existing)
-    before = model_snapshot(record, RECORD_AUDIT_FIELDS)
-    for name, value in record_values(clean).items():
-        setattr(record, name, value)
-    record.subject = subject
-    record.save()
-    record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
-    Sanction.objects.bulk_create(sanction_rows(record, clean))
-    audit_log_write(
+    audited_save(
+        record,
         actor=actor,
         action="record.update",
-        target=record,
-        before=before,
-        after=model_snapshot(record, RECORD_AUDIT_FIELDS),
+        fields=RECORD_AUDIT_FIELDS,
+        values=record_values(clean) | {"subject": subject},
     )
+    record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
+    Sanction.objects.bulk_create(sanction_rows(record, clean))
     return record
 
 
@@ -490,11 +485,10 @@ def record_enter_effective(
         **record_values(clean),
     )
     Sanction.objects.bulk_create(sanction_rows(record, clean))
-    _log_transition(record, actor=actor, from_status="", reason=reason)
-    audit_log_write(
+    RECORDS.created(
+        record,
         actor=actor,
         action="record.create_effective",
-        target=record,
         after=model_snapshot(record, RECORD_AUDIT_FIELDS),
         reason=reason,
     )

@@ -117,17 +117,28 @@ def record_kind_choose(request):
     )
 
 
-def _save_record(request, form, formset, call):
-    """Run the service (and attach evidence) in one transaction; errors go back onto the form."""
-    try:
-        with transaction.atomic():
-            record = call()
-            if form.cleaned_data.get("evidence"):
-                evidence_attach(actor=request.user, record=record, uploaded=form.cleaned_data["evidence"])
-            return record
-    except ValidationError as exc:
-        _form_errors(form, formset, exc)
-        return None
+def _record_form_page(request, form, formset, *, save, done, context: dict, also_valid: bool = True):
+    """The record form page. On a valid POST ``save(record_input)`` runs the service, and the evidence
+    is attached, in one transaction; then ``done`` is told and the record saved is shown. Otherwise
+    the form again, with the service's refusal on it."""
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and also_valid
+        and (formset is None or formset.is_valid())
+    ):
+        record_input = form.record_input(sanctions_from(formset) if formset is not None else [])
+        try:
+            with transaction.atomic():
+                record = save(record_input)
+                if form.cleaned_data.get("evidence"):
+                    evidence_attach(actor=request.user, record=record, uploaded=form.cleaned_data["evidence"])
+        except ValidationError as exc:
+            _form_errors(form, formset, exc)
+        else:
+            messages.success(request, done)
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/record_form.html", {"form": form, "formset": formset, **context})
 
 
 @login_required
@@ -142,34 +153,23 @@ def record_create(request, kind_code: str):
     data = request.POST if request.method == "POST" else None
     form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
     formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
 
-        def call():
-            subject = fixed or services.record_subject_resolve(
-                actor=request.user,
-                code=form.cleaned_data["subject_code"],
-                kind=form.cleaned_data.get("subject_kind", ""),
-                name=form.cleaned_data.get("subject_name", ""),
-            )
-            sanctions = sanctions_from(formset) if formset is not None else []
-            return services.record_create(
-                actor=request.user, subject=subject, data=form.record_input(sanctions)
-            )
+    def save(record_input):
+        subject = fixed or services.record_subject_resolve(
+            actor=request.user,
+            code=form.cleaned_data["subject_code"],
+            kind=form.cleaned_data.get("subject_kind", ""),
+            name=form.cleaned_data.get("subject_name", ""),
+        )
+        return services.record_create(actor=request.user, subject=subject, data=record_input)
 
-        record = _save_record(request, form, formset, call)
-        if record is not None:
-            messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
-            return redirect("records:detail", pk=record.pk)
-    return render(
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
-            "kind": kind,
-            "subject": fixed,
-            "title": _("New record: %(kind)s") % {"kind": kind.name},
-        },
+        form,
+        formset,
+        save=save,
+        done=_("Saved as a draft. Submit it for review when it is complete."),
+        context={"kind": kind, "subject": fixed, "title": _("New record: %(kind)s") % {"kind": kind.name}},
     )
 
 
@@ -203,26 +203,16 @@ def record_edit(request, pk: int):
     if record.status not in EDITABLE:
         messages.error(request, _("Only a draft or a returned record can be changed."))
         return redirect("records:detail", pk=record.pk)
-    data, form, formset = _existing_record_forms(request, record)
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
-        sanctions = sanctions_from(formset) if formset is not None else []
-        saved = _save_record(
-            request,
-            form,
-            formset,
-            lambda: services.record_update(
-                actor=request.user, record=record, data=form.record_input(sanctions)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("records:detail", pk=saved.pk)
-    return render(
+    _data, form, formset = _existing_record_forms(request, record)
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
+        form,
+        formset,
+        save=lambda record_input: services.record_update(
+            actor=request.user, record=record, data=record_input
+        ),
+        done=_("Saved."),
+        context={
             "kind": record.kind,
             "record": record,
             "title": _("Change record %(number)s") % {"number": record.document_number},
@@ -236,35 +226,16 @@ def record_correct(request, pk: int):
     require(can_settle_record(request.user, record) and can_enter_records(request.user))
     data, form, formset = _existing_record_forms(request, record)
     reason_form = ReasonForm(data)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and reason_form.is_valid()
-        and (formset is None or formset.is_valid())
-    ):
-        sanctions = sanctions_from(formset) if formset is not None else []
-        new = _save_record(
-            request,
-            form,
-            formset,
-            lambda: services.record_correction_start(
-                actor=request.user,
-                record=record,
-                data=form.record_input(sanctions),
-                reason=reason_form.cleaned_data["reason"],
-            ),
-        )
-        if new is not None:
-            messages.success(
-                request, _("The correction is a new version; it replaces the record once approved.")
-            )
-            return redirect("records:detail", pk=new.pk)
-    return render(
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
+        form,
+        formset,
+        also_valid=reason_form.is_valid(),
+        save=lambda record_input: services.record_correction_start(
+            actor=request.user, record=record, data=record_input, reason=reason_form.cleaned_data["reason"]
+        ),
+        done=_("The correction is a new version; it replaces the record once approved."),
+        context={
             "kind": record.kind,
             "record": record,
             "reason_form": reason_form,

@@ -162,11 +162,10 @@ def repair_apply(
     )
     for kind, uploaded, suffix in clean:
         _store_proof(application, actor=actor, kind=kind, uploaded=uploaded, suffix=suffix)
-    REPAIRS.log_change(application, actor=actor, from_status="")
-    audit_log_write(
+    REPAIRS.created(
+        application,
         actor=actor,
         action="repair.apply",
-        target=application,
         after=model_snapshot(application, APPLICATION_AUDIT_FIELDS) | {"proofs": len(clean)},
     )
     return application
@@ -208,16 +207,7 @@ def _outcome_payload(application: RepairApplication) -> dict:
 
 
 def _decide(application: RepairApplication, *, actor, to: str, action: str, reason: str) -> RepairApplication:
-    REPAIRS.finish(
-        application,
-        to,
-        actor=actor,
-        action=action,
-        reason=reason,
-        decided_at=timezone.now(),
-        decided_by=actor,
-        decision_reason=reason,
-    )
+    REPAIRS.decide(application, to, actor=actor, action=action, reason=reason)
     outbox_enqueue(
         type=OutboxType.REPAIR_DECIDED, key=str(application.pk), payload=_outcome_payload(application)
     )
