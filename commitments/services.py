@@ -86,14 +86,9 @@ def _text(value, *, field: str, label, max_length: int | None = None, required: 
 
 
 COMMITMENTS = Workflow(
-    model=Commitment,
-    changes=CommitmentTransition,
-    transitions=COMMITMENT_TRANSITIONS,
-    refusal=gettext_lazy("A commitment that is “%(status)s” cannot be %(action)s."),
-    verbs={
-        CommitmentStatus.FULFILLED: gettext_lazy("recorded as fulfilled"),
-        CommitmentStatus.BREACHED: gettext_lazy("recorded as breached"),
-    },
+    CommitmentTransition,
+    COMMITMENT_TRANSITIONS,
+    gettext_lazy("A commitment that is “%(status)s” cannot be %(action)s."),
     related=("subject",),
     audit_after=("breach_record",),
     reason_field="outcome_note",
@@ -103,15 +98,9 @@ OUTCOME_RECORDERS = Permission(
     gettext_lazy("Only staff of the department that accepted the commitment record its outcome."),
 )
 VOLUNTARY = Workflow(
-    model=VoluntaryEntry,
-    changes=VoluntaryTransition,
-    transitions=VOLUNTARY_TRANSITIONS,
-    refusal=gettext_lazy("A registration that is “%(status)s” cannot be %(action)s."),
-    verbs={
-        VoluntaryStatus.VERIFIED: gettext_lazy("verified"),
-        VoluntaryStatus.REJECTED: gettext_lazy("rejected"),
-        VoluntaryStatus.WITHDRAWN: gettext_lazy("withdrawn"),
-    },
+    VoluntaryTransition,
+    VOLUNTARY_TRANSITIONS,
+    gettext_lazy("A registration that is “%(status)s” cannot be %(action)s."),
     related=("subject",),
     audit_after=("positive_record",),
 )
@@ -280,7 +269,11 @@ def commitment_sign(
 def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commitment:
     """Signed → fulfilled (the missing materials came in time, the conditions were met)."""
     commitment = COMMITMENTS.begin(
-        commitment, CommitmentStatus.FULFILLED, actor=actor, permission=OUTCOME_RECORDERS
+        commitment,
+        CommitmentStatus.FULFILLED,
+        actor=actor,
+        verb=_("recorded as fulfilled"),
+        permission=OUTCOME_RECORDERS,
     )
     note = (note or "").strip()
     return COMMITMENTS.decide(
@@ -295,7 +288,11 @@ def commitment_breach(
     """Signed → breached: the breach becomes a credit record of the kind 违反信用承诺, entered and
     submitted through the intake services; it takes effect after the department's four-eyes review."""
     commitment = COMMITMENTS.begin(
-        commitment, CommitmentStatus.BREACHED, actor=actor, permission=OUTCOME_RECORDERS
+        commitment,
+        CommitmentStatus.BREACHED,
+        actor=actor,
+        verb=_("recorded as breached"),
+        permission=OUTCOME_RECORDERS,
     )
     reason = _text(reason, field="reason", label=_("facts of the breach"))
     record = record_create(
@@ -402,7 +399,9 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
     """Awaiting → verified by a reviewer of the named department. Where a positive kind is configured
     for the category, the verified information is entered as a positive record of the department and
     submitted for its four-eyes review (a scheme counts it only if it names the kind)."""
-    entry = VOLUNTARY.begin(entry, VoluntaryStatus.VERIFIED, actor=actor, permission=VERIFIERS)
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.VERIFIED, actor=actor, verb=_("verified"), permission=VERIFIERS
+    )
     kind = positive_kind_for(entry.category)
     if kind:
         record = record_create(
@@ -426,7 +425,9 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
 @transaction.atomic
 def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryEntry:
     """Awaiting → not verified, with the reasons the subject reads."""
-    entry = VOLUNTARY.begin(entry, VoluntaryStatus.REJECTED, actor=actor, permission=VERIFIERS)
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.REJECTED, actor=actor, verb=_("rejected"), permission=VERIFIERS
+    )
     reason = _text(reason, field="reason", label=_("reasons"))
     return VOLUNTARY.decide(
         entry, VoluntaryStatus.REJECTED, actor=actor, action="voluntary.reject", reason=reason
@@ -436,12 +437,9 @@ def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryE
 @transaction.atomic
 def voluntary_withdraw(*, actor, entry: VoluntaryEntry) -> VoluntaryEntry:
     """Awaiting → withdrawn by the subject (no decision of the department: nobody is named as decider)."""
-    return VOLUNTARY.transition(
-        entry,
-        VoluntaryStatus.WITHDRAWN,
-        actor=actor,
-        action="voluntary.withdraw",
-        permission=Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration.")),
-        decided_at=timezone.now(),
-        decision_reason="",
+    subject = Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration."))
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.WITHDRAWN, actor=actor, verb=_("withdrawn"), permission=subject
     )
+    entry.decided_at, entry.decision_reason = timezone.now(), ""
+    return VOLUNTARY.transition(entry, VoluntaryStatus.WITHDRAWN, actor=actor, action="voluntary.withdraw")

@@ -3,25 +3,25 @@
 Every workflow of the registry — credit records, reminders, repair applications, objections,
 commitments and voluntary registrations — is a ``TextChoices`` status, an explicit transition map
 ``{from: (to, …)}`` and a table of status changes (a subclass of the abstract ``StatusChange``;
-Oscar's ``OrderStatusChange``, STYLE §4). Each app describes its workflow once as a ``Workflow``, and
-every service that moves an object goes through it:
+Oscar's ``OrderStatusChange``, STYLE §4). Each app describes its workflow once as a ``Workflow``; a
+service moves an object in two calls, with its own work in between:
 
-1. ``lock`` — the object's own row, ``select_for_update`` (concurrent moves of one object queue up
-   here and each sees the status the previous one left);
-2. the actor's role, by the service's ``Permission`` (``PermissionDenied``);
-3. the guard: a move the map does not allow raises ``TransitionRefused`` with one clear, translated
-   message ("…that is “草稿” cannot be approved") before anything is changed;
-4. where the service asks for one, the reason;
-5. the new status and the fields the service sets, saved; the status-change row; the audit entry.
+1. ``begin`` — lock the object's row (``select_for_update``: concurrent moves of one object queue up
+   here and each sees the status the previous one left), check the actor by the service's
+   ``Permission`` (``PermissionDenied``), and guard: a move the map does not allow raises
+   ``TransitionRefused`` with one clear, translated message ("…that is “草稿” cannot be approved")
+   before anything is changed;
+2. the service's own checks and work (the reason, its input, a record to revoke …);
+3. ``transition`` — the new status and the service's fields, saved; the status-change row; the audit
+   entry (``decide`` is ``transition`` for a decision, which the object keeps).
 
-A service that has work to do between the guard and the write (a record to revoke, an outbox item,
-a notice) calls ``begin`` and ``finish`` (or ``decide``) around it; one that has none calls
-``transition``. ``created`` writes the first row and the audit entry of a new object. All run inside
-the caller's ``transaction.atomic``, so a refusal or an error anywhere leaves nothing behind.
+``created`` writes the first status-change row and the audit entry of a new object. All run inside the
+caller's ``transaction.atomic``, so a refusal or an error anywhere leaves nothing behind.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -74,22 +74,31 @@ class Permission:
 
 @dataclass(frozen=True)
 class Workflow:
-    """One workflow: its model, its transition map, its status-change table and its refusal message.
+    """One workflow: its status-change table (which names the model: the table's foreign key other
+    than the actor), its transition map and its refusal message.
 
-    ``refusal`` is formatted with ``status`` (the current status's label), ``action`` (the verb of the
-    move, from ``verbs`` by target status unless the service names another) and ``to`` (the target
-    status's label). ``related`` is loaded together with the locked row (only the row is locked).
-    ``audit_after`` are the fields every audit entry of a move shows after it besides the status;
-    ``reason_field`` is where the object keeps the reason of a decision."""
+    ``refusal`` is formatted with ``status`` (the current status's label), ``action`` (the verb the
+    service gives, e.g. "approved") and ``to`` (the target status's label). ``related`` is loaded
+    together with the locked row (only the row is locked). ``audit_after`` are the fields every audit
+    entry of a move shows after it besides the status; ``reason_field`` is where the object keeps the
+    reason of a decision."""
 
-    model: type[models.Model]
     changes: type[StatusChange]
     transitions: Mapping[str, Sequence[str]]
     refusal: Any
-    verbs: Mapping[str, Any] = field(default_factory=dict)
     related: tuple[str, ...] = ()
     audit_after: tuple[str, ...] = ()
     reason_field: str = "decision_reason"
+
+    @cached_property
+    def owner(self) -> str:
+        """The name of the status-change table's foreign key to the workflow's model."""
+        shared = {f.name for f in StatusChange._meta.get_fields()}
+        return next(f.name for f in self.changes._meta.get_fields() if f.many_to_one and f.name not in shared)
+
+    @cached_property
+    def model(self) -> type[models.Model]:
+        return self.changes._meta.get_field(self.owner).related_model
 
     # --- the steps -------------------------------------------------------------------------------
 
@@ -97,26 +106,25 @@ class Workflow:
         """The object read again under a row lock, held until the caller's transaction ends."""
         return self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=obj.pk)
 
-    def refuse(self, obj, *, to: str = "", verb=None) -> NoReturn:
+    def refuse(self, obj, *, verb="", to: str = "") -> NoReturn:
         """Raise the refusal for ``obj`` in its current status (also for an action that changes no
         status but needs a certain one, such as editing a record)."""
         labels = dict(self.model._meta.get_field("status").flatchoices)
-        verb = verb if verb is not None else self.verbs.get(to, "")
         raise TransitionRefused(
             str(self.refusal)
             % {"status": labels.get(obj.status, obj.status), "action": verb, "to": labels.get(to, to)}
         )
 
-    def guard(self, obj, to: str, *, verb=None, transitions: Mapping[str, Sequence[str]] | None = None):
+    def guard(self, obj, to: str, *, verb="", transitions: Mapping[str, Sequence[str]] | None = None) -> None:
         """Refuse unless the map (the workflow's own, or the one given) allows ``obj.status → to``."""
         if to not in (transitions if transitions is not None else self.transitions).get(obj.status, ()):
-            self.refuse(obj, to=to, verb=verb)
+            self.refuse(obj, verb=verb, to=to)
 
     def log_change(self, obj, *, actor, from_status: str, reason: str = "") -> StatusChange:
         """Write the status-change row of ``obj`` (now in its new status); ``from_status=""`` for the
         row that records its creation."""
         return self.changes.objects.create(
-            **{self._owner_field(): obj},
+            **{self.owner: obj},
             from_status=from_status,
             to_status=obj.status,
             actor=actor_user(actor),
@@ -135,18 +143,18 @@ class Workflow:
         to: str,
         *,
         actor,
+        verb="",
         permission: Permission | None = None,
-        verb=None,
         transitions: Mapping[str, Sequence[str]] | None = None,
     ) -> Obj:
-        """Lock, check the actor, guard: the object, ready for the service's work and ``finish``."""
+        """Lock, check the actor, guard: the object, ready for the service's work and ``transition``."""
         obj = self.lock(obj)
         if permission is not None:
             permission.check(actor, obj)
         self.guard(obj, to, verb=verb, transitions=transitions)
         return obj
 
-    def finish(
+    def transition(
         self,
         obj: Obj,
         to: str,
@@ -154,7 +162,7 @@ class Workflow:
         actor,
         action: str,
         reason: str = "",
-        verb=None,
+        verb="",
         transitions: Mapping[str, Sequence[str]] | None = None,
         audit_fields: Sequence[str] | None = None,
         audit_after: Sequence[str] | None = None,
@@ -176,60 +184,13 @@ class Workflow:
         obj.save()
         self.log_change(obj, actor=actor, from_status=from_status, reason=reason)
         after = model_snapshot(obj, audit_fields) if audit_fields else {"status": to}
-        audit_log_write(
-            actor=actor,
-            action=action,
-            target=obj,
-            before=before,
-            after=after | model_snapshot(obj, self.audit_after if audit_after is None else audit_after),
-            reason=reason,
-        )
+        after |= model_snapshot(obj, self.audit_after if audit_after is None else audit_after)
+        audit_log_write(actor=actor, action=action, target=obj, before=before, after=after, reason=reason)
         return obj
 
     def decide(self, obj: Obj, to: str, *, actor, action: str, reason: str, **fields) -> Obj:
-        """``finish`` for a decision: the object also keeps who decided (``decided_by``), when
+        """``transition`` for a decision: the object also keeps who decided (``decided_by``), when
         (``decided_at``) and why (the workflow's ``reason_field``), which its page and the subject
         read."""
         fields |= {"decided_by": actor, "decided_at": timezone.now(), self.reason_field: reason}
-        return self.finish(obj, to, actor=actor, action=action, reason=reason, **fields)
-
-    def transition(
-        self,
-        obj: Obj,
-        to: str,
-        *,
-        actor,
-        action: str,
-        permission: Permission | None = None,
-        reason: str = "",
-        require_reason: bool = False,
-        missing_reason=GIVE_THE_REASON,
-        verb=None,
-        transitions: Mapping[str, Sequence[str]] | None = None,
-        audit_fields: Sequence[str] | None = None,
-        audit_after: Sequence[str] | None = None,
-        **fields,
-    ) -> Obj:
-        """The whole move for a service with no work of its own: ``begin``, the reason (refused with
-        ``missing_reason`` when required and empty), ``finish``. Returns the moved object."""
-        obj = self.begin(obj, to, actor=actor, permission=permission, verb=verb, transitions=transitions)
-        if require_reason:
-            reason = reason_required(reason, missing=missing_reason)
-        return self.finish(
-            obj,
-            to,
-            actor=actor,
-            action=action,
-            reason=reason,
-            verb=verb,
-            transitions=transitions,
-            audit_fields=audit_fields,
-            audit_after=audit_after,
-            **fields,
-        )
-
-    def _owner_field(self) -> str:
-        """The name of the status-change table's foreign key to the workflow's model."""
-        return next(
-            f.name for f in self.changes._meta.get_fields() if f.many_to_one and f.related_model is self.model
-        )
+        return self.transition(obj, to, actor=actor, action=action, reason=reason, **fields)

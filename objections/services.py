@@ -555,10 +555,9 @@ def link_code_check(*, user, code: str, client_address: str = "") -> SubjectAcco
 # --- objections -------------------------------------------------------------------------------------
 
 OBJECTIONS = Workflow(
-    model=Objection,
-    changes=ObjectionTransition,
-    transitions=TRANSITIONS,
-    refusal=gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
+    ObjectionTransition,
+    TRANSITIONS,
+    gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
     audit_after=("record_action",),
 )
 HANDLERS = Permission(
@@ -671,15 +670,10 @@ def _start(objection: Objection, *, actor, to: str, reason: str) -> tuple[Object
 @transaction.atomic
 def objection_accept(*, actor, objection: Objection, reason: str = "") -> Objection:
     """Submitted → accepted: the handler takes it up (the 5-working-day deadline keeps running)."""
-    objection = OBJECTIONS.transition(
-        objection,
-        ObjectionStatus.ACCEPTED,
-        actor=actor,
-        action="objection.accept",
-        permission=HANDLERS,
-        reason=reason,
-        accepted_by=actor,
-        accepted_at=timezone.now(),
+    objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=HANDLERS)
+    objection.accepted_by, objection.accepted_at = actor, timezone.now()
+    OBJECTIONS.transition(
+        objection, ObjectionStatus.ACCEPTED, actor=actor, action="objection.accept", reason=reason
     )
     notification_send(
         users=_subject_users(objection.subject), event=NoticeEvent.OBJECTION_ACCEPTED, objection=objection

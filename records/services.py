@@ -63,31 +63,14 @@ def _status_label(status: str) -> str:
 
 
 RECORDS = Workflow(
-    model=CreditRecord,
-    changes=RecordTransition,
-    transitions=RECORD_TRANSITIONS,
-    refusal=gettext_lazy("A record that is “%(status)s” cannot be %(action)s."),
-    verbs={
-        RecordStatus.SUBMITTED: gettext_lazy("submitted"),
-        RecordStatus.EFFECTIVE: gettext_lazy("approved"),
-        RecordStatus.RETURNED: gettext_lazy("returned"),
-        RecordStatus.REVOKED: gettext_lazy("revoked"),
-        RecordStatus.REPAIRED: gettext_lazy("repaired"),
-    },
+    RecordTransition, RECORD_TRANSITIONS, gettext_lazy("A record that is “%(status)s” cannot be %(action)s.")
 )
-# A decision taken elsewhere that ended (a list removal) takes a record out of force even once its
-# publication period is over; revocation and repair start from effective only.
-WITHDRAWAL = {
-    RecordStatus.EFFECTIVE: (RecordStatus.REVOKED,),
-    RecordStatus.EXPIRED: (RecordStatus.REVOKED,),
-}
 # A correction, once approved, retires the version it replaces (kept, not deleted): that version was
 # effective when the correction started and may have expired, been revoked or repaired since.
 SUPERSEDED = {
     status: (RecordStatus.CORRECTED,)
     for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
 }
-SUBMITTERS = Permission(can_edit_record, gettext_lazy("Only the entering department submits its records."))
 SETTLERS = Permission(
     can_settle_record,
     gettext_lazy("Only a reviewer of the entering department or the credit office does this."),
@@ -218,89 +201,75 @@ def record_update(
 
 @transaction.atomic
 def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
-    return RECORDS.transition(
-        record,
-        RecordStatus.SUBMITTED,
-        actor=actor,
-        action="record.submit",
-        permission=SUBMITTERS,
-        submitted_by=actor,
-        return_reason="",
+    submitters = Permission(can_edit_record, _("Only the entering department submits its records."))
+    record = RECORDS.begin(
+        record, RecordStatus.SUBMITTED, actor=actor, verb=_("submitted"), permission=submitters
     )
+    record.submitted_by, record.return_reason = actor, ""
+    return RECORDS.transition(record, RecordStatus.SUBMITTED, actor=actor, action="record.submit")
 
 
-def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "", **fields) -> CreditRecord:
-    """Make ``record`` effective; a correction retires the version it replaces (kept, not deleted)."""
+@transaction.atomic
+def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
+    """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it.
+    A correction retires the version it replaces."""
+    reviewers = Permission(
+        can_review_record,
+        _("Only a reviewer of the entering department who did not enter or submit the record approves it."),
+    )
+    record = RECORDS.begin(
+        record, RecordStatus.EFFECTIVE, actor=actor, verb=_("approved"), permission=reviewers
+    )
     if record.replaces_id:
         replaced = _("Replaced by version %(version)s.") % {"version": record.version}
         old = RECORDS.lock(record.replaces)
-        RECORDS.finish(
+        old.is_current = False
+        RECORDS.transition(
             old,
             RecordStatus.CORRECTED,
             actor=actor,
             action="record.correct",
             reason=replaced,
-            verb=_("corrected"),
             transitions=SUPERSEDED,
-            is_current=False,
         )
         record_outbox_enqueue(record=old, reason=replaced)
-        fields["is_current"] = True
-    RECORDS.finish(
-        record,
-        RecordStatus.EFFECTIVE,
-        actor=actor,
-        action=action,
-        reason=reason,
-        effective_at=timezone.now(),
-        **fields,
-    )
-    record_outbox_enqueue(record=record, reason=reason)
+        record.is_current = True
+    record.reviewed_by, record.effective_at = actor, timezone.now()
+    RECORDS.transition(record, RecordStatus.EFFECTIVE, actor=actor, action="record.approve")
+    record_outbox_enqueue(record=record, reason="")
     regrade_after_commit([record.subject_id])
     return record
 
 
 @transaction.atomic
-def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
-    """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it."""
-    record = RECORDS.begin(
-        record,
-        RecordStatus.EFFECTIVE,
-        actor=actor,
-        permission=Permission(
-            can_review_record,
-            _(
-                "Only a reviewer of the entering department who did not enter or submit the record approves it."  # noqa: E501
-            ),
-        ),
-    )
-    return _take_effect(record, actor=actor, action="record.approve", reviewed_by=actor)
-
-
-@transaction.atomic
 def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
-    reason = (reason or "").strip()
+    returners = Permission(
+        can_review_record, _("Only a reviewer of the entering department returns a record.")
+    )
+    record = RECORDS.begin(
+        record, RecordStatus.RETURNED, actor=actor, verb=_("returned"), permission=returners
+    )
+    record.reviewed_by, record.return_reason = actor, reason_required(reason)
     return RECORDS.transition(
-        record,
-        RecordStatus.RETURNED,
-        actor=actor,
-        action="record.return",
-        permission=Permission(
-            can_review_record, _("Only a reviewer of the entering department returns a record.")
-        ),
-        reason=reason,
-        require_reason=True,
-        reviewed_by=actor,
-        return_reason=reason,
+        record, RecordStatus.RETURNED, actor=actor, action="record.return", reason=record.return_reason
     )
 
 
-def _settle(record: CreditRecord, *, actor, to: str, action: str, reason: str, **moves) -> CreditRecord:
+def _settle(
+    record: CreditRecord,
+    to: str,
+    verb,
+    *,
+    actor,
+    action: str,
+    reason: str,
+    permission=SETTLERS,
+    transitions=None,
+) -> CreditRecord:
     """Take a record out of force, with the reason: the platform is told and the subject regraded."""
-    reason = (reason or "").strip()
-    record = RECORDS.transition(
-        record, to, actor=actor, action=action, reason=reason, require_reason=True, **moves
-    )
+    record = RECORDS.begin(record, to, actor=actor, verb=verb, permission=permission, transitions=transitions)
+    reason = reason_required(reason)
+    RECORDS.transition(record, to, actor=actor, action=action, reason=reason, transitions=transitions)
     record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
@@ -310,12 +279,7 @@ def _settle(record: CreditRecord, *, actor, to: str, action: str, reason: str, *
 def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
     return _settle(
-        record,
-        actor=actor,
-        to=RecordStatus.REVOKED,
-        action="record.revoke",
-        reason=reason,
-        permission=SETTLERS,
+        record, RecordStatus.REVOKED, _("revoked"), actor=actor, reason=reason, action="record.revoke"
     )
 
 
@@ -323,12 +287,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → repaired: publication stops at once (SPEC §3.4, 003 §5(3))."""
     return _settle(
-        record,
-        actor=actor,
-        to=RecordStatus.REPAIRED,
-        action="record.repair",
-        reason=reason,
-        permission=SETTLERS,
+        record, RecordStatus.REPAIRED, _("repaired"), actor=actor, reason=reason, action="record.repair"
     )
 
 
@@ -503,14 +462,18 @@ def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord
     from a list: the record stops counting in grading. Only the credit office, or the system."""
     return _settle(
         record,
+        RecordStatus.REVOKED,
+        _("withdrawn"),
         actor=actor,
-        to=RecordStatus.REVOKED,
         action="record.withdraw",
         reason=reason,
         permission=Permission(
             lambda actor, _record: _is_system_or_credit_office(actor),
             _("Only the credit office withdraws such a record."),
         ),
-        verb=_("withdrawn"),
-        transitions=WITHDRAWAL,
+        # Also once the publication period is over: the decision behind the record ended.
+        transitions={
+            RecordStatus.EFFECTIVE: (RecordStatus.REVOKED,),
+            RecordStatus.EXPIRED: (RecordStatus.REVOKED,),
+        },
     )

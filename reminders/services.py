@@ -76,15 +76,9 @@ class PersonInput:
 
 
 REMINDERS = Workflow(
-    model=Reminder,
-    changes=ReminderTransition,
-    transitions=REMINDER_TRANSITIONS,
-    refusal=gettext_lazy("A reminder or interview that is “%(status)s” cannot be %(action)s."),
-    verbs={
-        ReminderStatus.DONE: gettext_lazy("registered"),
-        ReminderStatus.RECTIFIED: gettext_lazy("marked as rectified"),
-        ReminderStatus.CANCELLED: gettext_lazy("cancelled"),
-    },
+    ReminderTransition,
+    REMINDER_TRANSITIONS,
+    gettext_lazy("A reminder or interview that is “%(status)s” cannot be %(action)s."),
     related=("subject", "department", "record"),
 )
 HANDLERS = Permission(
@@ -314,7 +308,9 @@ def reminder_register(
     """Register how a due reminder or interview was carried out: the method, time, place, content and
     persons (000 Art. 12 "详细记载提醒和约谈的对象、时间、方式及内容"), optionally a rectification
     deadline; and queue it for the platform."""
-    reminder = REMINDERS.begin(reminder, ReminderStatus.DONE, actor=actor, permission=HANDLERS)
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.DONE, actor=actor, verb=_("registered"), permission=HANDLERS
+    )
     errors = {}
     allowed = allowed_methods(reminder)
     if method not in allowed:
@@ -338,7 +334,7 @@ def reminder_register(
             errors["rectification_deadline"] = _("The rectification deadline must come after the time.")
     if errors:
         raise ValidationError(errors)
-    REMINDERS.finish(
+    REMINDERS.transition(
         reminder,
         ReminderStatus.DONE,
         actor=actor,
@@ -361,7 +357,9 @@ def reminder_register(
 @transaction.atomic
 def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
     """The party rectified (004 §6(2)): no interview follows."""
-    reminder = REMINDERS.begin(reminder, ReminderStatus.RECTIFIED, actor=actor, permission=HANDLERS)
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.RECTIFIED, actor=actor, verb=_("marked as rectified"), permission=HANDLERS
+    )
     errors = {}
     note = (note or "").strip()
     if not note:
@@ -374,28 +372,28 @@ def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, 
         errors["rectified_on"] = _("The rectification cannot come before the reminder or interview.")
     if errors:
         raise ValidationError(errors)
-    return REMINDERS.finish(
+    reminder.rectified_on, reminder.rectification_note = rectified_on, note
+    return REMINDERS.transition(
         reminder,
         ReminderStatus.RECTIFIED,
         actor=actor,
         action="reminder.rectify",
         reason=note,
         audit_after=["rectified_on"],
-        rectified_on=rectified_on,
-        rectification_note=note,
     )
 
 
 @transaction.atomic
 def reminder_cancel(*, actor, reminder: Reminder, reason: str) -> Reminder:
     """A due reminder or interview that will not be carried out, with the reason."""
-    reminder = REMINDERS.begin(reminder, ReminderStatus.CANCELLED, actor=actor, permission=HANDLERS)
-    reason = reason_required(reason)
-    return REMINDERS.finish(
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.CANCELLED, actor=actor, verb=_("cancelled"), permission=HANDLERS
+    )
+    reminder.cancel_reason = reason_required(reason)
+    return REMINDERS.transition(
         reminder,
         ReminderStatus.CANCELLED,
         actor=actor,
         action="reminder.cancel",
-        reason=reason,
-        cancel_reason=reason,
+        reason=reminder.cancel_reason,
     )

@@ -67,16 +67,9 @@ def _setting(name: str, default):
 
 
 REPAIRS = Workflow(
-    model=RepairApplication,
-    changes=RepairTransition,
-    transitions=TRANSITIONS,
-    refusal=gettext_lazy("An application that is “%(status)s” cannot be %(action)s."),
-    verbs={
-        RepairStatus.ACCEPTED: gettext_lazy("accepted"),
-        RepairStatus.APPROVED: gettext_lazy("approved as repaired"),
-        RepairStatus.REFUSED: gettext_lazy("refused repair"),
-        RepairStatus.WITHDRAWN: gettext_lazy("withdrawn"),
-    },
+    RepairTransition,
+    TRANSITIONS,
+    gettext_lazy("An application that is “%(status)s” cannot be %(action)s."),
     related=("record", "subject", "department"),
 )
 HANDLERS = Permission(
@@ -175,15 +168,14 @@ def repair_apply(
 def repair_accept(*, actor, application: RepairApplication, today=None) -> RepairApplication:
     """Applied → accepted; the decision is then due within the decision period in working days."""
     today = today or timezone.localdate()
-    return REPAIRS.transition(
-        application,
-        RepairStatus.ACCEPTED,
-        actor=actor,
-        action="repair.accept",
-        permission=HANDLERS,
-        accepted_at=timezone.now(),
-        due_on=add_working_days(today, _setting("REPAIR_DECIDE_WORKING_DAYS", DEFAULT_DECIDE_WORKING_DAYS)),
+    application = REPAIRS.begin(
+        application, RepairStatus.ACCEPTED, actor=actor, verb=_("accepted"), permission=HANDLERS
     )
+    application.accepted_at = timezone.now()
+    application.due_on = add_working_days(
+        today, _setting("REPAIR_DECIDE_WORKING_DAYS", DEFAULT_DECIDE_WORKING_DAYS)
+    )
+    return REPAIRS.transition(application, RepairStatus.ACCEPTED, actor=actor, action="repair.accept")
 
 
 def _outcome_payload(application: RepairApplication) -> dict:
@@ -221,7 +213,9 @@ def repair_approve(
     """Accepted → approved: the record is repaired through the intake service (publication stops at
     once, the subject is regraded), list membership tied to it ends, and the platform is told."""
     today = today or timezone.localdate()
-    application = REPAIRS.begin(application, RepairStatus.APPROVED, actor=actor, permission=HANDLERS)
+    application = REPAIRS.begin(
+        application, RepairStatus.APPROVED, actor=actor, verb=_("approved as repaired"), permission=HANDLERS
+    )
     reason = (reason or "").strip() or _("Credit repair approved (application %(id)s).") % {
         "id": application.pk
     }
@@ -268,7 +262,9 @@ def _end_list_membership(application: RepairApplication, *, today, reason: str) 
 @transaction.atomic
 def repair_refuse(*, actor, application: RepairApplication, reason: str) -> RepairApplication:
     """Applied or accepted → refused, with the reasons the subject reads."""
-    application = REPAIRS.begin(application, RepairStatus.REFUSED, actor=actor, permission=HANDLERS)
+    application = REPAIRS.begin(
+        application, RepairStatus.REFUSED, actor=actor, verb=_("refused repair"), permission=HANDLERS
+    )
     reason = reason_required(reason, missing=_("Give the reasons."))
     return _decide(application, actor=actor, to=RepairStatus.REFUSED, action="repair.refuse", reason=reason)
 
@@ -276,12 +272,11 @@ def repair_refuse(*, actor, application: RepairApplication, reason: str) -> Repa
 @transaction.atomic
 def repair_withdraw(*, actor, application: RepairApplication, reason: str = "") -> RepairApplication:
     """Applied or accepted → withdrawn by the subject (a paper one by its department on request)."""
+    applicant = Permission(can_withdraw_application, _("Only the applicant withdraws its application."))
+    application = REPAIRS.begin(
+        application, RepairStatus.WITHDRAWN, actor=actor, verb=_("withdrawn"), permission=applicant
+    )
+    application.decided_at = timezone.now()
     return REPAIRS.transition(
-        application,
-        RepairStatus.WITHDRAWN,
-        actor=actor,
-        action="repair.withdraw",
-        permission=Permission(can_withdraw_application, _("Only the applicant withdraws its application.")),
-        reason=reason,
-        decided_at=timezone.now(),
+        application, RepairStatus.WITHDRAWN, actor=actor, action="repair.withdraw", reason=reason
     )
