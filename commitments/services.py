@@ -93,7 +93,8 @@ COMMITMENTS = Workflow(
     audit_after=("breach_record",),
     reason_field="outcome_note",
 )
-OUTCOME_RECORDERS = Permission(
+# The department that accepted the commitment records its outcome.
+RECORDERS = Permission(
     can_record_outcome,
     gettext_lazy("Only staff of the department that accepted the commitment record its outcome."),
 )
@@ -101,7 +102,6 @@ VOLUNTARY = Workflow(
     VoluntaryTransition,
     VOLUNTARY_TRANSITIONS,
     gettext_lazy("A registration that is “%(status)s” cannot be %(action)s."),
-    related=("subject",),
     audit_after=("positive_record",),
 )
 VERIFIERS = Permission(
@@ -273,7 +273,7 @@ def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commi
         CommitmentStatus.FULFILLED,
         actor=actor,
         verb=_("recorded as fulfilled"),
-        permission=OUTCOME_RECORDERS,
+        permission=RECORDERS,
     )
     note = (note or "").strip()
     return COMMITMENTS.decide(
@@ -292,7 +292,7 @@ def commitment_breach(
         CommitmentStatus.BREACHED,
         actor=actor,
         verb=_("recorded as breached"),
-        permission=OUTCOME_RECORDERS,
+        permission=RECORDERS,
     )
     reason = _text(reason, field="reason", label=_("facts of the breach"))
     record = record_create(

@@ -6,17 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from core.actions import Action, ActionView
-from core.pages import PAGE_SIZE, errors_to_form, found_or_404, paginate, require
+from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 from creditreg.ratelimit import rate_limited
 from public.throttling import PublicPagesThrottle
-from records.evidence import file_download
+from records.evidence import file_download_view
 from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code, subject_public_list_code
 
@@ -79,16 +79,16 @@ def template_list(request):
     """The department's templates, and a new one."""
     require(is_department_staff(request.user))
     form = TemplateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("is_active")
-        try:
-            services.commitment_template_create(actor=request.user, **data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The template is saved."))
-            return redirect("commitments:templates")
+    created = form_save(
+        request,
+        form,
+        lambda: services.commitment_template_create(
+            actor=request.user, **{k: v for k, v in form.cleaned_data.items() if k != "is_active"}
+        ),
+    )
+    if created is not None:
+        messages.success(request, _("The template is saved."))
+        return redirect("commitments:templates")
     templates = commitment_templates_for(user=request.user)
     return render(request, "commitments/template_list.html", {"form": form, "templates": templates[:500]})
 
@@ -101,14 +101,16 @@ def template_edit(request, pk: int):
         k: getattr(template, k) for k in ("matter", "title", "text", "materials_working_days", "is_active")
     }
     form = TemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_template_update(actor=request.user, template=template, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("The template is saved."))
-            return redirect("commitments:templates")
+    saved = form_save(
+        request,
+        form,
+        lambda: services.commitment_template_update(
+            actor=request.user, template=template, **form.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The template is saved."))
+        return redirect("commitments:templates")
     return render(request, "commitments/template_form.html", {"form": form, "template": template})
 
 
@@ -122,26 +124,25 @@ def commitment_sign(request, template_pk: int):
     online = is_subject_user(user)
     require(online or can_maintain_template(user, template))
     form = SignForm(request.POST or None, with_subject=not online)
-    if request.method == "POST" and form.is_valid():
+
+    def sign():
         subject = None
         if not online:
             subject = subject_get_by_code(user=user, code=form.cleaned_data["subject_code"])
             if subject is None:
-                form.add_error("subject_code", _("No registered subject has this code."))
-        if online or subject is not None:
-            try:
-                commitment = services.commitment_sign(
-                    actor=user,
-                    template=template,
-                    subject=subject,
-                    missing_materials=form.cleaned_data["missing_materials"],
-                    materials_due=form.cleaned_data["materials_due"],
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(request, _("The commitment is signed."))
-                return redirect("commitments:detail", pk=commitment.pk)
+                raise ValidationError({"subject_code": _("No registered subject has this code.")})
+        return services.commitment_sign(
+            actor=user,
+            template=template,
+            subject=subject,
+            missing_materials=form.cleaned_data["missing_materials"],
+            materials_due=form.cleaned_data["materials_due"],
+        )
+
+    commitment = form_save(request, form, sign)
+    if commitment is not None:
+        messages.success(request, _("The commitment is signed."))
+        return redirect("commitments:detail", pk=commitment.pk)
     return render(request, "commitments/commitment_sign.html", {"form": form, "template": template})
 
 
@@ -185,16 +186,16 @@ def commitment_breach(request, pk: int):
     commitment = _commitment_or_404(request, pk)
     require(can_record_outcome(request.user, commitment))
     form = BreachForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, _("Recorded as breached; the record of the breach awaits review in your department.")
-            )
-            return redirect("commitments:detail", pk=commitment.pk)
+    breached = form_save(
+        request,
+        form,
+        lambda: services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data),
+    )
+    if breached is not None:
+        messages.success(
+            request, _("Recorded as breached; the record of the breach awaits review in your department.")
+        )
+        return redirect("commitments:detail", pk=commitment.pk)
     return render(request, "commitments/commitment_breach.html", {"form": form, "commitment": commitment})
 
 
@@ -245,16 +246,16 @@ def voluntary_list(request):
 def voluntary_create(request):
     require(is_subject_user(request.user) and bool(request.user.subject_id))
     form = VoluntaryForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def register():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
-        try:
-            entry = services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Registered; it is shown once verified."))
-            return redirect("commitments:voluntary_detail", pk=entry.pk)
+        return services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
+
+    entry = form_save(request, form, register)
+    if entry is not None:
+        messages.success(request, _("Registered; it is shown once verified."))
+        return redirect("commitments:voluntary_detail", pk=entry.pk)
     return render(request, "commitments/voluntary_form.html", {"form": form})
 
 
@@ -294,8 +295,4 @@ voluntary_action = ActionView.as_view(
 )
 
 
-@login_required
-def voluntary_file(request, pk: int, file_pk: int):
-    entry = _entry_or_404(request, pk)
-    stored = get_object_or_404(entry.files, pk=file_pk)
-    return file_download(stored)
+voluntary_file = file_download_view(lookup=_entry_or_404, files="files", file_kwarg="file_pk")

@@ -32,6 +32,19 @@ def errors_to_form(form, exc: ValidationError, *, fields: dict[str, str] | None 
         form.add_error(name if name in form.fields else None, errors)
 
 
+def form_save(request, form, save, *, fields: dict[str, str] | None = None):
+    """For a valid POST of ``form``, ``save()`` — the service — and what it returns; its refusal goes
+    onto the form (``fields`` as for ``errors_to_form``). None when nothing valid was posted or the
+    service refused: the page shows the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        errors_to_form(form, exc, fields=fields)
+        return None
+
+
 def paginate(
     request, queryset, *, params: QueryDict | None = None, size: int = PAGE_SIZE
 ) -> tuple[Page, str]:

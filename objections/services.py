@@ -554,18 +554,18 @@ def link_code_check(*, user, code: str, client_address: str = "") -> SubjectAcco
 
 # --- objections -------------------------------------------------------------------------------------
 
-OBJECTIONS = Workflow(
-    ObjectionTransition,
-    TRANSITIONS,
-    gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
-    audit_after=("record_action",),
-)
 HANDLERS = Permission(
     can_handle_objection,
     gettext_lazy(
         "Only a reviewer of the department that entered the record handles a record objection; "
         "the credit office handles grade objections."
     ),
+)
+OBJECTIONS = Workflow(
+    ObjectionTransition,
+    TRANSITIONS,
+    gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
+    audit_after=("record_action",),
 )
 
 
@@ -734,23 +734,28 @@ def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
     return objection
 
 
+def _decide_regraded(objection: Objection, *, actor, to: str, reason: str) -> Objection:
+    """A grade objection upheld, in whole or in part: the subject is regraded at once."""
+    regrade_after_commit([objection.subject_id])
+    objection.record_action = RecordAction.REGRADED
+    return _decide(objection, actor=actor, to=to, reason=reason)
+
+
 @transaction.atomic
 def objection_uphold(*, actor, objection: Objection, reason: str) -> Objection:
     """Accepted → upheld. A record objection revokes the record (through ``record_revoke``, which
     regrades the subject after commit); a grade objection regrades the subject at once."""
     objection, reason = _start(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
-    if objection.target == ObjectionTarget.RECORD:
-        record = objection.record
-        if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
-            record_revoke(
-                actor=actor,
-                record=record,
-                reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.pk, "reason": reason},
-            )
-        objection.record_action = RecordAction.REVOKED
-    else:
-        regrade_after_commit([objection.subject_id])
-        objection.record_action = RecordAction.REGRADED
+    if objection.target == ObjectionTarget.GRADE:
+        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
+    record = objection.record
+    if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
+        record_revoke(
+            actor=actor,
+            record=record,
+            reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.pk, "reason": reason},
+        )
+    objection.record_action = RecordAction.REVOKED
     return _decide(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
 
 
@@ -760,20 +765,18 @@ def objection_partly_uphold(*, actor, objection: Objection, reason: str) -> Obje
     the intake services (``record_correction_start``: a new version that replaces the record once
     approved, four-eyes, and then regrades); a grade objection regrades the subject."""
     objection, reason = _start(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
-    if objection.target == ObjectionTarget.RECORD:
-        correction = CreditRecord.objects.filter(replaces_id=objection.record_id).order_by("-id").first()
-        if correction is None:
-            raise ValidationError(
-                _(
-                    "Start the correction of the record first (“Correct” on the record's page); "
-                    "the corrected version replaces the record once approved."
-                )
+    if objection.target == ObjectionTarget.GRADE:
+        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
+    correction = CreditRecord.objects.filter(replaces_id=objection.record_id).order_by("-id").first()
+    if correction is None:
+        raise ValidationError(
+            _(
+                "Start the correction of the record first (“Correct” on the record's page); "
+                "the corrected version replaces the record once approved."
             )
-        objection.correction = correction
-        objection.record_action = RecordAction.CORRECTED
-    else:
-        regrade_after_commit([objection.subject_id])
-        objection.record_action = RecordAction.REGRADED
+        )
+    objection.correction = correction
+    objection.record_action = RecordAction.CORRECTED
     return _decide(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
 
 

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user
 from core.actions import Action, ActionView
-from core.pages import errors_to_form, found_or_404, paginate, require
+from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from creditreg.http import client_rate_key
 from grading.models import Grade
 from grading.selectors import grades_current
 from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
-from records.evidence import file_download
+from records.evidence import file_download_view
 from records.models import CreditRecord
 from records.selectors import records_of_own_subject
 
@@ -214,24 +214,24 @@ def _measures(subject) -> list[dict]:
 
 def _file(request, *, record=None, grade=None):
     form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objection = services.objection_file(
-                actor=request.user,
-                reasons=form.cleaned_data["reasons"],
-                record=record,
-                grade=grade,
-                files=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Your objection is filed; it is to be handled by %(deadline)s.")
-                % {"deadline": objection.deadline.isoformat()},
-            )
-            return redirect("objections:detail", pk=objection.pk)
+    objection = form_save(
+        request,
+        form,
+        lambda: services.objection_file(
+            actor=request.user,
+            reasons=form.cleaned_data["reasons"],
+            record=record,
+            grade=grade,
+            files=form.cleaned_data["evidence"],
+        ),
+    )
+    if objection is not None:
+        messages.success(
+            request,
+            _("Your objection is filed; it is to be handled by %(deadline)s.")
+            % {"deadline": objection.deadline.isoformat()},
+        )
+        return redirect("objections:detail", pk=objection.pk)
     return render(
         request,
         "objections/objection_form.html",
@@ -333,11 +333,7 @@ objection_action = ActionView.as_view(
 )
 
 
-@login_required
-def objection_evidence(request, pk: int, evidence_pk: int):
-    objection = _objection_or_404(request, pk)
-    evidence = get_object_or_404(objection.evidence, pk=evidence_pk)
-    return file_download(evidence)
+objection_evidence = file_download_view(lookup=_objection_or_404, files="evidence", file_kwarg="evidence_pk")
 
 
 # --- account verification by the credit office ------------------------------------------------------

@@ -19,7 +19,7 @@ from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
 
 from . import services
-from .evidence import evidence_attach, file_download
+from .evidence import evidence_attach, file_download_view
 from .filtersets import CreditRecordFilterSet
 from .forms import (
     ImportForm,
@@ -298,11 +298,7 @@ record_action = RecordActionView.as_view(
 )
 
 
-@login_required
-def evidence_download(request, pk: int, evidence_pk: int):
-    record = _record_or_404(request, pk)
-    evidence = get_object_or_404(record.evidence, pk=evidence_pk)
-    return file_download(evidence)
+evidence_download = file_download_view(lookup=_record_or_404, files="evidence", file_kwarg="evidence_pk")
 
 
 def _quote(name: str) -> str:

@@ -75,15 +75,16 @@ class PersonInput:
     position: str = ""
 
 
+# 004 §6(2) "谁认定、谁约谈": the department that determined the dishonesty.
+HANDLERS = Permission(
+    can_handle_reminder,
+    gettext_lazy("Only a reviewer of the department that determined the dishonesty handles this reminder."),
+)
 REMINDERS = Workflow(
     ReminderTransition,
     REMINDER_TRANSITIONS,
     gettext_lazy("A reminder or interview that is “%(status)s” cannot be %(action)s."),
     related=("subject", "department", "record"),
-)
-HANDLERS = Permission(
-    can_handle_reminder,
-    gettext_lazy("Only a reviewer of the department that determined the dishonesty handles this reminder."),
 )
 
 

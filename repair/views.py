@@ -4,16 +4,15 @@ every read goes through a selector scoped to the user (another subject's applica
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from core.actions import Action, ActionView
-from core.pages import PAGE_SIZE, errors_to_form, found_or_404, paginate, require
-from records.evidence import file_download
+from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
+from records.evidence import file_download_view
 
 from . import services
 from .filtersets import RepairApplicationFilterSet
@@ -69,20 +68,21 @@ def repair_apply(request, record_pk: int):
     )
     eligibility = repair_record_eligibility(record=record)
     form = RepairApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.repair_apply(
-                actor=request.user,
-                record=record,
-                statement=form.cleaned_data["statement"],
-                contact=form.cleaned_data["contact"],
-                proofs=form.proofs(),
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc, fields={"proofs": PROOF_FIELD_PREFIX + "commitment"})
-        else:
-            messages.success(request, _("The repair application is filed."))
-            return redirect("repair:detail", pk=application.pk)
+    application = form_save(
+        request,
+        form,
+        lambda: services.repair_apply(
+            actor=request.user,
+            record=record,
+            statement=form.cleaned_data["statement"],
+            contact=form.cleaned_data["contact"],
+            proofs=form.proofs(),
+        ),
+        fields={"proofs": PROOF_FIELD_PREFIX + "commitment"},
+    )
+    if application is not None:
+        messages.success(request, _("The repair application is filed."))
+        return redirect("repair:detail", pk=application.pk)
     return render(
         request,
         "repair/application_form.html",
@@ -134,8 +134,4 @@ repair_action = ActionView.as_view(
 )
 
 
-@login_required
-def proof_download(request, pk: int, proof_pk: int):
-    application = _application_or_404(request, pk)
-    proof = get_object_or_404(application.proofs, pk=proof_pk)
-    return file_download(proof)
+proof_download = file_download_view(lookup=_application_or_404, files="proofs", file_kwarg="proof_pk")
