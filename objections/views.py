@@ -311,6 +311,8 @@ def objection_detail(request, pk: int):
             "can_accept": can_handle and objection.status == ObjectionStatus.SUBMITTED,
             "can_decide": can_handle and objection.status == ObjectionStatus.ACCEPTED,
             "correction_started": correction_started,
+            # Who handled it is the office's business: the subject reads the steps and the reasons.
+            "show_actors": is_staff_member(request.user),
             "form": DecisionReasonForm(),
         },
     )
