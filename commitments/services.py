@@ -93,11 +93,6 @@ COMMITMENTS = Workflow(
     audit_after=("breach_record",),
     reason_field="outcome_note",
 )
-# The department that accepted the commitment records its outcome.
-RECORDERS = Permission(
-    can_record_outcome,
-    gettext_lazy("Only staff of the department that accepted the commitment record its outcome."),
-)
 VOLUNTARY = Workflow(
     VoluntaryTransition,
     VOLUNTARY_TRANSITIONS,
@@ -265,15 +260,19 @@ def commitment_sign(
     return commitment
 
 
+def _outcome_begin(commitment: Commitment, to: str, *, actor, verb) -> Commitment:
+    """The signed commitment, locked for its outcome, which the department that accepted it records."""
+    recorders = Permission(
+        can_record_outcome, _("Only staff of the department that accepted the commitment record its outcome.")
+    )
+    return COMMITMENTS.begin(commitment, to, actor=actor, verb=verb, permission=recorders)
+
+
 @transaction.atomic
 def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commitment:
     """Signed → fulfilled (the missing materials came in time, the conditions were met)."""
-    commitment = COMMITMENTS.begin(
-        commitment,
-        CommitmentStatus.FULFILLED,
-        actor=actor,
-        verb=_("recorded as fulfilled"),
-        permission=RECORDERS,
+    commitment = _outcome_begin(
+        commitment, CommitmentStatus.FULFILLED, actor=actor, verb=_("recorded as fulfilled")
     )
     note = (note or "").strip()
     return COMMITMENTS.decide(
@@ -287,12 +286,8 @@ def commitment_breach(
 ) -> Commitment:
     """Signed → breached: the breach becomes a credit record of the kind 违反信用承诺, entered and
     submitted through the intake services; it takes effect after the department's four-eyes review."""
-    commitment = COMMITMENTS.begin(
-        commitment,
-        CommitmentStatus.BREACHED,
-        actor=actor,
-        verb=_("recorded as breached"),
-        permission=RECORDERS,
+    commitment = _outcome_begin(
+        commitment, CommitmentStatus.BREACHED, actor=actor, verb=_("recorded as breached")
     )
     reason = _text(reason, field="reason", label=_("facts of the breach"))
     record = record_create(

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from audit.models import AuditLog
@@ -20,6 +20,7 @@ from repair.services import REPAIRS
 from tests.conftest import service_unavailable
 from tests.factories import make_company
 from tests.records.conftest import penalty_input
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -135,19 +136,6 @@ def test_every_workflow_names_its_model_through_its_status_change_table(workflow
     assert all(set(targets) <= statuses for targets in workflow.transitions.values())
 
 
-def _in_thread(target) -> threading.Thread:
-    def run():
-        try:
-            target()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_moves_of_one_object_at_once_are_serialized(clerk):
     """The first move holds the row lock until it commits; the second waits for it, then sees the
@@ -182,7 +170,7 @@ def test_two_moves_of_one_object_at_once_are_serialized(clerk):
         else:  # pragma: no cover - reported below
             outcome["second"] = ("moved",)
 
-    threads = [_in_thread(first), _in_thread(second)]
+    threads = [in_thread(first), in_thread(second)]
     for thread in threads:
         thread.join(60)
     assert outcome["second"][:2] == ("refused", True)
