@@ -5,6 +5,7 @@ template (SPEC §6: staff see only what their role allows).
 """
 
 import rules
+from django.db.models import QuerySet
 
 from .models import Role
 
@@ -49,3 +50,17 @@ def is_subject_user_of(user, subject) -> bool:
     if subject is None or not is_subject_user(user):
         return False
     return user.subject_id is not None and user.subject_id == subject.pk
+
+
+def scope_by_role(queryset: QuerySet, *, user, own_subject: bool = True) -> QuerySet:
+    """The rows of ``queryset`` the user may see, by role (SPEC §6): all for the credit office, their
+    department's for department staff, and — where the subject sees its own (``own_subject``) — a
+    verified subject user's own subject's; none for anyone else. The rows carry ``department_id`` and
+    ``subject_id``."""
+    if is_credit_office(user):
+        return queryset
+    if is_department_staff(user):
+        return queryset.filter(department_id=user.department_id)
+    if own_subject and is_subject_user(user) and user.subject_id:
+        return queryset.filter(subject_id=user.subject_id)
+    return queryset.none()

@@ -5,7 +5,7 @@ new entries their sequence numbers and chain hashes (``audit/chain.py`` says how
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -74,6 +74,31 @@ def audit_log_write(
     )
     audit_chain_after_commit()
     return entry
+
+
+def audited_save(
+    instance: models.Model,
+    *,
+    actor,
+    action: str,
+    fields: Sequence[str],
+    values: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditLog:
+    """Set ``values`` on ``instance``, save it, and audit the change: the ``fields`` before (nothing
+    for a new row) and after."""
+    before = model_snapshot(instance, fields) if instance.pk is not None else None
+    for name, value in (values or {}).items():
+        setattr(instance, name, value)
+    instance.save()
+    return audit_log_write(
+        actor=actor,
+        action=action,
+        target=instance,
+        before=before,
+        after=model_snapshot(instance, fields),
+        reason=reason,
+    )
 
 
 def audit_log_write_bulk(

@@ -4,7 +4,13 @@ public list shows only what may be published, natural persons masked (SPEC §6).
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from accounts.permissions import (
+    is_credit_office,
+    is_department_staff,
+    is_reviewer,
+    is_subject_user,
+    scope_by_role,
+)
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
 
@@ -15,16 +21,6 @@ from .models import (
     VoluntaryEntry,
     VoluntaryStatus,
 )
-
-
-def _scoped(qs: QuerySet, *, user) -> QuerySet:
-    if is_credit_office(user):
-        return qs
-    if is_department_staff(user):
-        return qs.filter(department_id=user.department_id)
-    if is_subject_user(user) and user.subject_id:
-        return qs.filter(subject_id=user.subject_id)
-    return qs.none()
 
 
 def commitment_templates_for(*, user) -> QuerySet[CommitmentTemplate]:
@@ -50,7 +46,7 @@ def commitment_templates_public() -> QuerySet[CommitmentTemplate]:
 
 def commitments_visible_to(*, user) -> QuerySet[Commitment]:
     qs = Commitment.objects.select_related("subject", "department", "breach_record", "signed_by")
-    return _scoped(qs, user=user)
+    return scope_by_role(qs, user=user)
 
 
 def commitment_get(*, user, pk: int) -> Commitment | None:
@@ -89,7 +85,7 @@ def public_subject_name(subject) -> str:
 
 def voluntary_entries_visible_to(*, user) -> QuerySet[VoluntaryEntry]:
     qs = VoluntaryEntry.objects.select_related("subject", "department", "decided_by", "positive_record")
-    return _scoped(qs, user=user)
+    return scope_by_role(qs, user=user)
 
 
 def voluntary_entry_get(*, user, pk: int) -> VoluntaryEntry | None:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import audit_log_write, model_snapshot
+from audit.services import audited_save, model_snapshot
+from audit.workflow import Permission, Workflow
 from core.files import evidence_check, file_store
 from records.services import record_create, record_submit
 from records.validation import RecordInput, parse_date
@@ -70,10 +71,6 @@ COMMITMENT_AUDIT_FIELDS = [
 VOLUNTARY_AUDIT_FIELDS = ["subject", "department", "category", "title", "issuer", "reference", "status"]
 
 
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _text(value, *, field: str, label, max_length: int | None = None, required: bool = True) -> str:
     value = " ".join(str(value or "").split()) if max_length else str(value or "").strip()
     if required and not value:
@@ -88,16 +85,24 @@ def _text(value, *, field: str, label, max_length: int | None = None, required: 
     return value
 
 
-def _refuse(message: str, status_label, action) -> None:
-    raise ValidationError(message % {"status": status_label, "action": action})
-
-
-def _refuse_commitment(status_label, action) -> None:
-    _refuse(_("A commitment that is “%(status)s” cannot be %(action)s."), status_label, action)
-
-
-def _refuse_entry(status_label, action) -> None:
-    _refuse(_("A registration that is “%(status)s” cannot be %(action)s."), status_label, action)
+COMMITMENTS = Workflow(
+    CommitmentTransition,
+    COMMITMENT_TRANSITIONS,
+    gettext_lazy("A commitment that is “%(status)s” cannot be %(action)s."),
+    related=("subject",),
+    audit_after=("breach_record",),
+    reason_field="outcome_note",
+)
+VOLUNTARY = Workflow(
+    VoluntaryTransition,
+    VOLUNTARY_TRANSITIONS,
+    gettext_lazy("A registration that is “%(status)s” cannot be %(action)s."),
+    audit_after=("positive_record",),
+)
+VERIFIERS = Permission(
+    can_verify_voluntary,
+    gettext_lazy("Only a reviewer of the department named by the subject verifies its information."),
+)
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -137,15 +142,13 @@ def commitment_template_create(
         matter=matter, title=title, text=text, materials_working_days=materials_working_days
     )
     _matter_taken(department_id=actor.department_id, matter=values["matter"])
-    for name, value in values.items():
-        setattr(template, name, value)
     template.created_by = actor
-    template.save()
-    audit_log_write(
+    audited_save(
+        template,
         actor=actor,
         action="commitment.template_create",
-        target=template,
-        after=model_snapshot(template, TEMPLATE_AUDIT_FIELDS),
+        fields=TEMPLATE_AUDIT_FIELDS,
+        values=values,
     )
     return template
 
@@ -170,17 +173,12 @@ def commitment_template_update(
     )
     if is_active:
         _matter_taken(department_id=template.department_id, matter=values["matter"], exclude_pk=template.pk)
-    before = model_snapshot(template, TEMPLATE_AUDIT_FIELDS)
-    for name, value in values.items():
-        setattr(template, name, value)
-    template.is_active = bool(is_active)
-    template.save()
-    audit_log_write(
+    audited_save(
+        template,
         actor=actor,
         action="commitment.template_update",
-        target=template,
-        before=before,
-        after=model_snapshot(template, TEMPLATE_AUDIT_FIELDS),
+        fields=TEMPLATE_AUDIT_FIELDS,
+        values=values | {"is_active": bool(is_active)},
     )
     return template
 
@@ -253,67 +251,32 @@ def commitment_sign(
         materials_due=due,
         signed_by=actor,
     )
-    CommitmentTransition.objects.create(
-        commitment=commitment, to_status=commitment.status, actor=_user_or_none(actor)
-    )
-    audit_log_write(
+    COMMITMENTS.created(
+        commitment,
         actor=actor,
         action="commitment.sign",
-        target=commitment,
         after=model_snapshot(commitment, COMMITMENT_AUDIT_FIELDS),
     )
     return commitment
 
 
-def _commitment_locked(commitment: Commitment) -> Commitment:
-    return Commitment.objects.select_for_update().select_related("subject").get(pk=commitment.pk)
-
-
-def _commitment_move(commitment: Commitment, *, actor, to: str, action: str, reason: str) -> Commitment:
-    from_status = commitment.status
-    commitment.status = to
-    commitment.decided_by = actor
-    commitment.decided_at = timezone.now()
-    commitment.outcome_note = reason
-    commitment.save()
-    CommitmentTransition.objects.create(
-        commitment=commitment,
-        from_status=from_status,
-        to_status=to,
-        actor=_user_or_none(actor),
-        reason=reason,
+def _outcome_begin(commitment: Commitment, to: str, *, actor, verb) -> Commitment:
+    """The signed commitment, locked for its outcome, which the department that accepted it records."""
+    recorders = Permission(
+        can_record_outcome, _("Only staff of the department that accepted the commitment record its outcome.")
     )
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=commitment,
-        before={"status": from_status},
-        after={"status": to, "breach_record": commitment.breach_record_id},
-        reason=reason,
-    )
-    return commitment
-
-
-def _check_outcome(actor, commitment: Commitment, to: str, verb) -> None:
-    if not can_record_outcome(actor, commitment):
-        raise PermissionDenied(
-            _("Only staff of the department that accepted the commitment record its outcome.")
-        )
-    if to not in COMMITMENT_TRANSITIONS[commitment.status]:
-        _refuse_commitment(CommitmentStatus(commitment.status).label, verb)
+    return COMMITMENTS.begin(commitment, to, actor=actor, verb=verb, permission=recorders)
 
 
 @transaction.atomic
 def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commitment:
     """Signed → fulfilled (the missing materials came in time, the conditions were met)."""
-    commitment = _commitment_locked(commitment)
-    _check_outcome(actor, commitment, CommitmentStatus.FULFILLED, _("recorded as fulfilled"))
-    return _commitment_move(
-        commitment,
-        actor=actor,
-        to=CommitmentStatus.FULFILLED,
-        action="commitment.fulfil",
-        reason=(note or "").strip(),
+    commitment = _outcome_begin(
+        commitment, CommitmentStatus.FULFILLED, actor=actor, verb=_("recorded as fulfilled")
+    )
+    note = (note or "").strip()
+    return COMMITMENTS.decide(
+        commitment, CommitmentStatus.FULFILLED, actor=actor, action="commitment.fulfil", reason=note
     )
 
 
@@ -323,8 +286,9 @@ def commitment_breach(
 ) -> Commitment:
     """Signed → breached: the breach becomes a credit record of the kind 违反信用承诺, entered and
     submitted through the intake services; it takes effect after the department's four-eyes review."""
-    commitment = _commitment_locked(commitment)
-    _check_outcome(actor, commitment, CommitmentStatus.BREACHED, _("recorded as breached"))
+    commitment = _outcome_begin(
+        commitment, CommitmentStatus.BREACHED, actor=actor, verb=_("recorded as breached")
+    )
     reason = _text(reason, field="reason", label=_("facts of the breach"))
     record = record_create(
         actor=actor,
@@ -337,10 +301,9 @@ def commitment_breach(
             content=reason,
         ),
     )
-    record = record_submit(actor=actor, record=record)
-    commitment.breach_record = record
-    return _commitment_move(
-        commitment, actor=actor, to=CommitmentStatus.BREACHED, action="commitment.breach", reason=reason
+    commitment.breach_record = record_submit(actor=actor, record=record)
+    return COMMITMENTS.decide(
+        commitment, CommitmentStatus.BREACHED, actor=actor, action="commitment.breach", reason=reason
     )
 
 
@@ -416,40 +379,8 @@ def voluntary_register(
     )
     for uploaded, suffix in checked:
         _store_file(entry, uploaded, suffix)
-    VoluntaryTransition.objects.create(entry=entry, to_status=entry.status, actor=_user_or_none(actor))
-    audit_log_write(
-        actor=actor,
-        action="voluntary.register",
-        target=entry,
-        after=model_snapshot(entry, VOLUNTARY_AUDIT_FIELDS),
-    )
-    return entry
-
-
-def _entry_locked(entry: VoluntaryEntry) -> VoluntaryEntry:
-    return VoluntaryEntry.objects.select_for_update().select_related("subject").get(pk=entry.pk)
-
-
-def _entry_move(entry: VoluntaryEntry, *, actor, to: str, action: str, reason: str, verb) -> VoluntaryEntry:
-    from_status = entry.status
-    if to not in VOLUNTARY_TRANSITIONS[from_status]:
-        _refuse_entry(VoluntaryStatus(from_status).label, verb)
-    entry.status = to
-    entry.decided_at = timezone.now()
-    entry.decision_reason = reason
-    if to != VoluntaryStatus.WITHDRAWN:
-        entry.decided_by = actor
-    entry.save()
-    VoluntaryTransition.objects.create(
-        entry=entry, from_status=from_status, to_status=to, actor=_user_or_none(actor), reason=reason
-    )
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=entry,
-        before={"status": from_status},
-        after={"status": to, "positive_record": entry.positive_record_id},
-        reason=reason,
+    VOLUNTARY.created(
+        entry, actor=actor, action="voluntary.register", after=model_snapshot(entry, VOLUNTARY_AUDIT_FIELDS)
     )
     return entry
 
@@ -463,13 +394,9 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
     """Awaiting → verified by a reviewer of the named department. Where a positive kind is configured
     for the category, the verified information is entered as a positive record of the department and
     submitted for its four-eyes review (a scheme counts it only if it names the kind)."""
-    entry = _entry_locked(entry)
-    if not can_verify_voluntary(actor, entry):
-        raise PermissionDenied(
-            _("Only a reviewer of the department named by the subject verifies its information.")
-        )
-    if VoluntaryStatus.VERIFIED not in VOLUNTARY_TRANSITIONS[entry.status]:
-        _refuse_entry(VoluntaryStatus(entry.status).label, _("verified"))
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.VERIFIED, actor=actor, verb=_("verified"), permission=VERIFIERS
+    )
     kind = positive_kind_for(entry.category)
     if kind:
         record = record_create(
@@ -483,50 +410,31 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
                 content="\n".join(filter(None, [entry.issuer, entry.reference, entry.description])),
             ),
         )
-        record = record_submit(actor=actor, record=record)
-        entry.positive_record = record
-    return _entry_move(
-        entry,
-        actor=actor,
-        to=VoluntaryStatus.VERIFIED,
-        action="voluntary.verify",
-        reason=(note or "").strip(),
-        verb=_("verified"),
+        entry.positive_record = record_submit(actor=actor, record=record)
+    note = (note or "").strip()
+    return VOLUNTARY.decide(
+        entry, VoluntaryStatus.VERIFIED, actor=actor, action="voluntary.verify", reason=note
     )
 
 
 @transaction.atomic
 def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryEntry:
     """Awaiting → not verified, with the reasons the subject reads."""
-    entry = _entry_locked(entry)
-    if not can_verify_voluntary(actor, entry):
-        raise PermissionDenied(
-            _("Only a reviewer of the department named by the subject verifies its information.")
-        )
-    if VoluntaryStatus.REJECTED not in VOLUNTARY_TRANSITIONS[entry.status]:
-        _refuse_entry(VoluntaryStatus(entry.status).label, _("rejected"))
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.REJECTED, actor=actor, verb=_("rejected"), permission=VERIFIERS
+    )
     reason = _text(reason, field="reason", label=_("reasons"))
-    return _entry_move(
-        entry,
-        actor=actor,
-        to=VoluntaryStatus.REJECTED,
-        action="voluntary.reject",
-        reason=reason,
-        verb=_("rejected"),
+    return VOLUNTARY.decide(
+        entry, VoluntaryStatus.REJECTED, actor=actor, action="voluntary.reject", reason=reason
     )
 
 
 @transaction.atomic
 def voluntary_withdraw(*, actor, entry: VoluntaryEntry) -> VoluntaryEntry:
-    """Awaiting → withdrawn by the subject."""
-    entry = _entry_locked(entry)
-    if not can_withdraw_voluntary(actor, entry):
-        raise PermissionDenied(_("Only the subject withdraws its own registration."))
-    return _entry_move(
-        entry,
-        actor=actor,
-        to=VoluntaryStatus.WITHDRAWN,
-        action="voluntary.withdraw",
-        reason="",
-        verb=_("withdrawn"),
+    """Awaiting → withdrawn by the subject (no decision of the department: nobody is named as decider)."""
+    subject = Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration."))
+    entry = VOLUNTARY.begin(
+        entry, VoluntaryStatus.WITHDRAWN, actor=actor, verb=_("withdrawn"), permission=subject
     )
+    entry.decided_at, entry.decision_reason = timezone.now(), ""
+    return VOLUNTARY.transition(entry, VoluntaryStatus.WITHDRAWN, actor=actor, action="voluntary.withdraw")

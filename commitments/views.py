@@ -4,17 +4,18 @@ The public list of commitments needs no login and masks natural persons."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from accounts.ratelimit import PublicPagesThrottle, rate_limited
-from core.files import file_download
+from core.actions import Action, ActionView
+from core.files import file_download_view
+from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code, subject_public_list_code
 
@@ -41,39 +42,17 @@ from .selectors import (
     voluntary_queue,
 )
 
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
 
 @login_required
 def commitments_home(request):
     """Subject users: the templates they can sign and their commitments. Staff: the department's
     commitments, those with missing materials overdue flagged."""
     user = request.user
-    _require(can_use_commitment_pages(user))
+    require(can_use_commitment_pages(user))
     visible = commitments_visible_to(user=user)
     status = request.GET.get("status", "")
     listed = visible.filter(status=status) if status in CommitmentStatus.values else visible
-    page, query = _page(request, listed)
+    page, query = paginate(request, listed)
     return render(
         request,
         "commitments/commitment_list.html",
@@ -97,40 +76,40 @@ def commitments_home(request):
 @login_required
 def template_list(request):
     """The department's templates, and a new one."""
-    _require(is_department_staff(request.user))
+    require(is_department_staff(request.user))
     form = TemplateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("is_active")
-        try:
-            services.commitment_template_create(actor=request.user, **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The template is saved."))
-            return redirect("commitments:templates")
+    created = form_save(
+        request,
+        form,
+        lambda: services.commitment_template_create(
+            actor=request.user, **{k: v for k, v in form.cleaned_data.items() if k != "is_active"}
+        ),
+    )
+    if created is not None:
+        messages.success(request, _("The template is saved."))
+        return redirect("commitments:templates")
     templates = commitment_templates_for(user=request.user)
     return render(request, "commitments/template_list.html", {"form": form, "templates": templates[:500]})
 
 
 @login_required
 def template_edit(request, pk: int):
-    template = commitment_template_get(user=request.user, pk=pk)
-    if template is None:
-        raise Http404(_("No such template."))
-    _require(can_maintain_template(request.user, template))
+    template = found_or_404(commitment_template_get(user=request.user, pk=pk), _("No such template."))
+    require(can_maintain_template(request.user, template))
     initial = {
         k: getattr(template, k) for k in ("matter", "title", "text", "materials_working_days", "is_active")
     }
     form = TemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_template_update(actor=request.user, template=template, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The template is saved."))
-            return redirect("commitments:templates")
+    saved = form_save(
+        request,
+        form,
+        lambda: services.commitment_template_update(
+            actor=request.user, template=template, **form.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The template is saved."))
+        return redirect("commitments:templates")
     return render(request, "commitments/template_form.html", {"form": form, "template": template})
 
 
@@ -142,36 +121,32 @@ def commitment_sign(request, template_pk: int):
     if template is None or not template.is_active:
         raise Http404(_("No such template."))
     online = is_subject_user(user)
-    _require(online or can_maintain_template(user, template))
+    require(online or can_maintain_template(user, template))
     form = SignForm(request.POST or None, with_subject=not online)
-    if request.method == "POST" and form.is_valid():
+
+    def sign():
         subject = None
         if not online:
             subject = subject_get_by_code(user=user, code=form.cleaned_data["subject_code"])
             if subject is None:
-                form.add_error("subject_code", _("No registered subject has this code."))
-        if online or subject is not None:
-            try:
-                commitment = services.commitment_sign(
-                    actor=user,
-                    template=template,
-                    subject=subject,
-                    missing_materials=form.cleaned_data["missing_materials"],
-                    materials_due=form.cleaned_data["materials_due"],
-                )
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("The commitment is signed."))
-                return redirect("commitments:detail", pk=commitment.pk)
+                raise ValidationError({"subject_code": _("No registered subject has this code.")})
+        return services.commitment_sign(
+            actor=user,
+            template=template,
+            subject=subject,
+            missing_materials=form.cleaned_data["missing_materials"],
+            materials_due=form.cleaned_data["materials_due"],
+        )
+
+    commitment = form_save(request, form, sign)
+    if commitment is not None:
+        messages.success(request, _("The commitment is signed."))
+        return redirect("commitments:detail", pk=commitment.pk)
     return render(request, "commitments/commitment_sign.html", {"form": form, "template": template})
 
 
 def _commitment_or_404(request, pk: int):
-    commitment = commitment_get(user=request.user, pk=pk)
-    if commitment is None:
-        raise Http404(_("No such commitment."))
-    return commitment
+    return found_or_404(commitment_get(user=request.user, pk=pk), _("No such commitment."))
 
 
 @login_required
@@ -194,37 +169,32 @@ def commitment_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def commitment_fulfil(request, pk: int):
-    commitment = _commitment_or_404(request, pk)
-    try:
-        services.commitment_fulfil(
-            actor=request.user, commitment=commitment, note=request.POST.get("note", "")
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Recorded as fulfilled."))
-    return redirect("commitments:detail", pk=commitment.pk)
+commitment_action = ActionView.as_view(
+    actions={
+        "fulfil": Action(services.commitment_fulfil, gettext_lazy("Recorded as fulfilled."), reason="note")
+    },
+    object_name="commitment",
+    lookup=_commitment_or_404,
+    detail_url="commitments:detail",
+    reason_field="note",
+)
 
 
 @login_required
 def commitment_breach(request, pk: int):
     commitment = _commitment_or_404(request, pk)
-    _require(can_record_outcome(request.user, commitment))
+    require(can_record_outcome(request.user, commitment))
     form = BreachForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Recorded as breached; the record of the breach awaits review in your department.")
-            )
-            return redirect("commitments:detail", pk=commitment.pk)
+    breached = form_save(
+        request,
+        form,
+        lambda: services.commitment_breach(actor=request.user, commitment=commitment, **form.cleaned_data),
+    )
+    if breached is not None:
+        messages.success(
+            request, _("Recorded as breached; the record of the breach awaits review in your department.")
+        )
+        return redirect("commitments:detail", pk=commitment.pk)
     return render(request, "commitments/commitment_breach.html", {"form": form, "commitment": commitment})
 
 
@@ -234,7 +204,7 @@ def commitments_public_list(request):
     their number only (SPEC §6, README "Natural persons on public pages"); rate limited per client
     address like every public page."""
     q = request.GET.get("q", "")
-    page, query = _page(request, commitments_public(q=q))
+    page, query = paginate(request, commitments_public(q=q))
     rows = [
         {
             "name": public_subject_name(c.subject),
@@ -257,8 +227,8 @@ def commitments_public_list(request):
 @login_required
 def voluntary_list(request):
     user = request.user
-    _require(can_use_commitment_pages(user))
-    page, query = _page(request, voluntary_entries_visible_to(user=user))
+    require(can_use_commitment_pages(user))
+    page, query = paginate(request, voluntary_entries_visible_to(user=user))
     return render(
         request,
         "commitments/voluntary_list.html",
@@ -273,26 +243,23 @@ def voluntary_list(request):
 
 @login_required
 def voluntary_create(request):
-    _require(is_subject_user(request.user) and bool(request.user.subject_id))
+    require(is_subject_user(request.user) and bool(request.user.subject_id))
     form = VoluntaryForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def register():
         data = dict(form.cleaned_data)
         upload = data.pop("file")
-        try:
-            entry = services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Registered; it is shown once verified."))
-            return redirect("commitments:voluntary_detail", pk=entry.pk)
+        return services.voluntary_register(actor=request.user, files=[upload] if upload else [], **data)
+
+    entry = form_save(request, form, register)
+    if entry is not None:
+        messages.success(request, _("Registered; it is shown once verified."))
+        return redirect("commitments:voluntary_detail", pk=entry.pk)
     return render(request, "commitments/voluntary_form.html", {"form": form})
 
 
 def _entry_or_404(request, pk: int):
-    entry = voluntary_entry_get(user=request.user, pk=pk)
-    if entry is None:
-        raise Http404(_("No such registration."))
-    return entry
+    return found_or_404(voluntary_entry_get(user=request.user, pk=pk), _("No such registration."))
 
 
 @login_required
@@ -314,31 +281,17 @@ def voluntary_detail(request, pk: int):
     )
 
 
-VOLUNTARY_ACTIONS = {
-    "verify": lambda user, entry, reason: services.voluntary_verify(actor=user, entry=entry, note=reason),
-    "reject": lambda user, entry, reason: services.voluntary_reject(actor=user, entry=entry, reason=reason),
-    "withdraw": lambda user, entry, reason: services.voluntary_withdraw(actor=user, entry=entry),
-}
+SAVED = gettext_lazy("Saved.")
+voluntary_action = ActionView.as_view(
+    actions={
+        "verify": Action(services.voluntary_verify, SAVED, reason="note"),
+        "reject": Action(services.voluntary_reject, SAVED),
+        "withdraw": Action(services.voluntary_withdraw, SAVED, reason=None),
+    },
+    object_name="entry",
+    lookup=_entry_or_404,
+    detail_url="commitments:voluntary_detail",
+)
 
 
-@login_required
-@require_POST
-def voluntary_action(request, pk: int, action: str):
-    entry = _entry_or_404(request, pk)
-    if action not in VOLUNTARY_ACTIONS:
-        raise Http404(_("No such action."))
-    try:
-        VOLUNTARY_ACTIONS[action](request.user, entry, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("commitments:voluntary_detail", pk=entry.pk)
-
-
-@login_required
-def voluntary_file(request, pk: int, file_pk: int):
-    entry = _entry_or_404(request, pk)
-    stored = get_object_or_404(entry.files, pk=file_pk)
-    return file_download(stored)
+voluntary_file = file_download_view(lookup=_entry_or_404, files="files", file_kwarg="file_pk")

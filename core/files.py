@@ -8,8 +8,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .models import StoredFile
@@ -63,6 +65,18 @@ def file_download(stored: StoredFile) -> HttpResponse:
     response = HttpResponse(stored.file.read(), content_type=stored.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.original_name)}"
     return response
+
+
+def file_download_view(*, lookup, files: str, file_kwarg: str):
+    """The page view that downloads one file of an object: ``lookup(request, pk)`` finds the object as
+    the user may see it (404 otherwise); ``files`` names its files, the URL's ``file_kwarg`` the file
+    (a file of another object answers 404 too)."""
+
+    @login_required
+    def download(request, pk: int, **kwargs) -> HttpResponse:
+        return file_download(get_object_or_404(getattr(lookup(request, pk), files), pk=kwargs[file_kwarg]))
+
+    return download
 
 
 def file_store(stored: StoredFile, uploaded, suffix: str) -> StoredFile:

@@ -5,7 +5,12 @@ from datetime import date
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from accounts.permissions import (
+    is_credit_office,
+    is_reviewer,
+    is_subject_user,
+    scope_by_role,
+)
 from records.models import CreditRecord, RecordStatus
 from records.selectors import records_of_own_subject
 
@@ -38,13 +43,7 @@ def objections_visible_to(*, user, today: date | None = None) -> QuerySet[Object
         Objection.objects.select_related("subject", "department", "record", "record__kind", "grade__scheme"),
         today,
     )
-    if is_credit_office(user):
-        return qs
-    if is_department_staff(user):
-        return qs.filter(department_id=user.department_id)
-    if is_subject_user(user) and user.subject_id:
-        return qs.filter(subject_id=user.subject_id)
-    return qs.none()
+    return scope_by_role(qs, user=user)
 
 
 def objection_get(*, user, pk: int) -> Objection | None:

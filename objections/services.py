@@ -24,11 +24,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, Role, User
 from accounts.permissions import is_subject_user, is_subject_user_of
 from accounts.services import user_create
 from audit.services import audit_log_write
+from audit.workflow import Permission, Workflow, actor_user, reason_required
 from core.files import evidence_check, file_store
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
@@ -319,7 +321,7 @@ def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: st
     request.verified_by_method = method
     request.subject = subject
     # A code is the subject contact's consent, not the applicant's decision: no one is named.
-    decider = actor if getattr(actor, "is_authenticated", False) else None
+    decider = actor_user(actor)
     request.decided_by = None if method == AccountVerification.CONTACT_CODE else decider
     request.decided_at = timezone.now()
     request.decision_reason = reason
@@ -377,19 +379,23 @@ def subject_account_verify(
 def subject_account_reject(*, actor, request: SubjectAccountRequest, reason: str) -> SubjectAccountRequest:
     if not can_verify_accounts(actor):
         raise PermissionDenied(_("Only the credit office verifies subject accounts."))
-    reason = _require_reason(reason)
-    request = _locked_request(request)
+    reason = reason_required(reason)
+    return _close_unverified(
+        _locked_request(request), actor=actor, action="subject_account.reject", reason=reason
+    )
+
+
+def _close_unverified(
+    request: SubjectAccountRequest, *, actor, action: str, reason: str
+) -> SubjectAccountRequest:
+    """Close a pending (locked) request without linking the account, and tell the applicant why."""
     request.status = AccountRequestStatus.REJECTED
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.decision_reason = reason
     request.save()
     audit_log_write(
-        actor=actor,
-        action="subject_account.reject",
-        target=request,
-        after={"status": request.status},
-        reason=reason,
+        actor=actor, action=action, target=request, after={"status": request.status}, reason=reason
     )
     notification_send(users=[request.user], event=NoticeEvent.ACCOUNT_REJECTED, detail=reason)
     return request
@@ -419,21 +425,8 @@ def subject_account_holder_decline(
     still turn to the credit office with its documents)."""
     request = _holder_request(actor=actor, request=request)
     reason = (reason or "").strip() or _("Declined by an account of the subject.")
-    request.status = AccountRequestStatus.REJECTED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason
-    request.save()
     LinkCode.objects.filter(request=request, used_at__isnull=True).update(voided=True)
-    audit_log_write(
-        actor=actor,
-        action="subject_account.holder_decline",
-        target=request,
-        after={"status": request.status},
-        reason=reason,
-    )
-    notification_send(users=[request.user], event=NoticeEvent.ACCOUNT_REJECTED, detail=reason)
-    return request
+    return _close_unverified(request, actor=actor, action="subject_account.holder_decline", reason=reason)
 
 
 # --- one-time codes to the subject's contact on record ---------------------------------------------
@@ -561,26 +554,19 @@ def link_code_check(*, user, code: str, client_address: str = "") -> SubjectAcco
 
 # --- objections -------------------------------------------------------------------------------------
 
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    return reason
-
-
-def _status_label(status: str) -> str:
-    return str(ObjectionStatus(status).label)
-
-
-def _log(objection: Objection, *, actor, from_status: str, reason: str = "") -> None:
-    ObjectionTransition.objects.create(
-        objection=objection,
-        from_status=from_status,
-        to_status=objection.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        reason=reason,
-    )
+HANDLERS = Permission(
+    can_handle_objection,
+    gettext_lazy(
+        "Only a reviewer of the department that entered the record handles a record objection; "
+        "the credit office handles grade objections."
+    ),
+)
+OBJECTIONS = Workflow(
+    ObjectionTransition,
+    TRANSITIONS,
+    gettext_lazy("An objection that is “%(status)s” cannot become “%(to)s”."),
+    audit_after=("record_action",),
+)
 
 
 def objection_deadline(*, filed_on: date) -> date:
@@ -656,11 +642,10 @@ def objection_file(
         _store_evidence(objection, actor=actor, uploaded=uploaded)
     if record is not None:
         record_objection_mark(record=record, under_objection=True)
-    _log(objection, actor=actor, from_status="")
-    audit_log_write(
+    OBJECTIONS.created(
+        objection,
         actor=actor,
         action="objection.submit",
-        target=objection,
         after={
             "target": target,
             "record": getattr(record, "pk", None),
@@ -676,48 +661,19 @@ def objection_file(
     return objection
 
 
-def _start(objection: Objection, *, actor, to: str) -> Objection:
-    """Lock the objection, check the handler and that ``to`` is a legal next status."""
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    if not can_handle_objection(actor, objection):
-        raise PermissionDenied(
-            _(
-                "Only a reviewer of the department that entered the record handles a record objection; "
-                "the credit office handles grade objections."
-            )
-        )
-    if to not in TRANSITIONS[objection.status]:
-        raise ValidationError(
-            _("An objection that is “%(status)s” cannot become “%(to)s”.")
-            % {"status": _status_label(objection.status), "to": _status_label(to)}
-        )
-    return objection
-
-
-def _move(objection: Objection, *, actor, to: str, action: str, reason: str = "") -> Objection:
-    from_status = objection.status
-    objection.status = to
-    objection.save()
-    _log(objection, actor=actor, from_status=from_status, reason=reason)
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=objection,
-        before={"status": from_status},
-        after={"status": to, "record_action": objection.record_action},
-        reason=reason,
-    )
-    return objection
+def _start(objection: Objection, *, actor, to: str, reason: str) -> tuple[Objection, str]:
+    """Lock the objection, check the handler and that ``to`` is a legal next status; the reason."""
+    objection = OBJECTIONS.begin(objection, to, actor=actor, permission=HANDLERS)
+    return objection, reason_required(reason)
 
 
 @transaction.atomic
 def objection_accept(*, actor, objection: Objection, reason: str = "") -> Objection:
     """Submitted → accepted: the handler takes it up (the 5-working-day deadline keeps running)."""
-    objection = _start(objection, actor=actor, to=ObjectionStatus.ACCEPTED)
-    objection.accepted_by = actor
-    objection.accepted_at = timezone.now()
-    _move(
-        objection, actor=actor, to=ObjectionStatus.ACCEPTED, action="objection.accept", reason=reason.strip()
+    objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=HANDLERS)
+    objection.accepted_by, objection.accepted_at = actor, timezone.now()
+    OBJECTIONS.transition(
+        objection, ObjectionStatus.ACCEPTED, actor=actor, action="objection.accept", reason=reason
     )
     notification_send(
         users=_subject_users(objection.subject), event=NoticeEvent.OBJECTION_ACCEPTED, objection=objection
@@ -761,11 +717,8 @@ _EVENTS = {
 
 def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
-    objection.decided_by = actor
-    objection.decided_at = timezone.now()
-    objection.decision_reason = reason
     event, action = _EVENTS[to]
-    _move(objection, actor=actor, to=to, action=action, reason=reason)
+    OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
     if objection.record_id is not None:
         still_open = (
             Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)
@@ -781,24 +734,28 @@ def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
     return objection
 
 
+def _decide_regraded(objection: Objection, *, actor, to: str, reason: str) -> Objection:
+    """A grade objection upheld, in whole or in part: the subject is regraded at once."""
+    regrade_after_commit([objection.subject_id])
+    objection.record_action = RecordAction.REGRADED
+    return _decide(objection, actor=actor, to=to, reason=reason)
+
+
 @transaction.atomic
 def objection_uphold(*, actor, objection: Objection, reason: str) -> Objection:
     """Accepted → upheld. A record objection revokes the record (through ``record_revoke``, which
     regrades the subject after commit); a grade objection regrades the subject at once."""
-    objection = _start(objection, actor=actor, to=ObjectionStatus.UPHELD)
-    reason = _require_reason(reason)
-    if objection.target == ObjectionTarget.RECORD:
-        record = objection.record
-        if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
-            record_revoke(
-                actor=actor,
-                record=record,
-                reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.pk, "reason": reason},
-            )
-        objection.record_action = RecordAction.REVOKED
-    else:
-        regrade_after_commit([objection.subject_id])
-        objection.record_action = RecordAction.REGRADED
+    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
+    if objection.target == ObjectionTarget.GRADE:
+        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
+    record = objection.record
+    if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
+        record_revoke(
+            actor=actor,
+            record=record,
+            reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.pk, "reason": reason},
+        )
+    objection.record_action = RecordAction.REVOKED
     return _decide(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
 
 
@@ -807,28 +764,24 @@ def objection_partly_uphold(*, actor, objection: Objection, reason: str) -> Obje
     """Accepted → partly upheld. A record objection needs the correction of the record started through
     the intake services (``record_correction_start``: a new version that replaces the record once
     approved, four-eyes, and then regrades); a grade objection regrades the subject."""
-    objection = _start(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD)
-    reason = _require_reason(reason)
-    if objection.target == ObjectionTarget.RECORD:
-        correction = CreditRecord.objects.filter(replaces_id=objection.record_id).order_by("-id").first()
-        if correction is None:
-            raise ValidationError(
-                _(
-                    "Start the correction of the record first (“Correct” on the record's page); "
-                    "the corrected version replaces the record once approved."
-                )
+    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
+    if objection.target == ObjectionTarget.GRADE:
+        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
+    correction = CreditRecord.objects.filter(replaces_id=objection.record_id).order_by("-id").first()
+    if correction is None:
+        raise ValidationError(
+            _(
+                "Start the correction of the record first (“Correct” on the record's page); "
+                "the corrected version replaces the record once approved."
             )
-        objection.correction = correction
-        objection.record_action = RecordAction.CORRECTED
-    else:
-        regrade_after_commit([objection.subject_id])
-        objection.record_action = RecordAction.REGRADED
+        )
+    objection.correction = correction
+    objection.record_action = RecordAction.CORRECTED
     return _decide(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
 
 
 @transaction.atomic
 def objection_reject(*, actor, objection: Objection, reason: str) -> Objection:
     """Accepted → rejected, with the reasons the subject is given (003 §5(2))."""
-    objection = _start(objection, actor=actor, to=ObjectionStatus.REJECTED)
-    reason = _require_reason(reason)
+    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)
     return _decide(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)

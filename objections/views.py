@@ -6,9 +6,6 @@ reaches only its own subject (another subject's objection answers 404, as if it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user
-from core.files import file_download
+from core.actions import Action, ActionView
+from core.files import file_download_view
 from core.http import client_rate_key
+from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from grading.models import Grade
 from grading.selectors import grades_current
 from measures.selectors import list_entries_in_force, measures_applicable
@@ -47,22 +46,6 @@ from .selectors import (
 )
 from .throttles import AttemptsExceeded
 
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- portal -----------------------------------------------------------------------------------------
 
 
@@ -88,7 +71,7 @@ def account_register(request):
             form.add_error(None, exc)
             status = 429
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             return redirect("portal:register_done")
     return render(request, "objections/account_register.html", {"form": form}, status=status)
@@ -200,29 +183,27 @@ def link_code_enter(request):
     return redirect("portal:home")
 
 
-@login_required
-@require_POST
-def link_request_decide(request, pk: int, action: str):
-    """An account already linked to the subject approves (or declines) a new account of it."""
-    user = _subject_user(request)
-    account = account_request_for_holder(actor=user, pk=pk)
-    if account is None:
-        raise Http404(_("No such request."))
-    try:
-        if action == "approve":
-            services.subject_account_holder_approve(actor=user, request=account)
-            messages.success(request, _("The account is linked to your subject."))
-        elif action == "decline":
-            services.subject_account_holder_decline(
-                actor=user, request=account, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("The request is declined."))
-        else:
-            raise Http404(_("No such action."))
-    except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
-    return redirect("portal:home")
+def _holder_request_or_404(request, pk: int):
+    return found_or_404(
+        account_request_for_holder(actor=_subject_user(request), pk=pk), _("No such request.")
+    )
+
+
+# An account already linked to the subject approves (or declines) a new account of it.
+link_request_decide = ActionView.as_view(
+    actions={
+        "approve": Action(
+            services.subject_account_holder_approve,
+            gettext_lazy("The account is linked to your subject."),
+            reason=None,
+        ),
+        "decline": Action(services.subject_account_holder_decline, gettext_lazy("The request is declined.")),
+    },
+    object_name="request",
+    lookup=_holder_request_or_404,
+    next_url="portal:home",
+    shown=(ValidationError, PermissionDenied),
+)
 
 
 def _measures(subject) -> list[dict]:
@@ -233,24 +214,24 @@ def _measures(subject) -> list[dict]:
 
 def _file(request, *, record=None, grade=None):
     form = ObjectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objection = services.objection_file(
-                actor=request.user,
-                reasons=form.cleaned_data["reasons"],
-                record=record,
-                grade=grade,
-                files=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Your objection is filed; it is to be handled by %(deadline)s.")
-                % {"deadline": objection.deadline.isoformat()},
-            )
-            return redirect("objections:detail", pk=objection.pk)
+    objection = form_save(
+        request,
+        form,
+        lambda: services.objection_file(
+            actor=request.user,
+            reasons=form.cleaned_data["reasons"],
+            record=record,
+            grade=grade,
+            files=form.cleaned_data["evidence"],
+        ),
+    )
+    if objection is not None:
+        messages.success(
+            request,
+            _("Your objection is filed; it is to be handled by %(deadline)s.")
+            % {"deadline": objection.deadline.isoformat()},
+        )
+        return redirect("objections:detail", pk=objection.pk)
     return render(
         request,
         "objections/objection_form.html",
@@ -267,9 +248,7 @@ def _file(request, *, record=None, grade=None):
 def objection_new_record(request, pk: int):
     user = _subject_user(request)
     record = records_of_own_subject(user=user).filter(pk=pk).first()
-    if record is None:
-        raise Http404(_("No such record."))
-    return _file(request, record=record)
+    return _file(request, record=found_or_404(record, _("No such record.")))
 
 
 @login_required
@@ -280,9 +259,7 @@ def objection_new_grade(request, pk: int):
         .select_related("scheme", "subject")
         .first()
     )
-    if grade is None:
-        raise Http404(_("No such grade."))
-    return _file(request, grade=grade)
+    return _file(request, grade=found_or_404(grade, _("No such grade.")))
 
 
 @login_required
@@ -301,26 +278,21 @@ def notifications(request):
 
 @login_required
 def objection_list(request):
-    _require(is_staff_member(request.user))
+    require(is_staff_member(request.user))
     queue = list(objection_queue(user=request.user)[:200])
     filterset = ObjectionFilterSet(
         request.GET, queryset=objections_visible_to(user=request.user).order_by("-submitted_at", "-id")
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "objections/objection_list.html",
-        {"queue": queue, "filter": filterset, "page": page, "query": query.urlencode()},
+        {"queue": queue, "filter": filterset, "page": page, "query": query},
     )
 
 
 def _objection_or_404(request, pk: int):
-    objection = objection_get(user=request.user, pk=pk)
-    if objection is None:
-        raise Http404(_("No such objection."))
-    return objection
+    return found_or_404(objection_get(user=request.user, pk=pk), _("No such objection."))
 
 
 @login_required
@@ -339,41 +311,31 @@ def objection_detail(request, pk: int):
             "can_accept": can_handle and objection.status == ObjectionStatus.SUBMITTED,
             "can_decide": can_handle and objection.status == ObjectionStatus.ACCEPTED,
             "correction_started": correction_started,
+            # Who handled it is the office's business: the subject reads the steps and the reasons.
+            "show_actors": is_staff_member(request.user),
             "form": DecisionReasonForm(),
         },
     )
 
 
 ACTIONS = {
-    "accept": (services.objection_accept, gettext_lazy("Accepted for handling.")),
-    "uphold": (services.objection_uphold, gettext_lazy("Upheld.")),
-    "partly-uphold": (services.objection_partly_uphold, gettext_lazy("Partly upheld.")),
-    "reject": (services.objection_reject, gettext_lazy("Rejected; the subject is given the reasons.")),
+    "accept": Action(services.objection_accept, gettext_lazy("Accepted for handling.")),
+    "uphold": Action(services.objection_uphold, gettext_lazy("Upheld.")),
+    "partly-uphold": Action(services.objection_partly_uphold, gettext_lazy("Partly upheld.")),
+    "reject": Action(services.objection_reject, gettext_lazy("Rejected; the subject is given the reasons.")),
 }
 
-
-@login_required
-@require_POST
-def objection_action(request, pk: int, action: str):
-    objection = _objection_or_404(request, pk)
-    if action not in ACTIONS:
-        raise Http404(_("No such action."))
-    call, done = ACTIONS[action]
-    try:
-        call(actor=request.user, objection=objection, reason=request.POST.get("reason", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect("objections:detail", pk=objection.pk)
+# A handler of another department, or a subject user, is told so on the objection's page.
+objection_action = ActionView.as_view(
+    actions=ACTIONS,
+    object_name="objection",
+    lookup=_objection_or_404,
+    detail_url="objections:detail",
+    shown=(ValidationError, PermissionDenied),
+)
 
 
-@login_required
-def objection_evidence(request, pk: int, evidence_pk: int):
-    objection = _objection_or_404(request, pk)
-    evidence = get_object_or_404(objection.evidence, pk=evidence_pk)
-    return file_download(evidence)
+objection_evidence = file_download_view(lookup=_objection_or_404, files="evidence", file_kwarg="evidence_pk")
 
 
 # --- account verification by the credit office ------------------------------------------------------
@@ -381,7 +343,7 @@ def objection_evidence(request, pk: int, evidence_pk: int):
 
 @login_required
 def account_requests(request):
-    _require(can_verify_accounts(request.user))
+    require(can_verify_accounts(request.user))
     return render(
         request,
         "objections/account_requests.html",
@@ -389,23 +351,21 @@ def account_requests(request):
     )
 
 
-@login_required
-@require_POST
-def account_request_decide(request, pk: int, action: str):
-    _require(can_verify_accounts(request.user))
-    account = get_object_or_404(SubjectAccountRequest, pk=pk)
-    reason = request.POST.get("reason", "")
-    try:
-        with transaction.atomic():
-            if action == "verify":
-                services.subject_account_verify(actor=request.user, request=account, reason=reason)
-                messages.success(request, _("Verified: the account is linked to its subject."))
-            elif action == "reject":
-                services.subject_account_reject(actor=request.user, request=account, reason=reason)
-                messages.success(request, _("Not verified; the applicant is told why."))
-            else:
-                raise Http404(_("No such action."))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("objections:account_requests")
+def _account_request_or_404(request, pk: int):
+    require(can_verify_accounts(request.user))
+    return get_object_or_404(SubjectAccountRequest, pk=pk)
+
+
+account_request_decide = ActionView.as_view(
+    actions={
+        "verify": Action(
+            services.subject_account_verify, gettext_lazy("Verified: the account is linked to its subject.")
+        ),
+        "reject": Action(
+            services.subject_account_reject, gettext_lazy("Not verified; the applicant is told why.")
+        ),
+    },
+    object_name="request",
+    lookup=_account_request_or_404,
+    next_url="objections:account_requests",
+)

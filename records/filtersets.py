@@ -1,18 +1,30 @@
 """One filter set for the department's record list page and the records API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import YesNoFilter
-from subjects.identifiers import normalize_identifier
 
 from .models import CreditRecord, RecordKind, RecordStatus, Severity
-from .selectors import records_publication_overdue, records_published
+from .selectors import record_search, records_publication_overdue, records_published
+
+
+class RecordSearchFilter(django_filters.CharFilter):
+    """The search box of a list of records, or of rows about one record each (reminders, repair
+    applications: ``document_number="record__document_number"``)."""
+
+    def __init__(self, *, document_number: str = "document_number", **kwargs):
+        kwargs.setdefault("label", _("Document number, subject name or code"))
+        super().__init__(**kwargs)
+        self.document_number = document_number
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return qs.filter(record_search(value, document_number=self.document_number)) if value else qs
 
 
 class CreditRecordFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Document number, subject name or code"), method="filter_q")
+    q = RecordSearchFilter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
     kind = django_filters.ModelChoiceFilter(
         label=_("Kind"), queryset=RecordKind.objects.filter(is_active=True), to_field_name="code"
@@ -39,16 +51,6 @@ class CreditRecordFilterSet(django_filters.FilterSet):
             "overdue",
             "published",
         ]
-
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(document_number__icontains=value)
-            | Q(subject__name__icontains=value)
-            | Q(subject__code=normalize_identifier(value))
-        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

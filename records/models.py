@@ -99,6 +99,21 @@ class RecordStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# The workflow (Oscar's transition map): from each status, the statuses the services of
+# records.services move a record to. Two moves have maps of their own there: a withdrawal (also of an
+# expired record) and the retirement of the version a correction replaces.
+RECORD_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RecordStatus.DRAFT: (RecordStatus.SUBMITTED,),
+    RecordStatus.SUBMITTED: (RecordStatus.EFFECTIVE, RecordStatus.RETURNED),
+    RecordStatus.RETURNED: (RecordStatus.SUBMITTED,),
+    RecordStatus.EFFECTIVE: (RecordStatus.REVOKED, RecordStatus.REPAIRED, RecordStatus.EXPIRED),
+    RecordStatus.REVOKED: (),
+    RecordStatus.CORRECTED: (),
+    RecordStatus.REPAIRED: (),
+    RecordStatus.EXPIRED: (),
+}
+
+
 class SeveritySource(models.TextChoices):
     SANCTIONS = "sanctions", _("Heaviest sanction")
     KIND = "kind", _("Default of the kind")

@@ -3,7 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from accounts.permissions import is_reviewer, is_subject_user, scope_by_role
+from subjects.identifiers import normalize_identifier
 
 from .models import CreditRecord, RecordStatus
 
@@ -13,11 +14,17 @@ NOT_YET_EFFECTIVE = (RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.RE
 def records_visible_to(*, user) -> QuerySet[CreditRecord]:
     """The credit office sees all records; department staff their own department's; others none."""
     qs = CreditRecord.objects.select_related("subject", "kind", "department", "created_by")
-    if is_credit_office(user):
-        return qs
-    if is_department_staff(user):
-        return qs.filter(department_id=user.department_id)
-    return qs.none()
+    return scope_by_role(qs, user=user, own_subject=False)
+
+
+def record_search(q: str, *, document_number: str = "document_number") -> Q:
+    """What a search box over records finds: part of the document number (``document_number`` is its
+    path from a row about a record) or of the subject's name, or the subject's exact code."""
+    return (
+        Q(**{f"{document_number}__icontains": q})
+        | Q(subject__name__icontains=q)
+        | Q(subject__code=normalize_identifier(q))
+    )
 
 
 def records_of_own_subject(*, user) -> QuerySet[CreditRecord]:

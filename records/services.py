@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_credit_office
-from audit.services import audit_log_write, model_snapshot
+from audit.services import audit_log_write, audited_save, model_snapshot
+from audit.workflow import Permission, Workflow, reason_required
 from core.history import history_copy
 from subjects.identifiers import normalize_identifier
 from subjects.models import Subject
@@ -20,7 +22,14 @@ from subjects.services import subject_register
 
 from .hooks import regrade_after_commit
 from .intake import IntakeItem, duplicate_error, duplicate_of, record_values, records_write, sanction_rows
-from .models import CreditRecord, RecordSource, RecordStatus, RecordTransition, Sanction
+from .models import (
+    RECORD_TRANSITIONS,
+    CreditRecord,
+    RecordSource,
+    RecordStatus,
+    RecordTransition,
+    Sanction,
+)
 from .outbox import record_outbox_enqueue
 from .permissions import (
     EDITABLE,
@@ -56,25 +65,23 @@ def _status_label(status: str) -> str:
     return str(RecordStatus(status).label)
 
 
-def _refuse_transition(record: CreditRecord, action: str) -> None:
-    raise ValidationError(
-        _("A record that is “%(status)s” cannot be %(action)s.")
-        % {"status": _status_label(record.status), "action": action}
-    )
+RECORDS = Workflow(
+    RecordTransition, RECORD_TRANSITIONS, gettext_lazy("A record that is “%(status)s” cannot be %(action)s.")
+)
+# A correction, once approved, retires the version it replaces (kept, not deleted): that version was
+# effective when the correction started and may have expired, been revoked or repaired since.
+SUPERSEDED = {
+    status: (RecordStatus.CORRECTED,)
+    for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
+}
+SETTLERS = Permission(
+    can_settle_record,
+    gettext_lazy("Only a reviewer of the entering department or the credit office does this."),
+)
 
 
-def _log_transition(record: CreditRecord, *, actor, from_status: str, reason: str = "") -> None:
-    RecordTransition.objects.create(
-        record=record,
-        from_status=from_status,
-        to_status=record.status,
-        actor=_user_or_none(actor),
-        reason=reason,
-    )
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+# The status-change row of a record as it is entered (``from_status=""``).
+_log_transition = RECORDS.log_change
 
 
 def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
@@ -145,20 +152,16 @@ def record_enter(
     return record_create(actor=actor, subject=subject, data=data, source=source)
 
 
-def _locked(record: CreditRecord) -> CreditRecord:
-    return CreditRecord.objects.select_for_update().get(pk=record.pk)
-
-
 @transaction.atomic
 def record_update(
     *, actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
 ) -> CreditRecord:
     """Change a draft or a returned record (the department's clerks and reviewers)."""
-    record = _locked(record)
+    record = RECORDS.lock(record)
     if not can_edit_record(actor, record):
         raise PermissionDenied(_("Only the entering department changes its records."))
     if record.status not in EDITABLE:
-        _refuse_transition(record, _("changed"))
+        RECORDS.refuse(record, verb=_("changed"))
     clean = record_clean(data=data, catalog=RecordCatalog())
     subject = subject or record.subject
     existing = duplicate_of(
@@ -166,121 +169,89 @@ def record_update(
     )
     if existing is not None and existing.pk != getattr(record.replaces, "pk", None):
         raise duplicate_error(existing)
-    before = model_snapshot(record, RECORD_AUDIT_FIELDS)
-    for name, value in record_values(clean).items():
-        setattr(record, name, value)
-    record.subject = subject
-    record.save()
-    record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
-    Sanction.objects.bulk_create(sanction_rows(record, clean))
-    audit_log_write(
+    audited_save(
+        record,
         actor=actor,
         action="record.update",
-        target=record,
-        before=before,
-        after=model_snapshot(record, RECORD_AUDIT_FIELDS),
+        fields=RECORD_AUDIT_FIELDS,
+        values=record_values(clean) | {"subject": subject},
     )
-    return record
-
-
-def _move(record: CreditRecord, *, actor, to: str, action: str, reason: str = "") -> CreditRecord:
-    from_status = record.status
-    record.status = to
-    record.save()
-    _log_transition(record, actor=actor, from_status=from_status, reason=reason)
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=record,
-        before={"status": from_status},
-        after={"status": to},
-        reason=reason,
-    )
+    record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
+    Sanction.objects.bulk_create(sanction_rows(record, clean))
     return record
 
 
 @transaction.atomic
 def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
-    record = _locked(record)
-    if not can_edit_record(actor, record):
-        raise PermissionDenied(_("Only the entering department submits its records."))
-    if record.status not in EDITABLE:
-        _refuse_transition(record, _("submitted"))
-    record.submitted_by = actor
-    record.return_reason = ""
-    return _move(record, actor=actor, to=RecordStatus.SUBMITTED, action="record.submit")
+    submitters = Permission(can_edit_record, _("Only the entering department submits its records."))
+    record = RECORDS.begin(
+        record, RecordStatus.SUBMITTED, actor=actor, verb=_("submitted"), permission=submitters
+    )
+    record.submitted_by, record.return_reason = actor, ""
+    return RECORDS.transition(record, RecordStatus.SUBMITTED, actor=actor, action="record.submit")
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    return reason
-
-
-def _take_effect(record: CreditRecord, *, actor, action: str, reason: str = "") -> CreditRecord:
-    """Make ``record`` effective; a correction retires the version it replaces (kept, not deleted)."""
+@transaction.atomic
+def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
+    """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it.
+    A correction retires the version it replaces."""
+    reviewers = Permission(
+        can_review_record,
+        _("Only a reviewer of the entering department who did not enter or submit the record approves it."),
+    )
+    record = RECORDS.begin(
+        record, RecordStatus.EFFECTIVE, actor=actor, verb=_("approved"), permission=reviewers
+    )
     if record.replaces_id:
-        old = CreditRecord.objects.select_for_update().get(pk=record.replaces_id)
+        replaced = _("Replaced by version %(version)s.") % {"version": record.version}
+        old = RECORDS.lock(record.replaces)
         old.is_current = False
-        old.save(update_fields=["is_current", "updated_at"])
-        _move(
+        RECORDS.transition(
             old,
+            RecordStatus.CORRECTED,
             actor=actor,
-            to=RecordStatus.CORRECTED,
             action="record.correct",
-            reason=_("Replaced by version %(version)s.") % {"version": record.version},
+            reason=replaced,
+            transitions=SUPERSEDED,
         )
-        record_outbox_enqueue(
-            record=old, reason=_("Replaced by version %(version)s.") % {"version": record.version}
-        )
+        record_outbox_enqueue(record=old, reason=replaced)
         record.is_current = True
-    record.effective_at = timezone.now()
-    _move(record, actor=actor, to=RecordStatus.EFFECTIVE, action=action, reason=reason)
-    record_outbox_enqueue(record=record, reason=reason)
+    record.reviewed_by, record.effective_at = actor, timezone.now()
+    RECORDS.transition(record, RecordStatus.EFFECTIVE, actor=actor, action="record.approve")
+    record_outbox_enqueue(record=record, reason="")
     regrade_after_commit([record.subject_id])
     return record
 
 
 @transaction.atomic
-def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
-    """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it."""
-    record = _locked(record)
-    if not can_review_record(actor, record):
-        raise PermissionDenied(
-            _(
-                "Only a reviewer of the entering department who did not enter or submit the record approves it."  # noqa: E501
-            )
-        )
-    if record.status != RecordStatus.SUBMITTED:
-        _refuse_transition(record, _("approved"))
-    record.reviewed_by = actor
-    return _take_effect(record, actor=actor, action="record.approve")
-
-
-@transaction.atomic
 def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
-    record = _locked(record)
-    if not can_review_record(actor, record):
-        raise PermissionDenied(_("Only a reviewer of the entering department returns a record."))
-    if record.status != RecordStatus.SUBMITTED:
-        _refuse_transition(record, _("returned"))
-    reason = _require_reason(reason)
-    record.reviewed_by = actor
-    record.return_reason = reason
-    return _move(record, actor=actor, to=RecordStatus.RETURNED, action="record.return", reason=reason)
+    returners = Permission(
+        can_review_record, _("Only a reviewer of the entering department returns a record.")
+    )
+    record = RECORDS.begin(
+        record, RecordStatus.RETURNED, actor=actor, verb=_("returned"), permission=returners
+    )
+    record.reviewed_by, record.return_reason = actor, reason_required(reason)
+    return RECORDS.transition(
+        record, RecordStatus.RETURNED, actor=actor, action="record.return", reason=record.return_reason
+    )
 
 
-def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, reason: str) -> CreditRecord:
-    record = _locked(record)
-    if not can_settle_record(actor, record):
-        raise PermissionDenied(
-            _("Only a reviewer of the entering department or the credit office does this.")
-        )
-    if record.status != RecordStatus.EFFECTIVE:
-        _refuse_transition(record, verb)
-    reason = _require_reason(reason)
-    _move(record, actor=actor, to=to, action=action, reason=reason)
+def _settle(
+    record: CreditRecord,
+    to: str,
+    verb,
+    *,
+    actor,
+    action: str,
+    reason: str,
+    permission=SETTLERS,
+    transitions=None,
+) -> CreditRecord:
+    """Take a record out of force, with the reason: the platform is told and the subject regraded."""
+    record = RECORDS.begin(record, to, actor=actor, verb=verb, permission=permission, transitions=transitions)
+    reason = reason_required(reason)
+    RECORDS.transition(record, to, actor=actor, action=action, reason=reason, transitions=transitions)
     record_outbox_enqueue(record=record, reason=reason)
     regrade_after_commit([record.subject_id])
     return record
@@ -290,7 +261,7 @@ def _settle(record: CreditRecord, *, actor, to: str, action: str, verb: str, rea
 def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
     return _settle(
-        record, actor=actor, to=RecordStatus.REVOKED, action="record.revoke", verb=_("revoked"), reason=reason
+        record, RecordStatus.REVOKED, _("revoked"), actor=actor, reason=reason, action="record.revoke"
     )
 
 
@@ -298,12 +269,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → repaired: publication stops at once (SPEC §3.4, 003 §5(3))."""
     return _settle(
-        record,
-        actor=actor,
-        to=RecordStatus.REPAIRED,
-        action="record.repair",
-        verb=_("repaired"),
-        reason=reason,
+        record, RecordStatus.REPAIRED, _("repaired"), actor=actor, reason=reason, action="record.repair"
     )
 
 
@@ -313,14 +279,14 @@ def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, r
 
     The effective version stays in force (and current) until then.
     """
-    record = _locked(record)
+    record = RECORDS.lock(record)
     if not can_settle_record(actor, record) or not can_enter_records(actor):
         raise PermissionDenied(_("Only the entering department corrects its records."))
     if record.status != RecordStatus.EFFECTIVE:
-        _refuse_transition(record, _("corrected"))
+        RECORDS.refuse(record, verb=_("corrected"))
     if CreditRecord.objects.filter(replaces=record).exists():
         raise ValidationError(_("A correction of this record is already under way."))
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
     existing = duplicate_of(
         department_id=record.department_id, subject=record.subject, clean=clean, exclude_pk=record.pk
@@ -414,7 +380,7 @@ def record_enter_effective(
     taken elsewhere). Only the credit office, or the system (``actor=None``)."""
     if not _is_system_or_credit_office(actor):
         raise PermissionDenied(_("Only the credit office enters records that take effect at once."))
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     clean = record_clean(data=data, catalog=RecordCatalog())
     outcome = records_write(
         items=[IntakeItem(position=1, subject=subject, record=clean)],
@@ -442,13 +408,20 @@ def record_enter_effective(
 def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective (or expired) → revoked because the decision behind the record has ended, e.g. removal
     from a list: the record stops counting in grading. Only the credit office, or the system."""
-    record = _locked(record)
-    if not _is_system_or_credit_office(actor):
-        raise PermissionDenied(_("Only the credit office withdraws such a record."))
-    if record.status not in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED):
-        _refuse_transition(record, _("withdrawn"))
-    reason = _require_reason(reason)
-    _move(record, actor=actor, to=RecordStatus.REVOKED, action="record.withdraw", reason=reason)
-    record_outbox_enqueue(record=record, reason=reason)
-    regrade_after_commit([record.subject_id])
-    return record
+    return _settle(
+        record,
+        RecordStatus.REVOKED,
+        _("withdrawn"),
+        actor=actor,
+        action="record.withdraw",
+        reason=reason,
+        permission=Permission(
+            lambda actor, _record: _is_system_or_credit_office(actor),
+            _("Only the credit office withdraws such a record."),
+        ),
+        # Also once the publication period is over: the decision behind the record ended.
+        transitions={
+            RecordStatus.EFFECTIVE: (RecordStatus.REVOKED,),
+            RecordStatus.EXPIRED: (RecordStatus.REVOKED,),
+        },
+    )

@@ -5,19 +5,19 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accesslog.services import access_log_export
 from accounts.permissions import is_staff_member
-from core.files import file_download
+from core.actions import Action, ActionView
+from core.files import file_download_view
 from core.filters import id_from_text
+from core.pages import found_or_404, paginate, require
 from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
 
@@ -53,20 +53,11 @@ from .selectors import (
 )
 from .spreadsheets import ImportFileError, template_headers
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
 def _record_or_404(request, pk: int):
-    record = record_get(user=request.user, pk=pk)
-    if record is None:
-        raise Http404(_("No such record."))
-    return record
+    return found_or_404(record_get(user=request.user, pk=pk), _("No such record."))
 
 
 def _form_errors(form, formset, exc: ValidationError) -> None:
@@ -84,19 +75,17 @@ def _form_errors(form, formset, exc: ValidationError) -> None:
 
 @login_required
 def record_list(request):
-    _require(is_staff_member(request.user))
+    require(is_staff_member(request.user))
     visible = records_visible_to(user=request.user)
     filterset = CreditRecordFilterSet(request.GET, queryset=visible, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "records/record_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "overdue_count": records_publication_overdue(queryset=visible).count(),
         },
     )
@@ -105,14 +94,14 @@ def record_list(request):
 @login_required
 def record_review_queue(request):
     queue = review_queue(user=request.user)
-    _require(can_enter_records(request.user))
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    require(can_enter_records(request.user))
+    page, _query = paginate(request, queue)
     return render(request, "records/review_queue.html", {"page": page})
 
 
 @login_required
 def record_kind_choose(request):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     subject_id = request.GET.get("subject_id", "")
     subject_pk = id_from_text(subject_id)
     subject = subject_get(user=request.user, pk=subject_pk) if subject_pk else None
@@ -126,22 +115,33 @@ def record_kind_choose(request):
     )
 
 
-def _save_record(request, form, formset, call):
-    """Run the service (and attach evidence) in one transaction; errors go back onto the form."""
-    try:
-        with transaction.atomic():
-            record = call()
-            if form.cleaned_data.get("evidence"):
-                evidence_attach(actor=request.user, record=record, uploaded=form.cleaned_data["evidence"])
-            return record
-    except ValidationError as exc:
-        _form_errors(form, formset, exc)
-        return None
+def _record_form_page(request, form, formset, *, save, done, context: dict, also_valid: bool = True):
+    """The record form page. On a valid POST ``save(record_input)`` runs the service, and the evidence
+    is attached, in one transaction; then ``done`` is told and the record saved is shown. Otherwise
+    the form again, with the service's refusal on it."""
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and also_valid
+        and (formset is None or formset.is_valid())
+    ):
+        record_input = form.record_input(sanctions_from(formset) if formset is not None else [])
+        try:
+            with transaction.atomic():
+                record = save(record_input)
+                if form.cleaned_data.get("evidence"):
+                    evidence_attach(actor=request.user, record=record, uploaded=form.cleaned_data["evidence"])
+        except ValidationError as exc:
+            _form_errors(form, formset, exc)
+        else:
+            messages.success(request, done)
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/record_form.html", {"form": form, "formset": formset, **context})
 
 
 @login_required
 def record_create(request, kind_code: str):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     kind = get_object_or_404(RecordKind, code=kind_code, is_active=True)
     # Chosen from the subject look-up by row id, so an identity number never travels in an address.
     fixed = None
@@ -151,33 +151,23 @@ def record_create(request, kind_code: str):
     data = request.POST if request.method == "POST" else None
     form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
     formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+    def save(record_input):
+        return services.record_enter(
+            actor=request.user,
+            data=record_input,
+            subject=fixed,
+            subject_code=form.cleaned_data.get("subject_code", ""),
+            subject_kind=form.cleaned_data.get("subject_kind", ""),
+            subject_name=form.cleaned_data.get("subject_name", ""),
+        )
 
-        def call():
-            sanctions = sanctions_from(formset) if formset is not None else []
-            return services.record_enter(
-                actor=request.user,
-                data=form.record_input(sanctions),
-                subject=fixed,
-                subject_code=form.cleaned_data.get("subject_code", ""),
-                subject_kind=form.cleaned_data.get("subject_kind", ""),
-                subject_name=form.cleaned_data.get("subject_name", ""),
-            )
-
-        record = _save_record(request, form, formset, call)
-        if record is not None:
-            messages.success(request, _("Saved as a draft. Submit it for review when it is complete."))
-            return redirect("records:detail", pk=record.pk)
-    return render(
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
-            "kind": kind,
-            "subject": fixed,
-            "title": _("New record: %(kind)s") % {"kind": kind.name},
-        },
+        form,
+        formset,
+        save=save,
+        done=_("Saved as a draft. Submit it for review when it is complete."),
+        context={"kind": kind, "subject": fixed, "title": _("New record: %(kind)s") % {"kind": kind.name}},
     )
 
 
@@ -207,30 +197,20 @@ def _existing_record_forms(request, record):
 @login_required
 def record_edit(request, pk: int):
     record = _record_or_404(request, pk)
-    _require(can_edit_record(request.user, record))
+    require(can_edit_record(request.user, record))
     if record.status not in EDITABLE:
         messages.error(request, _("Only a draft or a returned record can be changed."))
         return redirect("records:detail", pk=record.pk)
-    data, form, formset = _existing_record_forms(request, record)
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
-        sanctions = sanctions_from(formset) if formset is not None else []
-        saved = _save_record(
-            request,
-            form,
-            formset,
-            lambda: services.record_update(
-                actor=request.user, record=record, data=form.record_input(sanctions)
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("records:detail", pk=saved.pk)
-    return render(
+    _data, form, formset = _existing_record_forms(request, record)
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
+        form,
+        formset,
+        save=lambda record_input: services.record_update(
+            actor=request.user, record=record, data=record_input
+        ),
+        done=_("Saved."),
+        context={
             "kind": record.kind,
             "record": record,
             "title": _("Change record %(number)s") % {"number": record.document_number},
@@ -241,38 +221,19 @@ def record_edit(request, pk: int):
 @login_required
 def record_correct(request, pk: int):
     record = _record_or_404(request, pk)
-    _require(can_settle_record(request.user, record) and can_enter_records(request.user))
+    require(can_settle_record(request.user, record) and can_enter_records(request.user))
     data, form, formset = _existing_record_forms(request, record)
     reason_form = ReasonForm(data)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and reason_form.is_valid()
-        and (formset is None or formset.is_valid())
-    ):
-        sanctions = sanctions_from(formset) if formset is not None else []
-        new = _save_record(
-            request,
-            form,
-            formset,
-            lambda: services.record_correction_start(
-                actor=request.user,
-                record=record,
-                data=form.record_input(sanctions),
-                reason=reason_form.cleaned_data["reason"],
-            ),
-        )
-        if new is not None:
-            messages.success(
-                request, _("The correction is a new version; it replaces the record once approved.")
-            )
-            return redirect("records:detail", pk=new.pk)
-    return render(
+    return _record_form_page(
         request,
-        "records/record_form.html",
-        {
-            "form": form,
-            "formset": formset,
+        form,
+        formset,
+        also_valid=reason_form.is_valid(),
+        save=lambda record_input: services.record_correction_start(
+            actor=request.user, record=record, data=record_input, reason=reason_form.cleaned_data["reason"]
+        ),
+        done=_("The correction is a new version; it replaces the record once approved."),
+        context={
             "kind": record.kind,
             "record": record,
             "reason_form": reason_form,
@@ -310,55 +271,32 @@ def record_detail(request, pk: int):
     )
 
 
+# The lifecycle buttons of the record page, also the API's transition endpoints (records.api.views).
 ACTIONS = {
-    "submit": (
-        lambda user, record, reason: services.record_submit(actor=user, record=record),
-        gettext_lazy("Submitted for review."),
+    "submit": Action(services.record_submit, gettext_lazy("Submitted for review."), reason=None),
+    "approve": Action(
+        services.record_approve, gettext_lazy("Approved: the record is effective."), reason=None
     ),
-    "approve": (
-        lambda user, record, reason: services.record_approve(actor=user, record=record),
-        gettext_lazy("Approved: the record is effective."),
-    ),
-    "return": (
-        lambda user, record, reason: services.record_return(actor=user, record=record, reason=reason),
-        gettext_lazy("Returned to the clerk."),
-    ),
-    "revoke": (
-        lambda user, record, reason: services.record_revoke(actor=user, record=record, reason=reason),
-        gettext_lazy("Revoked."),
-    ),
-    "repair": (
-        lambda user, record, reason: services.record_repair(actor=user, record=record, reason=reason),
-        gettext_lazy("Marked as repaired: publication stopped."),
-    ),
+    "return": Action(services.record_return, gettext_lazy("Returned to the clerk.")),
+    "revoke": Action(services.record_revoke, gettext_lazy("Revoked.")),
+    "repair": Action(services.record_repair, gettext_lazy("Marked as repaired: publication stopped.")),
 }
 
 
-@login_required
-@require_POST
-def record_action(request, pk: int, action: str):
-    record = _record_or_404(request, pk)
-    if action not in ACTIONS:
-        raise Http404(_("No such action."))
-    call, done = ACTIONS[action]
-    try:
-        call(request.user, record, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    next_url = request.POST.get("next")
-    if next_url == "queue":
-        return redirect("records:review")
-    return redirect("records:detail", pk=record.pk)
+class RecordActionView(ActionView):
+    def redirect_after(self, request, record):
+        # Approved or returned from the reviewer's queue: back to the queue.
+        if request.POST.get("next") == "queue":
+            return redirect("records:review")
+        return super().redirect_after(request, record)
 
 
-@login_required
-def evidence_download(request, pk: int, evidence_pk: int):
-    record = _record_or_404(request, pk)
-    evidence = get_object_or_404(record.evidence, pk=evidence_pk)
-    return file_download(evidence)
+record_action = RecordActionView.as_view(
+    actions=ACTIONS, object_name="record", lookup=_record_or_404, detail_url="records:detail"
+)
+
+
+evidence_download = file_download_view(lookup=_record_or_404, files="evidence", file_kwarg="evidence_pk")
 
 
 def _quote(name: str) -> str:
@@ -373,7 +311,7 @@ def _xlsx_response(content: bytes, file_name: str) -> HttpResponse:
 
 @login_required
 def import_upload(request):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,7 +337,7 @@ def import_upload(request):
 
 
 def _batch_or_404(request, pk: int) -> ImportBatch:
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     return get_object_or_404(ImportBatch, pk=pk, department=request.user.department)
 
 
@@ -452,7 +390,7 @@ def import_errors_download(request, pk: int):
 
 @login_required
 def import_template_download(request, template: str):
-    _require(can_enter_records(request.user))
+    require(can_enter_records(request.user))
     if template not in TEMPLATE_LABELS:
         raise Http404(_("No such template."))
     name = "信用记录通用模板.xlsx" if template == ImportBatch.Template.GENERAL else "双公示行政处罚模板.xlsx"

@@ -56,6 +56,18 @@ class ReminderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The workflow (Oscar's transition map): from each status, the statuses reminders.services moves a
+# reminder or interview to (registered or cancelled by the department; then rectified, or escalated
+# to a follow-up interview when the rectification deadline passes).
+REMINDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ReminderStatus.DUE: (ReminderStatus.DONE, ReminderStatus.CANCELLED),
+    ReminderStatus.DONE: (ReminderStatus.RECTIFIED, ReminderStatus.ESCALATED),
+    ReminderStatus.RECTIFIED: (),
+    ReminderStatus.ESCALATED: (),
+    ReminderStatus.CANCELLED: (),
+}
+
+
 class Reminder(models.Model):
     subject = models.ForeignKey(
         "subjects.Subject", on_delete=models.PROTECT, related_name="reminders", verbose_name=_("subject")

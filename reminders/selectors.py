@@ -6,18 +6,14 @@ import datetime
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff
+from accounts.permissions import scope_by_role
 
 from .models import Reminder, ReminderStatus
 
 
 def reminders_visible_to(*, user) -> QuerySet[Reminder]:
     qs = Reminder.objects.select_related("subject", "department", "record", "record__kind")
-    if is_credit_office(user):
-        return qs
-    if is_department_staff(user):
-        return qs.filter(department_id=user.department_id)
-    return qs.none()
+    return scope_by_role(qs, user=user, own_subject=False)
 
 
 def reminders_with_overdue(queryset: QuerySet[Reminder], *, today: datetime.date | None = None) -> QuerySet:

@@ -11,19 +11,22 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import audit_log_write, model_snapshot
+from audit.services import audit_log_write
+from audit.workflow import Permission, Workflow, reason_required
 from exchange.services import outbox_enqueue
 from records.models import CreditRecord, Polarity, RecordStatus, Severity
 from subjects.models import SubjectKind
 from workcalendar.workdays import add_working_days
 
 from .models import (
+    REMINDER_TRANSITIONS,
     InterviewType,
     PersonRole,
     Reminder,
@@ -72,44 +75,17 @@ class PersonInput:
     position: str = ""
 
 
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _status_label(status: str) -> str:
-    return str(ReminderStatus(status).label)
-
-
-def _refuse(reminder: Reminder, action: str) -> None:
-    raise ValidationError(
-        _("A reminder or interview that is “%(status)s” cannot be %(action)s.")
-        % {"status": _status_label(reminder.status), "action": action}
-    )
-
-
-def _log(reminder: Reminder, *, actor, from_status: str, reason: str = "") -> None:
-    ReminderTransition.objects.create(
-        reminder=reminder,
-        from_status=from_status,
-        to_status=reminder.status,
-        actor=_user_or_none(actor),
-        reason=reason,
-    )
-
-
-def _locked(reminder: Reminder) -> Reminder:
-    return (
-        Reminder.objects.select_for_update(of=("self",))
-        .select_related("subject", "department", "record")
-        .get(pk=reminder.pk)
-    )
-
-
-def _require_handler(actor, reminder: Reminder) -> None:
-    if not can_handle_reminder(actor, reminder):
-        raise PermissionDenied(
-            _("Only a reviewer of the department that determined the dishonesty handles this reminder.")
-        )
+# 004 §6(2) "谁认定、谁约谈": the department that determined the dishonesty.
+HANDLERS = Permission(
+    can_handle_reminder,
+    gettext_lazy("Only a reviewer of the department that determined the dishonesty handles this reminder."),
+)
+REMINDERS = Workflow(
+    ReminderTransition,
+    REMINDER_TRANSITIONS,
+    gettext_lazy("A reminder or interview that is “%(status)s” cannot be %(action)s."),
+    related=("subject", "department", "record"),
+)
 
 
 # --- what falls due ---------------------------------------------------------------------------------
@@ -161,7 +137,7 @@ def reminders_sync(*, subject_ids: list[int] | None = None, today: datetime.date
         reason = _("The record is no longer in force as general or serious dishonesty.")
         reminder.status, reminder.cancel_reason = ReminderStatus.CANCELLED, reason
         reminder.save(update_fields=["status", "cancel_reason", "updated_at"])
-        _log(reminder, actor=None, from_status=ReminderStatus.DUE, reason=reason)
+        REMINDERS.log_change(reminder, actor=None, from_status=ReminderStatus.DUE, reason=reason)
     counts["cancelled"] = len(stale)
 
     records = (
@@ -222,7 +198,7 @@ def reminders_escalate(*, today: datetime.date | None = None) -> int:
         reason = _("Rectification deadline %(day)s passed without rectification.") % {
             "day": reminder.rectification_deadline.isoformat()
         }
-        _log(reminder, actor=None, from_status=ReminderStatus.DONE, reason=reason)
+        REMINDERS.log_change(reminder, actor=None, from_status=ReminderStatus.DONE, reason=reason)
         follow_up = Reminder.objects.create(
             subject_id=reminder.subject_id,
             department_id=reminder.department_id,
@@ -233,7 +209,7 @@ def reminders_escalate(*, today: datetime.date | None = None) -> int:
             status=ReminderStatus.DUE,
             due_date=add_working_days(reminder.rectification_deadline, settings.INTERVIEW_DUE_WORKING_DAYS),
         )
-        _log(follow_up, actor=None, from_status="", reason=reason)
+        REMINDERS.log_change(follow_up, actor=None, from_status="", reason=reason)
     if overdue:
         audit_log_write(
             actor=None,
@@ -333,10 +309,9 @@ def reminder_register(
     """Register how a due reminder or interview was carried out: the method, time, place, content and
     persons (000 Art. 12 "详细记载提醒和约谈的对象、时间、方式及内容"), optionally a rectification
     deadline; and queue it for the platform."""
-    reminder = _locked(reminder)
-    _require_handler(actor, reminder)
-    if reminder.status != ReminderStatus.DUE:
-        _refuse(reminder, _("registered"))
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.DONE, actor=actor, verb=_("registered"), permission=HANDLERS
+    )
     errors = {}
     allowed = allowed_methods(reminder)
     if method not in allowed:
@@ -360,23 +335,21 @@ def reminder_register(
             errors["rectification_deadline"] = _("The rectification deadline must come after the time.")
     if errors:
         raise ValidationError(errors)
-    cleaned_persons = _clean_persons(reminder, method, persons or [])
-    before = model_snapshot(reminder, REMINDER_AUDIT_FIELDS)
-    reminder.method, reminder.held_at, reminder.content = method, held_at, content
-    reminder.place = (place or "").strip()
-    reminder.interview_type = interview_type if method == ReminderMethod.INTERVIEW else ""
-    reminder.persons = cleaned_persons
-    reminder.rectification_deadline = rectification_deadline
-    reminder.status = ReminderStatus.DONE
-    reminder.registered_by, reminder.registered_at = actor, now
-    reminder.save()
-    _log(reminder, actor=actor, from_status=ReminderStatus.DUE)
-    audit_log_write(
+    REMINDERS.transition(
+        reminder,
+        ReminderStatus.DONE,
         actor=actor,
         action="reminder.register",
-        target=reminder,
-        before=before,
-        after=model_snapshot(reminder, REMINDER_AUDIT_FIELDS),
+        audit_fields=REMINDER_AUDIT_FIELDS,
+        method=method,
+        held_at=held_at,
+        content=content,
+        place=(place or "").strip(),
+        interview_type=interview_type if method == ReminderMethod.INTERVIEW else "",
+        persons=_clean_persons(reminder, method, persons or []),
+        rectification_deadline=rectification_deadline,
+        registered_by=actor,
+        registered_at=now,
     )
     outbox_enqueue(type=reminder.outbox_type, key=str(reminder.pk), payload=_payload(reminder))
     return reminder
@@ -385,10 +358,9 @@ def reminder_register(
 @transaction.atomic
 def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
     """The party rectified (004 §6(2)): no interview follows."""
-    reminder = _locked(reminder)
-    _require_handler(actor, reminder)
-    if reminder.status != ReminderStatus.DONE:
-        _refuse(reminder, _("marked as rectified"))
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.RECTIFIED, actor=actor, verb=_("marked as rectified"), permission=HANDLERS
+    )
     errors = {}
     note = (note or "").strip()
     if not note:
@@ -402,39 +374,27 @@ def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, 
     if errors:
         raise ValidationError(errors)
     reminder.rectified_on, reminder.rectification_note = rectified_on, note
-    reminder.status = ReminderStatus.RECTIFIED
-    reminder.save(update_fields=["rectified_on", "rectification_note", "status", "updated_at"])
-    _log(reminder, actor=actor, from_status=ReminderStatus.DONE, reason=note)
-    audit_log_write(
+    return REMINDERS.transition(
+        reminder,
+        ReminderStatus.RECTIFIED,
         actor=actor,
         action="reminder.rectify",
-        target=reminder,
-        before={"status": ReminderStatus.DONE},
-        after={"status": reminder.status, "rectified_on": rectified_on.isoformat()},
         reason=note,
+        audit_after=["rectified_on"],
     )
-    return reminder
 
 
 @transaction.atomic
 def reminder_cancel(*, actor, reminder: Reminder, reason: str) -> Reminder:
     """A due reminder or interview that will not be carried out, with the reason."""
-    reminder = _locked(reminder)
-    _require_handler(actor, reminder)
-    if reminder.status != ReminderStatus.DUE:
-        _refuse(reminder, _("cancelled"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    reminder.status, reminder.cancel_reason = ReminderStatus.CANCELLED, reason
-    reminder.save(update_fields=["status", "cancel_reason", "updated_at"])
-    _log(reminder, actor=actor, from_status=ReminderStatus.DUE, reason=reason)
-    audit_log_write(
+    reminder = REMINDERS.begin(
+        reminder, ReminderStatus.CANCELLED, actor=actor, verb=_("cancelled"), permission=HANDLERS
+    )
+    reminder.cancel_reason = reason_required(reason)
+    return REMINDERS.transition(
+        reminder,
+        ReminderStatus.CANCELLED,
         actor=actor,
         action="reminder.cancel",
-        target=reminder,
-        before={"status": ReminderStatus.DUE},
-        after={"status": reminder.status},
-        reason=reason,
+        reason=reminder.cancel_reason,
     )
-    return reminder

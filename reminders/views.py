@@ -4,14 +4,14 @@ calls a service (000 Art. 12, 001 Art. 14, 004 §6(2))."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pages import found_or_404, paginate, require
 from subjects.selectors import subject_visible_code
 
 from . import services
@@ -21,19 +21,9 @@ from .models import ReminderMethod, ReminderStatus
 from .permissions import can_handle_reminder, can_see_reminders
 from .selectors import reminder_get, reminders_visible_to, reminders_with_overdue
 
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
 
 def _reminder_or_404(request, pk: int):
-    reminder = reminder_get(user=request.user, pk=pk)
-    if reminder is None:
-        raise Http404(_("No such reminder or interview."))
-    return reminder
+    return found_or_404(reminder_get(user=request.user, pk=pk), _("No such reminder or interview."))
 
 
 def _errors_onto(form, exc: ValidationError) -> list[str]:
@@ -53,15 +43,13 @@ def _errors_onto(form, exc: ValidationError) -> list[str]:
 @login_required
 def reminder_list(request):
     """What the department has to do: due reminders and interviews, the overdue ones first."""
-    _require(can_see_reminders(request.user))
+    require(can_see_reminders(request.user))
     data = request.GET.copy()
     if not data:
         data["status"] = ReminderStatus.DUE
     visible = reminders_with_overdue(reminders_visible_to(user=request.user))
     filterset = ReminderFilterSet(data, queryset=visible.order_by("due_date", "id"), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs, params=data)
     today = timezone.localdate()
     due = visible.filter(status=ReminderStatus.DUE)
     return render(
@@ -70,7 +58,7 @@ def reminder_list(request):
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "due_count": due.count(),
             "overdue_count": due.filter(due_date__lt=today).count(),
         },
@@ -103,7 +91,7 @@ def reminder_detail(request, pk: int):
     reminder = _reminder_or_404(request, pk)
     if request.method != "POST":
         return render(request, "reminders/reminder_detail.html", _detail_context(request, reminder))
-    _require(can_handle_reminder(request.user, reminder))
+    require(can_handle_reminder(request.user, reminder))
     form = ReminderRegisterForm(request.POST, methods=services.allowed_methods(reminder))
     persons = PersonFormSet(request.POST, prefix="persons")
     loose = []
@@ -138,7 +126,7 @@ def reminder_detail(request, pk: int):
 @require_POST
 def reminder_action(request, pk: int, action: str):
     reminder = _reminder_or_404(request, pk)
-    _require(can_handle_reminder(request.user, reminder))
+    require(can_handle_reminder(request.user, reminder))
     if action == "rectify":
         form, key = RectifyForm(request.POST), "rectify_form"
     elif action == "cancel":

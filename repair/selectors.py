@@ -3,13 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
+from accounts.permissions import is_department_staff, is_reviewer, is_subject_user, scope_by_role
 from records.models import CreditRecord, Polarity, RecordStatus
-from records.selectors import records_of_own_subject
-from subjects.identifiers import normalize_identifier
+from records.selectors import record_search, records_of_own_subject
 
 from .eligibility import RepairEligibility, repair_eligibility
 from .models import OPEN_STATUSES, RepairApplication
@@ -21,13 +20,7 @@ def repair_applications_visible_to(*, user) -> QuerySet[RepairApplication]:
     qs = RepairApplication.objects.select_related(
         "record", "record__kind", "subject", "department", "submitted_by", "decided_by"
     )
-    if is_credit_office(user):
-        return qs
-    if is_department_staff(user):
-        return qs.filter(department_id=user.department_id)
-    if is_subject_user(user) and user.subject_id:
-        return qs.filter(subject_id=user.subject_id)
-    return qs.none()
+    return scope_by_role(qs, user=user)
 
 
 def repair_application_get(*, user, pk: int) -> RepairApplication | None:
@@ -93,11 +86,7 @@ def repair_candidates_for_department(
     records = list(
         _negative_in_force()
         .filter(department_id=user.department_id)
-        .filter(
-            Q(document_number__icontains=q)
-            | Q(subject__name__icontains=q)
-            | Q(subject__code=normalize_identifier(q))
-        )
+        .filter(record_search(q))
         .order_by("-decision_date", "-id")[:limit]
     )
     return _with_eligibility(records, today=today)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write, model_snapshot
+from audit.workflow import Permission, Workflow, reason_required
 from core.files import evidence_check, file_store
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
@@ -65,32 +66,18 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _log(application: RepairApplication, *, actor, from_status: str, reason: str = "") -> None:
-    RepairTransition.objects.create(
-        application=application,
-        from_status=from_status,
-        to_status=application.status,
-        actor=_user_or_none(actor),
-        reason=reason,
-    )
-
-
-def _refuse(application: RepairApplication, action: str) -> None:
-    raise ValidationError(
-        _("An application that is “%(status)s” cannot be %(action)s.")
-        % {"status": RepairStatus(application.status).label, "action": action}
-    )
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reasons.")})
-    return reason
+REPAIRS = Workflow(
+    RepairTransition,
+    TRANSITIONS,
+    gettext_lazy("An application that is “%(status)s” cannot be %(action)s."),
+    related=("record", "subject", "department"),
+)
+HANDLERS = Permission(
+    can_handle_application,
+    gettext_lazy(
+        "Only a reviewer of the department that determined the record handles its repair (whoever determines, repairs)."  # noqa: E501
+    ),
+)
 
 
 def _proofs_clean(proofs: list[tuple[str, object]]) -> list[tuple[str, object, str]]:
@@ -168,66 +155,27 @@ def repair_apply(
     )
     for kind, uploaded, suffix in clean:
         _store_proof(application, actor=actor, kind=kind, uploaded=uploaded, suffix=suffix)
-    _log(application, actor=actor, from_status="")
-    audit_log_write(
+    REPAIRS.created(
+        application,
         actor=actor,
         action="repair.apply",
-        target=application,
         after=model_snapshot(application, APPLICATION_AUDIT_FIELDS) | {"proofs": len(clean)},
     )
     return application
-
-
-def _locked(application: RepairApplication) -> RepairApplication:
-    return (
-        RepairApplication.objects.select_for_update()
-        .select_related("record", "subject", "department")
-        .get(pk=application.pk)
-    )
-
-
-def _move(
-    application: RepairApplication, *, actor, to: str, action: str, reason: str = ""
-) -> RepairApplication:
-    from_status = application.status
-    if to not in TRANSITIONS[from_status]:
-        _refuse(application, str(ACTION_VERBS[to]))
-    application.status = to
-    application.save()
-    _log(application, actor=actor, from_status=from_status, reason=reason)
-    audit_log_write(
-        actor=actor,
-        action=action,
-        target=application,
-        before={"status": from_status},
-        after={"status": to},
-        reason=reason,
-    )
-    return application
-
-
-def _require_handler(actor, application: RepairApplication) -> None:
-    if not can_handle_application(actor, application):
-        raise PermissionDenied(
-            _(
-                "Only a reviewer of the department that determined the record handles its repair (whoever determines, repairs)."  # noqa: E501
-            )
-        )
 
 
 @transaction.atomic
 def repair_accept(*, actor, application: RepairApplication, today=None) -> RepairApplication:
     """Applied → accepted; the decision is then due within the decision period in working days."""
     today = today or timezone.localdate()
-    application = _locked(application)
-    _require_handler(actor, application)
-    if RepairStatus.ACCEPTED not in TRANSITIONS[application.status]:
-        _refuse(application, _("accepted"))
+    application = REPAIRS.begin(
+        application, RepairStatus.ACCEPTED, actor=actor, verb=_("accepted"), permission=HANDLERS
+    )
     application.accepted_at = timezone.now()
     application.due_on = add_working_days(
         today, _setting("REPAIR_DECIDE_WORKING_DAYS", DEFAULT_DECIDE_WORKING_DAYS)
     )
-    return _move(application, actor=actor, to=RepairStatus.ACCEPTED, action="repair.accept")
+    return REPAIRS.transition(application, RepairStatus.ACCEPTED, actor=actor, action="repair.accept")
 
 
 def _outcome_payload(application: RepairApplication) -> dict:
@@ -251,10 +199,7 @@ def _outcome_payload(application: RepairApplication) -> dict:
 
 
 def _decide(application: RepairApplication, *, actor, to: str, action: str, reason: str) -> RepairApplication:
-    application.decided_at = timezone.now()
-    application.decided_by = actor
-    application.decision_reason = reason
-    _move(application, actor=actor, to=to, action=action, reason=reason)
+    REPAIRS.decide(application, to, actor=actor, action=action, reason=reason)
     outbox_enqueue(
         type=OutboxType.REPAIR_DECIDED, key=str(application.pk), payload=_outcome_payload(application)
     )
@@ -268,10 +213,9 @@ def repair_approve(
     """Accepted → approved: the record is repaired through the intake service (publication stops at
     once, the subject is regraded), list membership tied to it ends, and the platform is told."""
     today = today or timezone.localdate()
-    application = _locked(application)
-    _require_handler(actor, application)
-    if RepairStatus.APPROVED not in TRANSITIONS[application.status]:
-        _refuse(application, _("approved as repaired"))
+    application = REPAIRS.begin(
+        application, RepairStatus.APPROVED, actor=actor, verb=_("approved as repaired"), permission=HANDLERS
+    )
     reason = (reason or "").strip() or _("Credit repair approved (application %(id)s).") % {
         "id": application.pk
     }
@@ -318,36 +262,21 @@ def _end_list_membership(application: RepairApplication, *, today, reason: str) 
 @transaction.atomic
 def repair_refuse(*, actor, application: RepairApplication, reason: str) -> RepairApplication:
     """Applied or accepted → refused, with the reasons the subject reads."""
-    application = _locked(application)
-    _require_handler(actor, application)
-    if RepairStatus.REFUSED not in TRANSITIONS[application.status]:
-        _refuse(application, _("refused repair"))
-    reason = _require_reason(reason)
+    application = REPAIRS.begin(
+        application, RepairStatus.REFUSED, actor=actor, verb=_("refused repair"), permission=HANDLERS
+    )
+    reason = reason_required(reason, missing=_("Give the reasons."))
     return _decide(application, actor=actor, to=RepairStatus.REFUSED, action="repair.refuse", reason=reason)
 
 
 @transaction.atomic
 def repair_withdraw(*, actor, application: RepairApplication, reason: str = "") -> RepairApplication:
     """Applied or accepted → withdrawn by the subject (a paper one by its department on request)."""
-    application = _locked(application)
-    if not can_withdraw_application(actor, application):
-        raise PermissionDenied(_("Only the applicant withdraws its application."))
-    if RepairStatus.WITHDRAWN not in TRANSITIONS[application.status]:
-        _refuse(application, _("withdrawn"))
-    application.decided_at = timezone.now()
-    return _move(
-        application,
-        actor=actor,
-        to=RepairStatus.WITHDRAWN,
-        action="repair.withdraw",
-        reason=(reason or "").strip(),
+    applicant = Permission(can_withdraw_application, _("Only the applicant withdraws its application."))
+    application = REPAIRS.begin(
+        application, RepairStatus.WITHDRAWN, actor=actor, verb=_("withdrawn"), permission=applicant
     )
-
-
-ACTION_VERBS = {
-    RepairStatus.SUBMITTED: gettext_lazy("filed"),
-    RepairStatus.ACCEPTED: gettext_lazy("accepted"),
-    RepairStatus.APPROVED: gettext_lazy("approved as repaired"),
-    RepairStatus.REFUSED: gettext_lazy("refused repair"),
-    RepairStatus.WITHDRAWN: gettext_lazy("withdrawn"),
-}
+    application.decided_at = timezone.now()
+    return REPAIRS.transition(
+        application, RepairStatus.WITHDRAWN, actor=actor, action="repair.withdraw", reason=reason
+    )

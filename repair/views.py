@@ -4,17 +4,15 @@ every read goes through a selector scoped to the user (another subject's applica
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
-from core.files import file_download
+from core.actions import Action, ActionView
+from core.files import file_download_view
+from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 
 from . import services
 from .filtersets import RepairApplicationFilterSet
@@ -31,26 +29,17 @@ from .selectors import (
     repair_record_for_application,
 )
 
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
-
 
 @login_required
 def repair_home(request):
     """Subject users: their records (repairable now, or from when) and their applications. Staff:
     the open queue, all applications of the department, and the look-up for a paper application."""
     user = request.user
-    _require(can_use_repair_pages(user))
+    require(can_use_repair_pages(user))
     filterset = RepairApplicationFilterSet(
         request.GET, queryset=repair_applications_visible_to(user=user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filterset.qs)
     q = request.GET.get("record_q", "")
     return render(
         request,
@@ -58,7 +47,7 @@ def repair_home(request):
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "is_subject_user": is_subject_user(user),
             "candidates": repair_candidates_for_subject(user=user) if is_subject_user(user) else [],
             "queue": list(repair_queue(user=user)[:PAGE_SIZE]) if is_reviewer(user) else [],
@@ -73,32 +62,27 @@ def repair_home(request):
 @login_required
 def repair_apply(request, record_pk: int):
     """File an application for one record (online, or a paper one registered by the department)."""
-    _require(can_use_repair_pages(request.user))
-    record = repair_record_for_application(user=request.user, pk=record_pk)
-    if record is None:
-        raise Http404(_("No such record."))
+    require(can_use_repair_pages(request.user))
+    record = found_or_404(
+        repair_record_for_application(user=request.user, pk=record_pk), _("No such record.")
+    )
     eligibility = repair_record_eligibility(record=record)
     form = RepairApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.repair_apply(
-                actor=request.user,
-                record=record,
-                statement=form.cleaned_data["statement"],
-                contact=form.cleaned_data["contact"],
-                proofs=form.proofs(),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field == "proofs":
-                    form.add_error(PROOF_FIELD_PREFIX + "commitment", errors)
-                elif field in form.fields:
-                    form.add_error(field, errors)
-                else:
-                    form.add_error(None, errors)
-        else:
-            messages.success(request, _("The repair application is filed."))
-            return redirect("repair:detail", pk=application.pk)
+    application = form_save(
+        request,
+        form,
+        lambda: services.repair_apply(
+            actor=request.user,
+            record=record,
+            statement=form.cleaned_data["statement"],
+            contact=form.cleaned_data["contact"],
+            proofs=form.proofs(),
+        ),
+        fields={"proofs": PROOF_FIELD_PREFIX + "commitment"},
+    )
+    if application is not None:
+        messages.success(request, _("The repair application is filed."))
+        return redirect("repair:detail", pk=application.pk)
     return render(
         request,
         "repair/application_form.html",
@@ -107,10 +91,7 @@ def repair_apply(request, record_pk: int):
 
 
 def _application_or_404(request, pk: int):
-    application = repair_application_get(user=request.user, pk=pk)
-    if application is None:
-        raise Http404(_("No such application."))
-    return application
+    return found_or_404(repair_application_get(user=request.user, pk=pk), _("No such application."))
 
 
 @login_required
@@ -138,44 +119,19 @@ def repair_detail(request, pk: int):
 
 
 ACTIONS = {
-    "accept": (
-        lambda user, app, reason: services.repair_accept(actor=user, application=app),
-        gettext_lazy("Accepted: decide by the date shown."),
+    "accept": Action(
+        services.repair_accept, gettext_lazy("Accepted: decide by the date shown."), reason=None
     ),
-    "approve": (
-        lambda user, app, reason: services.repair_approve(actor=user, application=app, reason=reason),
-        gettext_lazy("Repair approved: the record is no longer published."),
+    "approve": Action(
+        services.repair_approve, gettext_lazy("Repair approved: the record is no longer published.")
     ),
-    "refuse": (
-        lambda user, app, reason: services.repair_refuse(actor=user, application=app, reason=reason),
-        gettext_lazy("Repair refused; the subject sees the reasons."),
-    ),
-    "withdraw": (
-        lambda user, app, reason: services.repair_withdraw(actor=user, application=app, reason=reason),
-        gettext_lazy("The application is withdrawn."),
-    ),
+    "refuse": Action(services.repair_refuse, gettext_lazy("Repair refused; the subject sees the reasons.")),
+    "withdraw": Action(services.repair_withdraw, gettext_lazy("The application is withdrawn.")),
 }
 
-
-@login_required
-@require_POST
-def repair_action(request, pk: int, action: str):
-    application = _application_or_404(request, pk)
-    if action not in ACTIONS:
-        raise Http404(_("No such action."))
-    call, done = ACTIONS[action]
-    try:
-        call(request.user, application, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect("repair:detail", pk=application.pk)
+repair_action = ActionView.as_view(
+    actions=ACTIONS, object_name="application", lookup=_application_or_404, detail_url="repair:detail"
+)
 
 
-@login_required
-def proof_download(request, pk: int, proof_pk: int):
-    application = _application_or_404(request, pk)
-    proof = get_object_or_404(application.proofs, pk=proof_pk)
-    return file_download(proof)
+proof_download = file_download_view(lookup=_application_or_404, files="proofs", file_kwarg="proof_pk")

@@ -16,12 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.actions import ActionApiMixin
 from subjects.api.views import IsStaffMember
 
 from .. import services
 from ..filtersets import CreditRecordFilterSet
 from ..models import CreditRecord, RecordSource, RecordTransition, Sanction
 from ..selectors import record_get, records_visible_to, review_queue
+from ..views import ACTIONS
 from .serializers import (
     RecordCreateInputSerializer,
     RecordDetailOutputSerializer,
@@ -115,75 +117,56 @@ ACTION_RESPONSES = {
 }
 
 
-class RecordActionApi(APIView):
-    """Base of the transition endpoints: look the record up as the user may see it (404 otherwise),
-    then let the service decide (403 for a role that may not, 400 for a status that does not allow it)."""
+class RecordActionApi(ActionApiMixin, APIView):
+    """Base of the transition endpoints, the actions of the record page: look the record up as the
+    user may see it (404 otherwise), then let the service decide (403 for a role that may not, 400 for
+    a status that does not allow it)."""
 
     permission_classes = [IsAuthenticated, IsStaffMember]
+    actions = ACTIONS
+    object_name = "record"
+    input_serializer = RecordReasonInputSerializer
 
-    def perform(self, *, actor, record: CreditRecord, reason: str) -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    def act(self, request: Request, pk: int) -> Response:
+    def lookup(self, request: Request, pk: int) -> CreditRecord:
         record = record_get(user=request.user, pk=pk)
         if record is None:
             raise NotFound()
-        data = RecordReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.perform(actor=request.user, record=record, reason=data.validated_data["reason"])
+        return record
+
+    def respond(self, request: Request, pk: int) -> Response:
         return _detail_response(request, pk)
 
 
+@extend_schema(request=None, responses=ACTION_RESPONSES)
 class RecordSubmitApi(RecordActionApi):
     """Draft or returned → submitted (the entering department)."""
 
-    def perform(self, *, actor, record, reason):
-        services.record_submit(actor=actor, record=record)
-
-    @extend_schema(request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return self.act(request, pk)
+    action_name = "submit"
 
 
+@extend_schema(request=None, responses=ACTION_RESPONSES)
 class RecordApproveApi(RecordActionApi):
     """Submitted → effective: a reviewer of the department who neither entered nor submitted it."""
 
-    def perform(self, *, actor, record, reason):
-        services.record_approve(actor=actor, record=record)
-
-    @extend_schema(request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return self.act(request, pk)
+    action_name = "approve"
 
 
+@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
 class RecordReturnApi(RecordActionApi):
     """Submitted → returned to the clerk, with the reason."""
 
-    def perform(self, *, actor, record, reason):
-        services.record_return(actor=actor, record=record, reason=reason)
-
-    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return self.act(request, pk)
+    action_name = "return"
 
 
+@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
 class RecordRevokeApi(RecordActionApi):
     """Effective → revoked (e.g. an objection upheld), with the reason."""
 
-    def perform(self, *, actor, record, reason):
-        services.record_revoke(actor=actor, record=record, reason=reason)
-
-    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return self.act(request, pk)
+    action_name = "revoke"
 
 
+@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
 class RecordRepairApi(RecordActionApi):
     """Effective → repaired: publication stops at once, with the reason."""
 
-    def perform(self, *, actor, record, reason):
-        services.record_repair(actor=actor, record=record, reason=reason)
-
-    @extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return self.act(request, pk)
+    action_name = "repair"

@@ -4,12 +4,13 @@
 import threading
 
 import pytest
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditHead, AuditLog
 from audit.selectors import audit_chain_verify
 from audit.services import audit_chain_extend, audit_log_write
 from tests.conftest import service_unavailable
+from tests.threads import in_thread
 
 
 @pytest.fixture(autouse=True)
@@ -55,19 +56,6 @@ def test_the_heads_sent_are_append_only():
         AuditHead.objects.filter(pk=head.pk).delete()
 
 
-def _in_thread(target) -> threading.Thread:
-    def run():
-        try:
-            target()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_writers_get_a_gapless_chain_in_commit_order():
     """Two transactions commit in the opposite order of their entries' ids: the later id, committed
@@ -95,7 +83,7 @@ def test_parallel_writers_get_a_gapless_chain_in_commit_order():
         finally:
             second_committed.set()
 
-    threads = [_in_thread(early_id_late_commit), _in_thread(late_id_early_commit)]
+    threads = [in_thread(early_id_late_commit), in_thread(late_id_early_commit)]
     for thread in threads:
         thread.join(60)
     assert not errors
@@ -119,7 +107,7 @@ def test_many_parallel_writers_get_one_gapless_chain():
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [_in_thread(writer) for _ in range(4)]
+    threads = [in_thread(writer) for _ in range(4)]
     for thread in threads:
         thread.join(120)
     assert not errors
@@ -138,7 +126,7 @@ def test_the_post_commit_step_does_not_wait_for_a_chaining_step_in_progress():
             locked.set()
             release.wait(30)
 
-    thread = _in_thread(holder)
+    thread = in_thread(holder)
     try:
         assert locked.wait(30)
         with transaction.atomic():
