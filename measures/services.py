@@ -26,6 +26,7 @@ from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
+from subjects.outbox import subject_payload
 
 from .models import ListEntry, ListLevel, ListSource, ListType, Measure, MeasureApplication
 from .selectors import list_entries_in_force
@@ -216,9 +217,7 @@ def _outbox(entry: ListEntry, *, event: str) -> None:
         type=OutboxType.LIST_ENTRY,
         key=f"{entry.pk}:{event}",
         payload={
-            "subject_code": subject.code,
-            "subject_name": subject.name,
-            "subject_kind": subject.kind,
+            **subject_payload(subject),
             "event": event,
             "entry_id": entry.pk,
             "list_type": entry.list_type,

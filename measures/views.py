@@ -3,15 +3,14 @@ the applications list, and the credit office's counts per measure, department an
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_staff_member
 from core.filters import id_from_text
+from core.pages import found_or_404, paginate, require
 from subjects.models import Subject
 from subjects.selectors import subject_get
 
@@ -30,24 +29,12 @@ PAGE_SIZE = 50
 COUNT_ROWS_PER_PAGE = 200
 
 
-def _require(predicate, user) -> None:
-    if not predicate(user):
-        raise PermissionDenied(_("Your role cannot open this page."))
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
 
 @login_required
 def subject_measures(request, pk: int):
     """The measures that apply to a subject now, with grade and reasons; laid out to be printed."""
-    _require(is_staff_member, request.user)
-    subject = subject_get(user=request.user, pk=pk)
-    if subject is None:
-        raise Http404(_("No such subject."))
+    require(is_staff_member(request.user))
+    subject = found_or_404(subject_get(user=request.user, pk=pk), _("No such subject."))
     return render(
         request,
         "measures/subject_measures.html",
@@ -61,15 +48,15 @@ def subject_measures(request, pk: int):
 
 @login_required
 def application_list(request):
-    _require(is_staff_member, request.user)
+    require(is_staff_member(request.user))
     filterset = MeasureApplicationFilterSet(
         request.GET, queryset=measure_applications_visible_to(user=request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = paginate(request, filterset.qs, size=PAGE_SIZE)
     return render(
         request,
         "measures/application_list.html",
-        {"filter": filterset, "page": page, "query": _query_without_page(request)},
+        {"filter": filterset, "page": page, "query": query},
     )
 
 
@@ -94,7 +81,7 @@ def _subject_chosen(request, form: ApplicationForm) -> Subject | None:
 
 @login_required
 def application_create(request):
-    _require(is_staff_member, request.user)
+    require(is_staff_member(request.user))
     credit_office = is_credit_office(request.user)
     preset = None
     pk_text = request.POST.get("subject_pk") or request.GET.get("subject_pk") or ""
@@ -139,7 +126,7 @@ def application_create(request):
 @login_required
 def application_counts(request):
     """Counts per measure, department and month for the credit office (one grouped query)."""
-    _require(is_credit_office, request.user)
+    require(is_credit_office(request.user))
     data = request.GET.copy()
     if not data.get("applied_from") and not data.get("applied_to"):
         # One year by default (the yearly summary's period, 003 §6(1)): the page stays a bounded table.
@@ -148,7 +135,7 @@ def application_counts(request):
         data, queryset=measure_applications_visible_to(user=request.user), request=request
     )
     rows = measure_application_counts(queryset=filterset.qs)
-    page = Paginator(rows, COUNT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, rows, size=COUNT_ROWS_PER_PAGE)
     return render(
         request,
         "measures/application_counts.html",
@@ -156,7 +143,7 @@ def application_counts(request):
             "filter": filterset,
             "rows": rows,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query,
             "total": sum(r["count"] for r in rows),
         },
     )

@@ -16,6 +16,7 @@ from exchange.columns import wan_from_yuan
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue, outbox_enqueue_many
 from subjects.models import Subject
+from subjects.outbox import subject_payload
 
 from .models import CreditRecord
 
@@ -37,9 +38,7 @@ def record_payload(*, record, subject, representative=None, sanctions: Iterable,
     the sanctions (with their kinds) are passed in already loaded, so bulk callers query nothing."""
     sanctions = list(sanctions)
     return {
-        "subject_code": subject.code,
-        "subject_name": subject.name,
-        "subject_kind": subject.kind,
+        **subject_payload(subject),
         "legal_representative_name": getattr(representative, "name", ""),
         "legal_representative_code": getattr(representative, "code", ""),
         "record_id": record.pk,

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from core.text import UNSAFE, unsafe_character_message
 from exchange.columns import PENALTY_HEADER_OF_CODE, PENALTY_HEADERS, PENALTY_REQUIRED, yuan_from_wan
@@ -241,8 +242,6 @@ def _csv_rows(content: bytes) -> Iterator[list | UnreadableRow]:
 
 
 def _xlsx_rows(content: bytes, *, last_row: int | None) -> Iterator[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -23,6 +23,7 @@ from audit.workflow import Permission, Workflow, reason_required
 from exchange.services import outbox_enqueue
 from records.models import CreditRecord, Polarity, RecordStatus, Severity
 from subjects.models import SubjectKind
+from subjects.outbox import subject_payload
 from workcalendar.workdays import add_working_days
 
 from .models import (
@@ -271,9 +272,7 @@ def _clean_persons(reminder: Reminder, method: str, persons: list[PersonInput]) 
 def _payload(reminder: Reminder) -> dict:
     subject, record = reminder.subject, reminder.record
     return {
-        "subject_code": subject.code,
-        "subject_name": subject.name,
-        "subject_kind": subject.kind,
+        **subject_payload(subject),
         "reminder_id": reminder.pk,
         "kind": reminder.kind,
         "method": reminder.method,

@@ -24,6 +24,7 @@ from measures.selectors import list_entries_in_force
 from measures.services import list_entry_remove
 from records.models import CreditRecord
 from records.services import record_repair
+from subjects.outbox import subject_payload
 from workcalendar.workdays import add_working_days
 
 from .eligibility import repair_eligibility
@@ -181,9 +182,7 @@ def repair_accept(*, actor, application: RepairApplication, today=None) -> Repai
 def _outcome_payload(application: RepairApplication) -> dict:
     record, subject = application.record, application.subject
     return {
-        "subject_code": subject.code,
-        "subject_name": subject.name,
-        "subject_kind": subject.kind,
+        **subject_payload(subject),
         "application_id": application.pk,
         "record_id": record.pk,
         "document_number": record.document_number,

@@ -60,28 +60,28 @@ RECORD_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.RE
 SUPERVISED_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REPAIRED]
 
 
-@dataclass
-class LevelCount:
+@dataclass(kw_only=True)
+class _Count:
+    """A count this year and the year before."""
+
+    now: int
+    before: int
+
+    @property
+    def delta(self) -> int:
+        return self.now - self.before
+
+
+@dataclass(kw_only=True)
+class LevelCount(_Count):
     grade: str
     label: str  # the class the level belongs to
-    now: int
-    before: int
-
-    @property
-    def delta(self) -> int:
-        return self.now - self.before
 
 
-@dataclass
-class ClassCount:
+@dataclass(kw_only=True)
+class ClassCount(_Count):
     label: str
     grades: list[str]
-    now: int
-    before: int
-
-    @property
-    def delta(self) -> int:
-        return self.now - self.before
 
 
 @dataclass

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accesslog.services import access_log_export
 from accounts.models import Department
 from accounts.permissions import is_credit_office, is_staff_member
+from core.pages import require
 
 from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
 from .permissions import can_generate_reports, can_view_summary
@@ -24,11 +25,6 @@ from .selectors import MAX_YEAR, MIN_YEAR, reports_visible_to, summary_build, su
 from .services import report_file_name, year_validate
 from .spreadsheet import XLSX, summary_title, summary_workbook
 from .tasks import generate_yearly_task
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("Your role cannot open this page."))
 
 
 def _year(value) -> int:
@@ -39,7 +35,7 @@ def _year(value) -> int:
 
 def _scope(request, code: str | None) -> Department | None:
     department = get_object_or_404(Department, code=code) if code else None
-    _require(can_view_summary(request.user, department))
+    require(can_view_summary(request.user, department))
     return department
 
 
@@ -63,7 +59,7 @@ def _charts(section, year: int) -> None:
 
 @login_required
 def summary_index(request):
-    _require(is_staff_member(request.user))
+    require(is_staff_member(request.user))
     try:
         year = year_validate(year=request.GET.get("year") or timezone.localdate().year)
     except ValidationError as exc:
@@ -122,7 +118,7 @@ def summary_xlsx(request, year: int, code: str | None = None):
 
 @login_required
 def report_download(request, pk: int):
-    _require(is_staff_member(request.user))
+    require(is_staff_member(request.user))
     report = reports_visible_to(user=request.user).filter(pk=pk).first()
     if report is None:
         raise Http404(_("No such report."))
@@ -138,7 +134,7 @@ def report_download(request, pk: int):
 def reports_generate(request):
     """Generating every department's summary of a large county takes minutes: a task does it (inline
     in the embedded mode), and the stored reports appear in the list when it is done."""
-    _require(can_generate_reports(request.user))
+    require(can_generate_reports(request.user))
     try:
         year = year_validate(year=request.POST.get("year"))
     except ValidationError as exc:

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accesslog.models import AccessKind
 from accesslog.services import access_log_record
 from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
+from core.pages import found_or_404, require
 
 from .filtersets import SubjectFilterSet
 from .forms import SubjectChangeForm, SubjectRegisterForm
@@ -21,10 +21,6 @@ from .services import subject_register, subject_update
 
 PAGE_SIZE = 50
 
-
-def _require(predicate, user) -> None:
-    if not predicate(user):
-        raise PermissionDenied(_("Your role cannot open this page."))
 
 
 def _apply_service(form, call):
@@ -42,7 +38,7 @@ def _apply_service(form, call):
 
 @login_required
 def subject_list(request):
-    _require(is_staff_member, request.user)
+    require(is_staff_member(request.user))
     filterset = SubjectFilterSet(
         request.GET, queryset=subjects_visible_to(user=request.user), request=request
     )
@@ -63,9 +59,7 @@ def subject_list(request):
 
 @login_required
 def subject_detail(request, pk: int):
-    subject = subject_get(user=request.user, pk=pk)
-    if subject is None:
-        raise Http404(_("No such subject."))
+    subject = found_or_404(subject_get(user=request.user, pk=pk), _("No such subject."))
     # 003 §5(1): a subject's full credit file was read (the subject's own account is not logged).
     access_log_record(
         user=request.user,
@@ -92,7 +86,7 @@ def subject_detail(request, pk: int):
 
 @login_required
 def subject_create(request):
-    _require(can_register_subject, request.user)
+    require(can_register_subject(request.user))
     form = SubjectRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         subject = _apply_service(form, lambda: subject_register(actor=request.user, **form.cleaned_data))
@@ -104,10 +98,8 @@ def subject_create(request):
 
 @login_required
 def subject_edit(request, pk: int):
-    _require(can_change_subject, request.user)
-    subject = subject_get(user=request.user, pk=pk)
-    if subject is None:
-        raise Http404(_("No such subject."))
+    require(can_change_subject(request.user))
+    subject = found_or_404(subject_get(user=request.user, pk=pk), _("No such subject."))
     representative = subject.legal_representative
     # The form shows the identity numbers whole, to the credit office that maintains the registry.
     people = [s for s in (subject, representative) if s is not None and s.is_natural_person]

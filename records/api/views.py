@@ -137,36 +137,27 @@ class RecordActionApi(ActionApiMixin, APIView):
         return _detail_response(request, pk)
 
 
-@extend_schema(request=None, responses=ACTION_RESPONSES)
-class RecordSubmitApi(RecordActionApi):
-    """Draft or returned → submitted (the entering department)."""
-
-    action_name = "submit"
-
-
-@extend_schema(request=None, responses=ACTION_RESPONSES)
-class RecordApproveApi(RecordActionApi):
-    """Submitted → effective: a reviewer of the department who neither entered nor submitted it."""
-
-    action_name = "approve"
+def _action_api(action: str, doc: str, *, with_reason: bool) -> type[RecordActionApi]:
+    """One transition endpoint: the record page's action ``action``, documented by ``doc``."""
+    view = type(f"Record{action.title()}Api", (RecordActionApi,), {"action_name": action, "__doc__": doc})
+    request = RecordReasonInputSerializer if with_reason else None
+    return extend_schema(request=request, responses=ACTION_RESPONSES)(view)
 
 
-@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-class RecordReturnApi(RecordActionApi):
-    """Submitted → returned to the clerk, with the reason."""
-
-    action_name = "return"
-
-
-@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-class RecordRevokeApi(RecordActionApi):
-    """Effective → revoked (e.g. an objection upheld), with the reason."""
-
-    action_name = "revoke"
-
-
-@extend_schema(request=RecordReasonInputSerializer, responses=ACTION_RESPONSES)
-class RecordRepairApi(RecordActionApi):
-    """Effective → repaired: publication stops at once, with the reason."""
-
-    action_name = "repair"
+RecordSubmitApi = _action_api(
+    "submit", "Draft or returned → submitted (the entering department).", with_reason=False
+)
+RecordApproveApi = _action_api(
+    "approve",
+    "Submitted → effective: a reviewer of the department who neither entered nor submitted it.",
+    with_reason=False,
+)
+RecordReturnApi = _action_api(
+    "return", "Submitted → returned to the clerk, with the reason.", with_reason=True
+)
+RecordRevokeApi = _action_api(
+    "revoke", "Effective → revoked (e.g. an objection upheld), with the reason.", with_reason=True
+)
+RecordRepairApi = _action_api(
+    "repair", "Effective → repaired: publication stops at once, with the reason.", with_reason=True
+)
