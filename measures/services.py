@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
+from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from grading.models import Grade, Scheme, SchemeKind
@@ -59,7 +60,7 @@ LIST_ENTRY_AUDIT_FIELDS = [
 ]
 
 
-def _require_system_or_credit_office(actor) -> None:
+def _require_system_or_credit_office(actor: Actor) -> None:
     if actor is not None and not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office maintains the red and black lists."))
 
@@ -247,7 +248,7 @@ def _list_record_input(entry: ListEntry) -> RecordInput:
 @transaction.atomic
 def list_entry_add(
     *,
-    actor,
+    actor: Actor,
     list_type: str,
     subject: Subject,
     reason: str,
@@ -319,7 +320,7 @@ def list_entry_add(
     return entry
 
 
-def _remove(entry: ListEntry, *, actor, removed_on: datetime.date, reason: str) -> ListEntry:
+def _remove(entry: ListEntry, *, actor: Actor, removed_on: datetime.date, reason: str) -> ListEntry:
     before = model_snapshot(entry, LIST_ENTRY_AUDIT_FIELDS)
     entry.removed_on = removed_on
     entry.removal_reason = reason
@@ -368,7 +369,7 @@ def list_entry_remove_clean(*, entry: ListEntry, removed_on, reason: str) -> tup
 
 
 @transaction.atomic
-def list_entry_remove(*, actor, entry: ListEntry, removed_on, reason: str) -> ListEntry:
+def list_entry_remove(*, actor: Actor, entry: ListEntry, removed_on, reason: str) -> ListEntry:
     """End a listing (removal decided by the authority, or by credit repair, 004 §6(6)); the record
     behind it stops counting in grading."""
     _require_system_or_credit_office(actor)
@@ -393,7 +394,7 @@ APPLICATION_AUDIT_FIELDS = [
 @transaction.atomic
 def measure_application_record(
     *,
-    actor,
+    actor: User,
     measure: Measure | None,
     subject: Subject | None,
     applied_on,
@@ -507,7 +508,7 @@ def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
 
 
 @transaction.atomic
-def measure_save(*, actor, measure: Measure, departments, reason: str) -> Measure:
+def measure_save(*, actor: Actor, measure: Measure, departments, reason: str) -> Measure:
     """Create or change a catalogue entry (credit office only), audited with before and after."""
     if not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office maintains the measures catalogue."))

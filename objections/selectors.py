@@ -5,12 +5,14 @@ from datetime import date
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import (
     is_credit_office,
     is_reviewer,
     is_subject_user,
     scope_by_role,
 )
+from core.types import Actor
 from records.models import CreditRecord, RecordStatus
 from records.selectors import records_of_own_subject
 
@@ -94,7 +96,7 @@ def account_request_of(*, user) -> SubjectAccountRequest | None:
     return SubjectAccountRequest.objects.filter(user=user).first()
 
 
-def account_request_for_holder(*, actor, pk: int) -> SubjectAccountRequest | None:
+def account_request_for_holder(*, actor: User, pk: int) -> SubjectAccountRequest | None:
     """A pending request naming the subject of ``actor`` (an account already linked to it)."""
     if not is_subject_user(actor) or actor.subject_id is None:
         return None

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, audited_save, model_snapshot
 from audit.workflow import Permission, Workflow, reason_required
 from core.history import history_copy
+from core.types import Actor
 from subjects.identifiers import normalize_identifier
 from subjects.models import Subject
 from subjects.services import subject_register
@@ -84,7 +86,7 @@ SETTLERS = Permission(
 _log_transition = RECORDS.log_change
 
 
-def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
+def record_subject_resolve(*, actor: Actor, code: str, kind: str = "", name: str = "") -> Subject:
     """The subject a clerk enters a record about: the registered one with this code, or — when it is
     not registered yet — a new one registered with the kind and name given (validated as always)."""
     subject = Subject.objects.filter(code=normalize_identifier(code or "")).first()
@@ -109,7 +111,7 @@ def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") 
 
 @transaction.atomic
 def record_create(
-    *, actor, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
+    *, actor: User, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
 ) -> CreditRecord:
     """Enter a record as a draft of the actor's department, through the intake writer every intake
     path shares (the duplicate rule, the history row, the first status line)."""
@@ -136,7 +138,7 @@ def record_create(
 @transaction.atomic
 def record_enter(
     *,
-    actor,
+    actor: User,
     data: RecordInput,
     subject: Subject | None = None,
     subject_code: str = "",
@@ -154,7 +156,7 @@ def record_enter(
 
 @transaction.atomic
 def record_update(
-    *, actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
+    *, actor: Actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
 ) -> CreditRecord:
     """Change a draft or a returned record (the department's clerks and reviewers)."""
     record = RECORDS.lock(record)
@@ -182,7 +184,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
+def record_submit(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     submitters = Permission(can_edit_record, _("Only the entering department submits its records."))
     record = RECORDS.begin(
         record, RecordStatus.SUBMITTED, actor=actor, verb=_("submitted"), permission=submitters
@@ -192,7 +194,7 @@ def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
 
 
 @transaction.atomic
-def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
+def record_approve(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it.
     A correction retires the version it replaces."""
     reviewers = Permission(
@@ -224,7 +226,7 @@ def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
 
 
 @transaction.atomic
-def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_return(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     returners = Permission(
         can_review_record, _("Only a reviewer of the entering department returns a record.")
     )
@@ -242,7 +244,7 @@ def _settle(
     to: str,
     verb,
     *,
-    actor,
+    actor: Actor,
     action: str,
     reason: str,
     permission=SETTLERS,
@@ -258,7 +260,7 @@ def _settle(
 
 
 @transaction.atomic
-def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_revoke(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
     return _settle(
         record, RecordStatus.REVOKED, _("revoked"), actor=actor, reason=reason, action="record.revoke"
@@ -266,7 +268,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 
 
 @transaction.atomic
-def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_repair(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → repaired: publication stops at once (SPEC §3.4, 003 §5(3))."""
     return _settle(
         record, RecordStatus.REPAIRED, _("repaired"), actor=actor, reason=reason, action="record.repair"
@@ -274,7 +276,7 @@ def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 
 
 @transaction.atomic
-def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, reason: str) -> CreditRecord:
+def record_correction_start(*, actor: Actor, record: CreditRecord, data: RecordInput, reason: str) -> CreditRecord:
     """Start a correction of an effective record: a new draft version that, once approved, replaces it.
 
     The effective version stays in force (and current) until then.
@@ -368,13 +370,13 @@ def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> Non
 # as such, the way ``import_records --approve`` does for historical data.
 
 
-def _is_system_or_credit_office(actor) -> bool:
+def _is_system_or_credit_office(actor: Actor) -> bool:
     return actor is None or is_credit_office(actor)
 
 
 @transaction.atomic
 def record_enter_effective(
-    *, actor, subject: Subject, department, data: RecordInput, reason: str
+    *, actor: Actor, subject: Subject, department, data: RecordInput, reason: str
 ) -> CreditRecord:
     """Enter a record that is effective at once (no four-eyes review: the decision behind it was
     taken elsewhere). Only the credit office, or the system (``actor=None``)."""
@@ -405,7 +407,7 @@ def record_enter_effective(
 
 
 @transaction.atomic
-def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_withdraw(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective (or expired) → revoked because the decision behind the record has ended, e.g. removal
     from a list: the record stops counting in grading. Only the credit office, or the system."""
     return _settle(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write
 from audit.workflow import Permission, Workflow, reason_required
+from core.types import Actor
 from exchange.services import outbox_enqueue
 from records.models import CreditRecord, Polarity, RecordStatus, Severity
 from subjects.models import SubjectKind
@@ -296,7 +297,7 @@ def _payload(reminder: Reminder) -> dict:
 @transaction.atomic
 def reminder_register(
     *,
-    actor,
+    actor: Actor,
     reminder: Reminder,
     method: str,
     held_at: datetime.datetime,
@@ -356,7 +357,7 @@ def reminder_register(
 
 
 @transaction.atomic
-def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
+def reminder_rectify(*, actor: Actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
     """The party rectified (004 §6(2)): no interview follows."""
     reminder = REMINDERS.begin(
         reminder, ReminderStatus.RECTIFIED, actor=actor, verb=_("marked as rectified"), permission=HANDLERS
@@ -385,7 +386,7 @@ def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, 
 
 
 @transaction.atomic
-def reminder_cancel(*, actor, reminder: Reminder, reason: str) -> Reminder:
+def reminder_cancel(*, actor: Actor, reminder: Reminder, reason: str) -> Reminder:
     """A due reminder or interview that will not be carried out, with the reason."""
     reminder = REMINDERS.begin(
         reminder, ReminderStatus.CANCELLED, actor=actor, verb=_("cancelled"), permission=HANDLERS
