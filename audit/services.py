@@ -37,7 +37,7 @@ def model_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, A
     snapshot: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        if field.is_relation and field.many_to_one:
+        if isinstance(field, models.Field) and field.is_relation and field.many_to_one:
             snapshot[name] = getattr(instance, field.attname)
         else:
             snapshot[name] = _jsonable(getattr(instance, name))
@@ -103,7 +103,11 @@ def audited_save(
 
 
 def audit_log_write_bulk(
-    *, actor: Actor, action: str, entries: Iterable[tuple[models.Model, dict | None, dict | None]], reason: str = ""
+    *,
+    actor: Actor,
+    action: str,
+    entries: Iterable[tuple[models.Model, dict | None, dict | None]],
+    reason: str = "",
 ) -> int:
     """Append one audit row per ``(target, before, after)`` with multi-row INSERTs (a bulk registration
     of many subjects); the rows are chained after the commit like those of ``audit_log_write``."""

@@ -111,7 +111,7 @@ VERIFIERS = Permission(
 
 
 def _template_values(*, matter, title, text, materials_working_days) -> dict:
-    values = {
+    values: dict[str, str | int] = {
         "matter": _text(matter, field="matter", label=_("matter"), max_length=200),
         "title": _text(title, field="title", label=_("title"), max_length=200),
         "text": _text(text, field="text", label=_("text of the commitment")),
@@ -137,9 +137,11 @@ def commitment_template_create(
     *, actor: User, matter: str, title: str, text: str, materials_working_days: int = 20
 ) -> CommitmentTemplate:
     """A department's template for a matter handled with a written commitment (004 §3(1))."""
-    template = CommitmentTemplate(department_id=getattr(actor, "department_id", None))
+    # Unsaved, for the permission check only: a user of no department is refused just below.
+    template = CommitmentTemplate(department_id=getattr(actor, "department_id", None))  # type: ignore[misc]
     if not can_maintain_template(actor, template):
         raise PermissionDenied(_("Only department staff maintain their department's commitment templates."))
+    assert actor.department_id is not None  # department staff have a department (User.is_department_staff)
     values = _template_values(
         matter=matter, title=title, text=text, materials_working_days=materials_working_days
     )
@@ -206,6 +208,7 @@ def commitment_sign(
         if subject is not None and subject.pk != actor.subject_id:
             raise PermissionDenied(_("A subject signs commitments only for itself."))
         subject, channel = actor.subject, Channel.ONLINE
+        assert subject is not None  # can_sign_online: a verified subject user has its subject
     elif can_register_paper(actor, template):
         if subject is None:
             raise ValidationError({"subject_code": _("Enter the subject's code.")})
@@ -346,6 +349,7 @@ def voluntary_register(
     it awaits verification by the department it names."""
     if not can_register_voluntary(actor):
         raise PermissionDenied(_("Only a verified subject user registers information for its subject."))
+    assert actor.subject_id is not None  # can_register_voluntary: a verified subject user has its subject
     if category not in VoluntaryCategory.values:
         raise ValidationError({"category": _("Choose the category of the information.")})
     if department is None or not department.is_active:

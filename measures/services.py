@@ -40,9 +40,9 @@ RED_LIST_SCHEME = "public"
 EARLIEST_LISTING = datetime.date(1990, 1, 1)
 COUNTING = (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED)
 
-LIST_RECORD_KIND = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
+LIST_RECORD_KIND: dict[str, str] = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
 # Stored data, always in Chinese like the reference data (the matter of the record behind a listing).
-LIST_MATTER = {ListType.RED: "列入诚信红榜", ListType.BLACK: "列入联合惩戒（黑）名单"}
+LIST_MATTER: dict[str, str] = {ListType.RED: "列入诚信红榜", ListType.BLACK: "列入联合惩戒（黑）名单"}
 LIST_ENTRY_AUDIT_FIELDS = [
     "list_type",
     "subject",
@@ -153,6 +153,7 @@ def list_entry_add_clean(
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)
     if not errors:
+        assert subject is not None  # refused into ``errors`` above
         in_force = list_entries_in_force(subject_ids=[subject.pk])
         if list_type == ListType.RED:
             if any(e.list_type == ListType.BLACK for e in in_force):
@@ -328,7 +329,7 @@ def _remove(entry: ListEntry, *, actor: Actor, removed_on: datetime.date, reason
     entry.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     # A record already revoked or repaired by its own workflow (an objection, credit repair) no longer
     # counts; only one still counting is withdrawn.
-    if entry.record_id is not None and entry.record.status in COUNTING:
+    if entry.record is not None and entry.record.status in COUNTING:
         record_withdraw(
             actor=actor,
             record=entry.record,
@@ -365,6 +366,7 @@ def list_entry_remove_clean(*, entry: ListEntry, removed_on, reason: str) -> tup
         )
     if errors:
         raise ValidationError(errors)
+    assert day is not None  # an invalid date was refused into ``errors`` above
     return day, reason
 
 
@@ -435,6 +437,8 @@ def measure_application_record(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # Each one missing was refused into ``errors`` above.
+    assert measure is not None and subject is not None and department is not None and day is not None
     application = MeasureApplication.objects.create(
         measure=measure,
         subject=subject,

@@ -1,6 +1,7 @@
 """Read-side queries of the portal and the objection queues, always scoped to the user (SPEC §6)."""
 
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
@@ -12,7 +13,6 @@ from accounts.permissions import (
     is_subject_user,
     scope_by_role,
 )
-from core.types import Actor
 from records.models import CreditRecord, RecordStatus
 from records.selectors import records_of_own_subject
 
@@ -26,8 +26,17 @@ from .models import (
     SubjectAccountRequest,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _with_overdue(qs: QuerySet[Objection], today: date) -> QuerySet[Objection]:
+    class Overdue(TypedDict):
+        overdue: bool
+
+    # Objections annotated with ``overdue`` (``_with_overdue``), for the type checker.
+    ObjectionsWithOverdue: TypeAlias = QuerySet[WithAnnotations[Objection, Overdue]]
+
+
+def _with_overdue(qs: QuerySet[Objection], today: date) -> "ObjectionsWithOverdue":
     return qs.annotate(
         overdue=Case(
             When(status__in=OPEN_STATUSES, deadline__lt=today, then=Value(True)),
@@ -37,7 +46,7 @@ def _with_overdue(qs: QuerySet[Objection], today: date) -> QuerySet[Objection]:
     )
 
 
-def objections_visible_to(*, user, today: date | None = None) -> QuerySet[Objection]:
+def objections_visible_to(*, user, today: date | None = None) -> "ObjectionsWithOverdue":
     """The credit office sees every objection; department staff those their department handles; a
     verified subject user its own subject's; anyone else none."""
     today = today or timezone.localdate()
@@ -52,7 +61,7 @@ def objection_get(*, user, pk: int) -> Objection | None:
     return objections_visible_to(user=user).filter(pk=pk).first()
 
 
-def objection_queue(*, user, today: date | None = None) -> QuerySet[Objection]:
+def objection_queue(*, user, today: date | None = None) -> "ObjectionsWithOverdue":
     """Open objections the user handles, overdue ones first, then by deadline: a department reviewer's
     record objections, the credit office's grade objections."""
     qs = objections_visible_to(user=user, today=today).filter(status__in=OPEN_STATUSES)
@@ -98,7 +107,7 @@ def account_request_of(*, user) -> SubjectAccountRequest | None:
 
 def account_request_for_holder(*, actor: User, pk: int) -> SubjectAccountRequest | None:
     """A pending request naming the subject of ``actor`` (an account already linked to it)."""
-    if not is_subject_user(actor) or actor.subject_id is None:
+    if not is_subject_user(actor) or actor.subject is None:
         return None
     subject = actor.subject
     return SubjectAccountRequest.objects.filter(

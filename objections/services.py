@@ -10,6 +10,7 @@ the subject after commit; every decision is queued for the municipal platform (0
 
 import secrets
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -106,9 +107,7 @@ def notification_send(*, users, event: str, objection: Objection | None = None, 
             title, body = _notice_text(event, objection, detail)
             address = user.email
             transaction.on_commit(
-                lambda t=title, b=body, a=address: send_mail(
-                    t, b, settings.DEFAULT_FROM_EMAIL, [a], fail_silently=True
-                )
+                partial(send_mail, title, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
             )
     return count
 
@@ -308,7 +307,9 @@ def _subject_users_of_request(request: SubjectAccountRequest) -> list[User]:
     return list(_subject_users(subject)) if subject is not None else []
 
 
-def _link(request: SubjectAccountRequest, *, subject: Subject, actor: Actor, method: str, reason: str = "") -> None:
+def _link(
+    request: SubjectAccountRequest, *, subject: Subject, actor: Actor, method: str, reason: str = ""
+) -> None:
     user = User.objects.select_for_update().get(pk=request.user_id)
     holders = list(_subject_users(subject).exclude(pk=user.pk))
     user.subject = subject
@@ -377,7 +378,9 @@ def subject_account_verify(
 
 
 @transaction.atomic
-def subject_account_reject(*, actor: Actor, request: SubjectAccountRequest, reason: str) -> SubjectAccountRequest:
+def subject_account_reject(
+    *, actor: Actor, request: SubjectAccountRequest, reason: str
+) -> SubjectAccountRequest:
     if not can_verify_accounts(actor):
         raise PermissionDenied(_("Only the credit office verifies subject accounts."))
     reason = reason_required(reason)
@@ -414,6 +417,7 @@ def subject_account_holder_approve(*, actor: User, request: SubjectAccountReques
     """An account already linked to the subject vouches for the new one (the holder's confirmation,
     SPEC §6)."""
     request = _holder_request(actor=actor, request=request)
+    assert actor.subject is not None  # _holder_request: an account linked to the request's subject
     _link(request, subject=actor.subject, actor=actor, method=AccountVerification.HOLDER)
     return request
 
@@ -472,7 +476,7 @@ def link_code_send(*, user, client_address: str = "") -> None:
     attempts_check(("code_send_address", client_address), ("code_send_subject", request.code))
     subject = _request_subject(request)
     contact = contact_on_record(subject) if subject is not None else None
-    if contact is None:
+    if subject is None or contact is None:
         return
     channel, address = contact
     LinkCode.objects.filter(request=request, used_at__isnull=True, voided=False).update(voided=True)
@@ -709,7 +713,7 @@ def _payload(objection: Objection) -> dict:
     }
 
 
-_EVENTS = {
+_EVENTS: dict[str, tuple[NoticeEvent, str]] = {
     ObjectionStatus.UPHELD: (NoticeEvent.OBJECTION_UPHELD, "objection.uphold"),
     ObjectionStatus.PARTLY_UPHELD: (NoticeEvent.OBJECTION_PARTLY_UPHELD, "objection.partly_uphold"),
     ObjectionStatus.REJECTED: (NoticeEvent.OBJECTION_REJECTED, "objection.reject"),
@@ -720,7 +724,7 @@ def _decide(objection: Objection, *, actor: Actor, to: str, reason: str) -> Obje
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
     event, action = _EVENTS[to]
     OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
-    if objection.record_id is not None:
+    if objection.record is not None:
         still_open = (
             Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)
             .exclude(pk=objection.pk)
@@ -750,6 +754,7 @@ def objection_uphold(*, actor: Actor, objection: Objection, reason: str) -> Obje
     if objection.target == ObjectionTarget.GRADE:
         return _decide_regraded(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
     record = objection.record
+    assert record is not None  # an objection about a record names it
     if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
         record_revoke(
             actor=actor,

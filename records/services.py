@@ -72,7 +72,7 @@ RECORDS = Workflow(
 )
 # A correction, once approved, retires the version it replaces (kept, not deleted): that version was
 # effective when the correction started and may have expired, been revoked or repaired since.
-SUPERSEDED = {
+SUPERSEDED: dict[str, tuple[str, ...]] = {
     status: (RecordStatus.CORRECTED,)
     for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
 }
@@ -117,6 +117,7 @@ def record_create(
     path shares (the duplicate rule, the history row, the first status line)."""
     if not can_enter_records(actor):
         raise PermissionDenied(_("Only department clerks and reviewers enter records."))
+    assert actor.department is not None  # department staff have a department (User.is_department_staff)
     clean = record_clean(data=data, catalog=RecordCatalog())
     outcome = records_write(
         items=[IntakeItem(position=1, subject=subject, record=clean)],
@@ -127,7 +128,9 @@ def record_create(
         unit=unit or actor.unit,
     )
     if outcome.duplicates:
-        raise duplicate_error(outcome.duplicates[0][1])
+        existing = outcome.duplicates[0][1]
+        assert existing is not None  # a single item duplicates only a record already entered
+        raise duplicate_error(existing)
     record = outcome.records[0]
     audit_log_write(
         actor=actor, action="record.create", target=record, after=model_snapshot(record, RECORD_AUDIT_FIELDS)
@@ -204,7 +207,7 @@ def record_approve(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     record = RECORDS.begin(
         record, RecordStatus.EFFECTIVE, actor=actor, verb=_("approved"), permission=reviewers
     )
-    if record.replaces_id:
+    if record.replaces is not None:
         replaced = _("Replaced by version %(version)s.") % {"version": record.version}
         old = RECORDS.lock(record.replaces)
         old.is_current = False
@@ -276,7 +279,9 @@ def record_repair(*, actor: Actor, record: CreditRecord, reason: str) -> CreditR
 
 
 @transaction.atomic
-def record_correction_start(*, actor: Actor, record: CreditRecord, data: RecordInput, reason: str) -> CreditRecord:
+def record_correction_start(
+    *, actor: Actor, record: CreditRecord, data: RecordInput, reason: str
+) -> CreditRecord:
     """Start a correction of an effective record: a new draft version that, once approved, replaces it.
 
     The effective version stays in force (and current) until then.
@@ -393,7 +398,9 @@ def record_enter_effective(
         reason=reason,
     )
     if outcome.duplicates:
-        raise duplicate_error(outcome.duplicates[0][1])
+        existing = outcome.duplicates[0][1]
+        assert existing is not None  # a single item duplicates only a record already entered
+        raise duplicate_error(existing)
     record = outcome.records[0]
     audit_log_write(
         actor=actor,

@@ -39,7 +39,7 @@ from .models import (
 from .permissions import can_handle_reminder
 
 # 000 Art. 12 / 001 Art. 14: the methods each severity allows; a follow-up is always an interview.
-ALLOWED_METHODS = {
+ALLOWED_METHODS: dict[str, tuple[str, ...]] = {
     Severity.GENERAL: (ReminderMethod.ORAL, ReminderMethod.WRITTEN),
     Severity.SERIOUS: (ReminderMethod.WRITTEN, ReminderMethod.INTERVIEW),
 }
@@ -194,6 +194,7 @@ def reminders_escalate(*, today: datetime.date | None = None) -> int:
         .order_by("pk")
     )
     for reminder in overdue:
+        assert reminder.rectification_deadline is not None  # the query above compares it with today
         reminder.status = ReminderStatus.ESCALATED
         reminder.save(update_fields=["status", "updated_at"])
         reason = _("Rectification deadline %(day)s passed without rectification.") % {
@@ -329,7 +330,7 @@ def reminder_register(
         errors["held_at"] = _("Give the time.")
     elif held_at > now:
         errors["held_at"] = _("The time cannot be in the future.")
-    elif reminder.record_id and timezone.localdate(held_at) < reminder.record.decision_date:
+    elif reminder.record is not None and timezone.localdate(held_at) < reminder.record.decision_date:
         errors["held_at"] = _("The time cannot be before the decision date of the record.")
     if rectification_deadline is not None and held_at is not None and "held_at" not in errors:
         if rectification_deadline <= timezone.localdate(held_at):

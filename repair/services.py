@@ -106,7 +106,9 @@ def _proofs_clean(proofs: list[tuple[str, object]]) -> list[tuple[str, object, s
     return clean
 
 
-def _store_proof(application: RepairApplication, *, actor: Actor, kind: str, uploaded, suffix: str) -> RepairProof:
+def _store_proof(
+    application: RepairApplication, *, actor: Actor, kind: str, uploaded, suffix: str
+) -> RepairProof:
     return file_store(RepairProof(application=application, kind=kind, uploaded_by=actor), uploaded, suffix)
 
 
@@ -199,7 +201,9 @@ def _outcome_payload(application: RepairApplication) -> dict:
     }
 
 
-def _decide(application: RepairApplication, *, actor: Actor, to: str, action: str, reason: str) -> RepairApplication:
+def _decide(
+    application: RepairApplication, *, actor: Actor, to: str, action: str, reason: str
+) -> RepairApplication:
     REPAIRS.decide(application, to, actor=actor, action=action, reason=reason)
     outbox_enqueue(
         type=OutboxType.REPAIR_DECIDED, key=str(application.pk), payload=_outcome_payload(application)

@@ -82,7 +82,10 @@ def _is_valid(validator, value: str) -> bool:
 
 
 def _ensure_code_free(*, code: str, exclude_pk: int | None = None) -> None:
-    existing = Subject.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    subjects = Subject.objects.filter(code=code)
+    if exclude_pk is not None:
+        subjects = subjects.exclude(pk=exclude_pk)
+    existing = subjects.first()
     if existing is not None:
         raise ValidationError(
             {
@@ -109,7 +112,9 @@ def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
-    if len(name) > Subject._meta.get_field("name").max_length:
+    max_length = Subject._meta.get_field("name").max_length
+    assert max_length is not None  # a CharField's
+    if len(name) > max_length:
         raise ValidationError({"name": _("The name is too long (at most 200 characters).")})
     return name
 
