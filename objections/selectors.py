@@ -46,7 +46,7 @@ def _with_overdue(qs: QuerySet[Objection], today: date) -> "ObjectionsWithOverdu
     )
 
 
-def objections_visible_to(*, user, today: date | None = None) -> "ObjectionsWithOverdue":
+def objections_visible_to(*, user: User, today: date | None = None) -> "ObjectionsWithOverdue":
     """The credit office sees every objection; department staff those their department handles; a
     verified subject user its own subject's; anyone else none."""
     today = today or timezone.localdate()
@@ -57,7 +57,7 @@ def objections_visible_to(*, user, today: date | None = None) -> "ObjectionsWith
     return scope_by_role(qs, user=user)
 
 
-def objection_get(*, user, pk: int) -> Objection | None:
+def objection_get(*, user: User, pk: int) -> Objection | None:
     return objections_visible_to(user=user).filter(pk=pk).first()
 
 
@@ -74,12 +74,12 @@ def objection_queue(*, user, today: date | None = None) -> "ObjectionsWithOverdu
     return qs.order_by("-overdue", "deadline", "id")
 
 
-def objection_queue_summary(*, user, today: date | None = None) -> dict:
+def objection_queue_summary(*, user: User, today: date | None = None) -> dict:
     qs = objection_queue(user=user, today=today)
     return {"open": qs.count(), "overdue": qs.filter(overdue=True).count()}
 
 
-def portal_records(*, user) -> QuerySet[CreditRecord]:
+def portal_records(*, user: User) -> QuerySet[CreditRecord]:
     """The user's own subject's records that took effect (drafts and records under review are the
     department's own business), current versions first."""
     return records_of_own_subject(user=user).order_by("-is_current", "-decision_date", "-id")
@@ -89,7 +89,7 @@ def record_objectionable(record: CreditRecord) -> bool:
     return record.status == RecordStatus.EFFECTIVE and record.is_current and not record.under_objection
 
 
-def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.filter(user=user)
         .select_related("objection")
@@ -97,11 +97,11 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
     )
 
 
-def notifications_unread_count(*, user) -> int:
+def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def account_request_of(*, user) -> SubjectAccountRequest | None:
+def account_request_of(*, user: User) -> SubjectAccountRequest | None:
     return SubjectAccountRequest.objects.filter(user=user).first()
 
 
