@@ -724,13 +724,14 @@ def _decide(objection: Objection, *, actor: Actor, to: str, reason: str) -> Obje
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
     event, action = _EVENTS[to]
     OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
-    if objection.record is not None:
+    if objection.record_id is not None:
         still_open = (
             Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)
             .exclude(pk=objection.pk)
             .exists()
         )
         if not still_open:
+            assert objection.record is not None  # record_id is set
             record_objection_mark(record=objection.record, under_objection=False)
     outbox_enqueue(type=OutboxType.OBJECTION_DECIDED, key=str(objection.pk), payload=_payload(objection))
     notification_send(
