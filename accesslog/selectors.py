@@ -3,12 +3,13 @@ which offices read its credit file, never who in them (003 §5(1); SPEC §1, §6
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.permissions import is_credit_office, is_subject_user
 
 from .models import PORTAL_KINDS, AccessEntry
 
 
-def access_entries_visible_to(*, user) -> QuerySet[AccessEntry]:
+def access_entries_visible_to(*, user: User) -> QuerySet[AccessEntry]:
     """Every entry for the credit office; nothing for anyone else (department staff included: who read
     what is the credit office's to supervise)."""
     if not is_credit_office(user):
@@ -16,7 +17,7 @@ def access_entries_visible_to(*, user) -> QuerySet[AccessEntry]:
     return AccessEntry.objects.select_related("user", "department", "subject").order_by("-at", "-id")
 
 
-def access_entries_of_own_subject(*, user) -> QuerySet[AccessEntry]:
+def access_entries_of_own_subject(*, user: User) -> QuerySet[AccessEntry]:
     """The reads of the user's own subject's credit file and reports, for its portal. Only the office
     (department) and the time are meant to be shown: the selector leaves the user out of the query."""
     if not is_subject_user(user) or not user.subject_id:

@@ -48,7 +48,7 @@ Design, and why:
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -190,7 +190,7 @@ def _decode(row: tuple, sqlite: bool) -> tuple:
     )
 
 
-def chained_rows(*, chunk_size: int = 10000) -> Iterator[tuple]:
+def chained_rows(*, chunk_size: int = 10000) -> Generator[tuple, None, None]:
     """Every chained entry in sequence order as ``(seq, chain_hash, hash_algorithm, *CONTENT_FIELDS)``,
     streamed: a server-side cursor on PostgreSQL, so call it inside a transaction (outside one the
     cursor would be WITH HOLD, and PostgreSQL would copy the whole result first) and close it

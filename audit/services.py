@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.taskqueue import task_send
+from core.types import Actor
 
 from . import chain
 from .models import AuditLog
@@ -36,7 +37,7 @@ def model_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, A
     snapshot: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        if field.is_relation and field.many_to_one:
+        if isinstance(field, models.Field) and field.is_relation and field.many_to_one:
             snapshot[name] = getattr(instance, field.attname)
         else:
             snapshot[name] = _jsonable(getattr(instance, name))
@@ -51,7 +52,7 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[s
 
 def audit_log_write(
     *,
-    actor,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     before: dict | None = None,
@@ -79,7 +80,7 @@ def audit_log_write(
 def audited_save(
     instance: models.Model,
     *,
-    actor,
+    actor: Actor,
     action: str,
     fields: Sequence[str],
     values: dict[str, Any] | None = None,
@@ -102,7 +103,11 @@ def audited_save(
 
 
 def audit_log_write_bulk(
-    *, actor, action: str, entries: Iterable[tuple[models.Model, dict | None, dict | None]], reason: str = ""
+    *,
+    actor: Actor,
+    action: str,
+    entries: Iterable[tuple[models.Model, dict | None, dict | None]],
+    reason: str = "",
 ) -> int:
     """Append one audit row per ``(target, before, after)`` with multi-row INSERTs (a bulk registration
     of many subjects); the rows are chained after the commit like those of ``audit_log_write``."""

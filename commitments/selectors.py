@@ -4,6 +4,7 @@ public list shows only what may be published, natural persons masked (SPEC §6).
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import (
     is_credit_office,
     is_department_staff,
@@ -36,7 +37,7 @@ def commitment_templates_for(*, user) -> QuerySet[CommitmentTemplate]:
     return qs.none()
 
 
-def commitment_template_get(*, user, pk: int) -> CommitmentTemplate | None:
+def commitment_template_get(*, user: User, pk: int) -> CommitmentTemplate | None:
     return commitment_templates_for(user=user).filter(pk=pk).first()
 
 
@@ -44,12 +45,12 @@ def commitment_templates_public() -> QuerySet[CommitmentTemplate]:
     return CommitmentTemplate.objects.select_related("department").filter(is_active=True)
 
 
-def commitments_visible_to(*, user) -> QuerySet[Commitment]:
+def commitments_visible_to(*, user: User) -> QuerySet[Commitment]:
     qs = Commitment.objects.select_related("subject", "department", "breach_record", "signed_by")
     return scope_by_role(qs, user=user)
 
 
-def commitment_get(*, user, pk: int) -> Commitment | None:
+def commitment_get(*, user: User, pk: int) -> Commitment | None:
     return commitments_visible_to(user=user).filter(pk=pk).first()
 
 
@@ -83,16 +84,16 @@ def public_subject_name(subject) -> str:
     return subject.name[:1] + "*" * max(len(subject.name) - 1, 1)
 
 
-def voluntary_entries_visible_to(*, user) -> QuerySet[VoluntaryEntry]:
+def voluntary_entries_visible_to(*, user: User) -> QuerySet[VoluntaryEntry]:
     qs = VoluntaryEntry.objects.select_related("subject", "department", "decided_by", "positive_record")
     return scope_by_role(qs, user=user)
 
 
-def voluntary_entry_get(*, user, pk: int) -> VoluntaryEntry | None:
+def voluntary_entry_get(*, user: User, pk: int) -> VoluntaryEntry | None:
     return voluntary_entries_visible_to(user=user).filter(pk=pk).first()
 
 
-def voluntary_queue(*, user) -> QuerySet[VoluntaryEntry]:
+def voluntary_queue(*, user: User) -> QuerySet[VoluntaryEntry]:
     """Registrations awaiting verification by the reviewer's department, oldest first."""
     if not is_reviewer(user):
         return VoluntaryEntry.objects.none()

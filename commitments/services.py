@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from audit.services import audited_save, model_snapshot
 from audit.workflow import Permission, Workflow
 from core.files import evidence_check, file_store
+from core.types import Actor
 from records.services import record_create, record_submit
 from records.validation import RecordInput, parse_date
 from subjects.models import Subject
@@ -109,7 +111,7 @@ VERIFIERS = Permission(
 
 
 def _template_values(*, matter, title, text, materials_working_days) -> dict:
-    values = {
+    values: dict[str, str | int] = {
         "matter": _text(matter, field="matter", label=_("matter"), max_length=200),
         "title": _text(title, field="title", label=_("title"), max_length=200),
         "text": _text(text, field="text", label=_("text of the commitment")),
@@ -132,12 +134,14 @@ def _matter_taken(*, department_id: int, matter: str, exclude_pk=None) -> None:
 
 @transaction.atomic
 def commitment_template_create(
-    *, actor, matter: str, title: str, text: str, materials_working_days: int = 20
+    *, actor: User, matter: str, title: str, text: str, materials_working_days: int = 20
 ) -> CommitmentTemplate:
     """A department's template for a matter handled with a written commitment (004 §3(1))."""
-    template = CommitmentTemplate(department_id=getattr(actor, "department_id", None))
+    # Unsaved, for the permission check only: a user of no department is refused just below.
+    template = CommitmentTemplate(department_id=getattr(actor, "department_id", None))  # type: ignore[misc]
     if not can_maintain_template(actor, template):
         raise PermissionDenied(_("Only department staff maintain their department's commitment templates."))
+    assert actor.department_id is not None  # department staff have a department (User.is_department_staff)
     values = _template_values(
         matter=matter, title=title, text=text, materials_working_days=materials_working_days
     )
@@ -156,7 +160,7 @@ def commitment_template_create(
 @transaction.atomic
 def commitment_template_update(
     *,
-    actor,
+    actor: Actor,
     template: CommitmentTemplate,
     matter: str,
     title: str,
@@ -189,7 +193,7 @@ def commitment_template_update(
 @transaction.atomic
 def commitment_sign(
     *,
-    actor,
+    actor: User,
     template: CommitmentTemplate,
     subject: Subject | None = None,
     missing_materials: str = "",
@@ -204,6 +208,7 @@ def commitment_sign(
         if subject is not None and subject.pk != actor.subject_id:
             raise PermissionDenied(_("A subject signs commitments only for itself."))
         subject, channel = actor.subject, Channel.ONLINE
+        assert subject is not None  # can_sign_online: a verified subject user has its subject
     elif can_register_paper(actor, template):
         if subject is None:
             raise ValidationError({"subject_code": _("Enter the subject's code.")})
@@ -260,7 +265,7 @@ def commitment_sign(
     return commitment
 
 
-def _outcome_begin(commitment: Commitment, to: str, *, actor, verb) -> Commitment:
+def _outcome_begin(commitment: Commitment, to: str, *, actor: Actor, verb) -> Commitment:
     """The signed commitment, locked for its outcome, which the department that accepted it records."""
     recorders = Permission(
         can_record_outcome, _("Only staff of the department that accepted the commitment record its outcome.")
@@ -269,7 +274,7 @@ def _outcome_begin(commitment: Commitment, to: str, *, actor, verb) -> Commitmen
 
 
 @transaction.atomic
-def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commitment:
+def commitment_fulfil(*, actor: Actor, commitment: Commitment, note: str = "") -> Commitment:
     """Signed → fulfilled (the missing materials came in time, the conditions were met)."""
     commitment = _outcome_begin(
         commitment, CommitmentStatus.FULFILLED, actor=actor, verb=_("recorded as fulfilled")
@@ -282,7 +287,7 @@ def commitment_fulfil(*, actor, commitment: Commitment, note: str = "") -> Commi
 
 @transaction.atomic
 def commitment_breach(
-    *, actor, commitment: Commitment, document_number: str, decision_date, reason: str
+    *, actor: User, commitment: Commitment, document_number: str, decision_date, reason: str
 ) -> Commitment:
     """Signed → breached: the breach becomes a credit record of the kind 违反信用承诺, entered and
     submitted through the intake services; it takes effect after the department's four-eyes review."""
@@ -328,7 +333,7 @@ def _optional_date(value, field: str):
 @transaction.atomic
 def voluntary_register(
     *,
-    actor,
+    actor: User,
     department,
     category: str,
     title: str,
@@ -344,6 +349,7 @@ def voluntary_register(
     it awaits verification by the department it names."""
     if not can_register_voluntary(actor):
         raise PermissionDenied(_("Only a verified subject user registers information for its subject."))
+    assert actor.subject_id is not None  # can_register_voluntary: a verified subject user has its subject
     if category not in VoluntaryCategory.values:
         raise ValidationError({"category": _("Choose the category of the information.")})
     if department is None or not department.is_active:
@@ -390,7 +396,7 @@ def positive_kind_for(category: str) -> str:
 
 
 @transaction.atomic
-def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None) -> VoluntaryEntry:
+def voluntary_verify(*, actor: User, entry: VoluntaryEntry, note: str = "", today=None) -> VoluntaryEntry:
     """Awaiting → verified by a reviewer of the named department. Where a positive kind is configured
     for the category, the verified information is entered as a positive record of the department and
     submitted for its four-eyes review (a scheme counts it only if it names the kind)."""
@@ -418,7 +424,7 @@ def voluntary_verify(*, actor, entry: VoluntaryEntry, note: str = "", today=None
 
 
 @transaction.atomic
-def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryEntry:
+def voluntary_reject(*, actor: Actor, entry: VoluntaryEntry, reason: str) -> VoluntaryEntry:
     """Awaiting → not verified, with the reasons the subject reads."""
     entry = VOLUNTARY.begin(
         entry, VoluntaryStatus.REJECTED, actor=actor, verb=_("rejected"), permission=VERIFIERS
@@ -430,7 +436,7 @@ def voluntary_reject(*, actor, entry: VoluntaryEntry, reason: str) -> VoluntaryE
 
 
 @transaction.atomic
-def voluntary_withdraw(*, actor, entry: VoluntaryEntry) -> VoluntaryEntry:
+def voluntary_withdraw(*, actor: Actor, entry: VoluntaryEntry) -> VoluntaryEntry:
     """Awaiting → withdrawn by the subject (no decision of the department: nobody is named as decider)."""
     subject = Permission(can_withdraw_voluntary, _("Only the subject withdraws its own registration."))
     entry = VOLUNTARY.begin(

@@ -5,6 +5,7 @@ same file is refused or kept the same way wherever it is filed."""
 
 import hashlib
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .models import StoredFile
+
+Stored = TypeVar("Stored", bound=StoredFile)
 
 # Extension → the bytes such a file starts with (an empty tuple: any; text formats have no signature).
 ALLOWED = {
@@ -79,7 +82,7 @@ def file_download_view(*, lookup, files: str, file_kwarg: str):
     return download
 
 
-def file_store(stored: StoredFile, uploaded, suffix: str) -> StoredFile:
+def file_store(stored: Stored, uploaded, suffix: str) -> Stored:
     """Keep a checked upload (``evidence_check``) on ``stored`` (an unsaved row of a StoredFile
     model) and save it: the file under its checksum, its name as uploaded, type, size and sha256."""
     digest = hashlib.sha256()

@@ -2,6 +2,7 @@
 indexed columns and per-day groupings over a fixed window — whatever the size of the outbox."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Min
 from django.db.models.functions import TruncDate
@@ -33,7 +34,7 @@ def exchange_dashboard(*, days: int = 14, failures: int = 20) -> dict:
     waiting = pending.filter(next_attempt_at__gt=now).count()
     queued = _per_day(OutboxItem.objects.all(), "created_at", since)
     delivered = _per_day(OutboxItem.objects.filter(status=OutboxStatus.DELIVERED), "delivered_at", since)
-    volumes = []
+    volumes: list[dict[str, Any]] = []
     for offset in range(days):
         day = start_day + datetime.timedelta(days=offset)
         volumes.append({"day": day, "queued": queued.get(day, 0), "delivered": delivered.get(day, 0)})

@@ -2,6 +2,7 @@
 inside its own transaction (SPEC §5 "Platform exchange": never lost, never duplicated)."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -67,10 +68,10 @@ def outbox_enqueue_select(
     type: str,
     key: str,
     fields: list[tuple[str, str]],
-    json_fields: list[tuple[str, str]] = (),
-    field_params: list[Any] = (),
+    json_fields: Sequence[tuple[str, str]] = (),
+    field_params: Sequence[Any] = (),
     source: str,
-    source_params: list[Any] = (),
+    source_params: Sequence[Any] = (),
 ) -> int:
     """Queue one item per row of a query, in one ``INSERT … SELECT``: for a producer whose items are
     too many to pass through Python (a published run's grades, up to a million).

@@ -243,6 +243,8 @@ class Grade(models.Model):
     # A fingerprint of the facts behind the reasons, kept by the database-side regrade to find the
     # grades that may have changed without building every subject's reasons (grading/compiled.py).
     reasons_digest = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Set by the selectors that show grades: the reasons worded in the reader's language.
+    reason_texts: list[str]
 
     class Meta:
         verbose_name = _("grade")

@@ -363,9 +363,11 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
         rows = cursor.fetchall()
     else:
         raw = connection.connection
-        prepared = getattr(connection, "_grading_prepared", None)
+        # (the raw connection, the names prepared on it), kept on Django's connection wrapper
+        prepared: tuple[object, set[str]] | None = getattr(connection, "_grading_prepared", None)
         if prepared is None or prepared[0] is not raw:
-            prepared = connection._grading_prepared = (raw, set())
+            # An attribute of this module's own on the wrapper, which Django's stubs do not declare.
+            prepared = connection._grading_prepared = (raw, set())  # type: ignore[attr-defined]
         if name not in prepared[1]:
             numbered = sql.format(*[f"${n + 1}" for n in range(len(types))])
             cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {numbered}")

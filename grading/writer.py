@@ -63,11 +63,18 @@ class GradeTarget:
 
 
 class StoredGrade(Protocol):
-    pk: int
-    version_id: int
-    grade: str
-    score: Decimal | None
-    reasons: list
+    """A current grade as the writer compares it: a Grade row or a ``CurrentGrade`` (read-only)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def version_id(self) -> int: ...
+    @property
+    def grade(self) -> str: ...
+    @property
+    def score(self) -> Decimal | None: ...
+    @property
+    def reasons(self) -> list: ...
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,7 @@ class Measure(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     history = HistoricalRecords(m2m_fields=[departments])
+    _change_reason: str  # set before a save: django-simple-history keeps it on the history row
 
     class Meta:
         verbose_name = _("measure")

@@ -74,8 +74,8 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: l
         "measure_name": measure.name,
         "kind": measure.kind,
         "category": measure.category,
-        "scheme": measure.scheme.code if measure.scheme_id else None,
-        "scheme_name": measure.scheme.name if measure.scheme_id else None,
+        "scheme": measure.scheme.code if measure.scheme is not None else None,
+        "scheme_name": measure.scheme.name if measure.scheme is not None else None,
         "grade": grade.grade if grade is not None else None,
         "grade_department": getattr(grade.department, "code", None) if grade is not None else None,
         "as_of": grade.as_of.isoformat() if grade is not None else None,
@@ -142,6 +142,7 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
         Grade.objects.filter(subject_id__in=ids, is_current=True).select_related("scheme", "department")
     )
     grades: dict[int, list] = {i: [] for i in ids}
+    grade: Grade | None  # each grade of the subjects here, then the one a measure follows below
     for grade in stored + _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored}):
         if not grade.grade:
             continue  # "not graded": no grade brings measures

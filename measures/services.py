@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
+from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from grading.models import Grade, Scheme, SchemeKind
@@ -40,9 +41,9 @@ RED_LIST_SCHEME = "public"
 EARLIEST_LISTING = datetime.date(1990, 1, 1)
 COUNTING = (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED)
 
-LIST_RECORD_KIND = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
+LIST_RECORD_KIND: dict[str, str] = {ListType.RED: "red_list", ListType.BLACK: "joint_punishment_list"}
 # Stored data, always in Chinese like the reference data (the matter of the record behind a listing).
-LIST_MATTER = {ListType.RED: "列入诚信红榜", ListType.BLACK: "列入联合惩戒（黑）名单"}
+LIST_MATTER: dict[str, str] = {ListType.RED: "列入诚信红榜", ListType.BLACK: "列入联合惩戒（黑）名单"}
 LIST_ENTRY_AUDIT_FIELDS = [
     "list_type",
     "subject",
@@ -60,7 +61,7 @@ LIST_ENTRY_AUDIT_FIELDS = [
 ]
 
 
-def _require_system_or_credit_office(actor) -> None:
+def _require_system_or_credit_office(actor: Actor) -> None:
     if actor is not None and not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office maintains the red and black lists."))
 
@@ -153,6 +154,7 @@ def list_entry_add_clean(
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)
     if not errors:
+        assert subject is not None  # refused into ``errors`` above
         in_force = list_entries_in_force(subject_ids=[subject.pk])
         if list_type == ListType.RED:
             if any(e.list_type == ListType.BLACK for e in in_force):
@@ -246,7 +248,7 @@ def _list_record_input(entry: ListEntry) -> RecordInput:
 @transaction.atomic
 def list_entry_add(
     *,
-    actor,
+    actor: Actor,
     list_type: str,
     subject: Subject,
     reason: str,
@@ -318,7 +320,7 @@ def list_entry_add(
     return entry
 
 
-def _remove(entry: ListEntry, *, actor, removed_on: datetime.date, reason: str) -> ListEntry:
+def _remove(entry: ListEntry, *, actor: Actor, removed_on: datetime.date, reason: str) -> ListEntry:
     before = model_snapshot(entry, LIST_ENTRY_AUDIT_FIELDS)
     entry.removed_on = removed_on
     entry.removal_reason = reason
@@ -326,7 +328,7 @@ def _remove(entry: ListEntry, *, actor, removed_on: datetime.date, reason: str) 
     entry.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     # A record already revoked or repaired by its own workflow (an objection, credit repair) no longer
     # counts; only one still counting is withdrawn.
-    if entry.record_id is not None and entry.record.status in COUNTING:
+    if entry.record is not None and entry.record.status in COUNTING:
         record_withdraw(
             actor=actor,
             record=entry.record,
@@ -363,11 +365,12 @@ def list_entry_remove_clean(*, entry: ListEntry, removed_on, reason: str) -> tup
         )
     if errors:
         raise ValidationError(errors)
+    assert day is not None  # an invalid date was refused into ``errors`` above
     return day, reason
 
 
 @transaction.atomic
-def list_entry_remove(*, actor, entry: ListEntry, removed_on, reason: str) -> ListEntry:
+def list_entry_remove(*, actor: Actor, entry: ListEntry, removed_on, reason: str) -> ListEntry:
     """End a listing (removal decided by the authority, or by credit repair, 004 §6(6)); the record
     behind it stops counting in grading."""
     _require_system_or_credit_office(actor)
@@ -392,7 +395,7 @@ APPLICATION_AUDIT_FIELDS = [
 @transaction.atomic
 def measure_application_record(
     *,
-    actor,
+    actor: User,
     measure: Measure | None,
     subject: Subject | None,
     applied_on,
@@ -433,6 +436,8 @@ def measure_application_record(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # Each one missing was refused into ``errors`` above.
+    assert measure is not None and subject is not None and department is not None and day is not None
     application = MeasureApplication.objects.create(
         measure=measure,
         subject=subject,
@@ -506,7 +511,7 @@ def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
 
 
 @transaction.atomic
-def measure_save(*, actor, measure: Measure, departments, reason: str) -> Measure:
+def measure_save(*, actor: Actor, measure: Measure, departments, reason: str) -> Measure:
     """Create or change a catalogue entry (credit office only), audited with before and after."""
     if not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office maintains the measures catalogue."))

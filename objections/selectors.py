@@ -1,10 +1,12 @@
 """Read-side queries of the portal and the objection queues, always scoped to the user (SPEC §6)."""
 
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import (
     is_credit_office,
     is_reviewer,
@@ -24,8 +26,17 @@ from .models import (
     SubjectAccountRequest,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _with_overdue(qs: QuerySet[Objection], today: date) -> QuerySet[Objection]:
+    class Overdue(TypedDict):
+        overdue: bool
+
+    # Objections annotated with ``overdue`` (``_with_overdue``), for the type checker.
+    ObjectionsWithOverdue: TypeAlias = QuerySet[WithAnnotations[Objection, Overdue]]
+
+
+def _with_overdue(qs: QuerySet[Objection], today: date) -> "ObjectionsWithOverdue":
     return qs.annotate(
         overdue=Case(
             When(status__in=OPEN_STATUSES, deadline__lt=today, then=Value(True)),
@@ -35,7 +46,7 @@ def _with_overdue(qs: QuerySet[Objection], today: date) -> QuerySet[Objection]:
     )
 
 
-def objections_visible_to(*, user, today: date | None = None) -> QuerySet[Objection]:
+def objections_visible_to(*, user: User, today: date | None = None) -> "ObjectionsWithOverdue":
     """The credit office sees every objection; department staff those their department handles; a
     verified subject user its own subject's; anyone else none."""
     today = today or timezone.localdate()
@@ -46,11 +57,11 @@ def objections_visible_to(*, user, today: date | None = None) -> QuerySet[Object
     return scope_by_role(qs, user=user)
 
 
-def objection_get(*, user, pk: int) -> Objection | None:
+def objection_get(*, user: User, pk: int) -> Objection | None:
     return objections_visible_to(user=user).filter(pk=pk).first()
 
 
-def objection_queue(*, user, today: date | None = None) -> QuerySet[Objection]:
+def objection_queue(*, user, today: date | None = None) -> "ObjectionsWithOverdue":
     """Open objections the user handles, overdue ones first, then by deadline: a department reviewer's
     record objections, the credit office's grade objections."""
     qs = objections_visible_to(user=user, today=today).filter(status__in=OPEN_STATUSES)
@@ -63,12 +74,12 @@ def objection_queue(*, user, today: date | None = None) -> QuerySet[Objection]:
     return qs.order_by("-overdue", "deadline", "id")
 
 
-def objection_queue_summary(*, user, today: date | None = None) -> dict:
+def objection_queue_summary(*, user: User, today: date | None = None) -> dict:
     qs = objection_queue(user=user, today=today)
     return {"open": qs.count(), "overdue": qs.filter(overdue=True).count()}
 
 
-def portal_records(*, user) -> QuerySet[CreditRecord]:
+def portal_records(*, user: User) -> QuerySet[CreditRecord]:
     """The user's own subject's records that took effect (drafts and records under review are the
     department's own business), current versions first."""
     return records_of_own_subject(user=user).order_by("-is_current", "-decision_date", "-id")
@@ -78,7 +89,7 @@ def record_objectionable(record: CreditRecord) -> bool:
     return record.status == RecordStatus.EFFECTIVE and record.is_current and not record.under_objection
 
 
-def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.filter(user=user)
         .select_related("objection")
@@ -86,17 +97,17 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
     )
 
 
-def notifications_unread_count(*, user) -> int:
+def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def account_request_of(*, user) -> SubjectAccountRequest | None:
+def account_request_of(*, user: User) -> SubjectAccountRequest | None:
     return SubjectAccountRequest.objects.filter(user=user).first()
 
 
-def account_request_for_holder(*, actor, pk: int) -> SubjectAccountRequest | None:
+def account_request_for_holder(*, actor: User, pk: int) -> SubjectAccountRequest | None:
     """A pending request naming the subject of ``actor`` (an account already linked to it)."""
-    if not is_subject_user(actor) or actor.subject_id is None:
+    if not is_subject_user(actor) or actor.subject is None:
         return None
     subject = actor.subject
     return SubjectAccountRequest.objects.filter(

@@ -10,6 +10,7 @@ the subject after commit; every decision is queued for the municipal platform (0
 
 import secrets
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -32,6 +33,7 @@ from accounts.services import user_create
 from audit.services import audit_log_write
 from audit.workflow import Permission, Workflow, actor_user, reason_required
 from core.files import evidence_check, file_store
+from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from grading.models import Grade
@@ -105,9 +107,7 @@ def notification_send(*, users, event: str, objection: Objection | None = None, 
             title, body = _notice_text(event, objection, detail)
             address = user.email
             transaction.on_commit(
-                lambda t=title, b=body, a=address: send_mail(
-                    t, b, settings.DEFAULT_FROM_EMAIL, [a], fail_silently=True
-                )
+                partial(send_mail, title, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
             )
     return count
 
@@ -307,7 +307,9 @@ def _subject_users_of_request(request: SubjectAccountRequest) -> list[User]:
     return list(_subject_users(subject)) if subject is not None else []
 
 
-def _link(request: SubjectAccountRequest, *, subject: Subject, actor, method: str, reason: str = "") -> None:
+def _link(
+    request: SubjectAccountRequest, *, subject: Subject, actor: Actor, method: str, reason: str = ""
+) -> None:
     user = User.objects.select_for_update().get(pk=request.user_id)
     holders = list(_subject_users(subject).exclude(pk=user.pk))
     user.subject = subject
@@ -356,7 +358,7 @@ def _locked_request(request: SubjectAccountRequest) -> SubjectAccountRequest:
 
 @transaction.atomic
 def subject_account_verify(
-    *, actor, request: SubjectAccountRequest, reason: str = ""
+    *, actor: Actor, request: SubjectAccountRequest, reason: str = ""
 ) -> SubjectAccountRequest:
     """The credit office checked the applicant (licence, identity) and links the account to its subject,
     registering the subject first when the registry does not hold it yet."""
@@ -376,7 +378,9 @@ def subject_account_verify(
 
 
 @transaction.atomic
-def subject_account_reject(*, actor, request: SubjectAccountRequest, reason: str) -> SubjectAccountRequest:
+def subject_account_reject(
+    *, actor: Actor, request: SubjectAccountRequest, reason: str
+) -> SubjectAccountRequest:
     if not can_verify_accounts(actor):
         raise PermissionDenied(_("Only the credit office verifies subject accounts."))
     reason = reason_required(reason)
@@ -386,7 +390,7 @@ def subject_account_reject(*, actor, request: SubjectAccountRequest, reason: str
 
 
 def _close_unverified(
-    request: SubjectAccountRequest, *, actor, action: str, reason: str
+    request: SubjectAccountRequest, *, actor: Actor, action: str, reason: str
 ) -> SubjectAccountRequest:
     """Close a pending (locked) request without linking the account, and tell the applicant why."""
     request.status = AccountRequestStatus.REJECTED
@@ -401,7 +405,7 @@ def _close_unverified(
     return request
 
 
-def _holder_request(*, actor, request: SubjectAccountRequest) -> SubjectAccountRequest:
+def _holder_request(*, actor: User, request: SubjectAccountRequest) -> SubjectAccountRequest:
     found = account_request_for_holder(actor=actor, pk=request.pk)
     if found is None:
         raise PermissionDenied(_("Only an account linked to the subject decides on this request."))
@@ -409,17 +413,18 @@ def _holder_request(*, actor, request: SubjectAccountRequest) -> SubjectAccountR
 
 
 @transaction.atomic
-def subject_account_holder_approve(*, actor, request: SubjectAccountRequest) -> SubjectAccountRequest:
+def subject_account_holder_approve(*, actor: User, request: SubjectAccountRequest) -> SubjectAccountRequest:
     """An account already linked to the subject vouches for the new one (the holder's confirmation,
     SPEC §6)."""
     request = _holder_request(actor=actor, request=request)
+    assert actor.subject is not None  # _holder_request: an account linked to the request's subject
     _link(request, subject=actor.subject, actor=actor, method=AccountVerification.HOLDER)
     return request
 
 
 @transaction.atomic
 def subject_account_holder_decline(
-    *, actor, request: SubjectAccountRequest, reason: str = ""
+    *, actor: User, request: SubjectAccountRequest, reason: str = ""
 ) -> SubjectAccountRequest:
     """The subject's holder does not know the applicant: the request is closed (the applicant may
     still turn to the credit office with its documents)."""
@@ -471,7 +476,7 @@ def link_code_send(*, user, client_address: str = "") -> None:
     attempts_check(("code_send_address", client_address), ("code_send_subject", request.code))
     subject = _request_subject(request)
     contact = contact_on_record(subject) if subject is not None else None
-    if contact is None:
+    if subject is None or contact is None:
         return
     channel, address = contact
     LinkCode.objects.filter(request=request, used_at__isnull=True, voided=False).update(voided=True)
@@ -575,14 +580,14 @@ def objection_deadline(*, filed_on: date) -> date:
     return add_working_days(filed_on, OBJECTION_WORKING_DAYS)
 
 
-def _store_evidence(objection: Objection, *, actor, uploaded) -> ObjectionEvidence:
+def _store_evidence(objection: Objection, *, actor: Actor, uploaded) -> ObjectionEvidence:
     suffix = evidence_check(uploaded)
     return file_store(ObjectionEvidence(objection=objection, uploaded_by=actor), uploaded, suffix)
 
 
 @transaction.atomic
 def objection_file(
-    *, actor, reasons: str, record: CreditRecord | None = None, grade=None, files=()
+    *, actor: User, reasons: str, record: CreditRecord | None = None, grade=None, files=()
 ) -> Objection:
     """A subject user objects to one of its subject's records in force, or to one of its grades.
 
@@ -661,14 +666,14 @@ def objection_file(
     return objection
 
 
-def _start(objection: Objection, *, actor, to: str, reason: str) -> tuple[Objection, str]:
+def _start(objection: Objection, *, actor: Actor, to: str, reason: str) -> tuple[Objection, str]:
     """Lock the objection, check the handler and that ``to`` is a legal next status; the reason."""
     objection = OBJECTIONS.begin(objection, to, actor=actor, permission=HANDLERS)
     return objection, reason_required(reason)
 
 
 @transaction.atomic
-def objection_accept(*, actor, objection: Objection, reason: str = "") -> Objection:
+def objection_accept(*, actor: Actor, objection: Objection, reason: str = "") -> Objection:
     """Submitted → accepted: the handler takes it up (the 5-working-day deadline keeps running)."""
     objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=HANDLERS)
     objection.accepted_by, objection.accepted_at = actor, timezone.now()
@@ -708,14 +713,14 @@ def _payload(objection: Objection) -> dict:
     }
 
 
-_EVENTS = {
+_EVENTS: dict[str, tuple[NoticeEvent, str]] = {
     ObjectionStatus.UPHELD: (NoticeEvent.OBJECTION_UPHELD, "objection.uphold"),
     ObjectionStatus.PARTLY_UPHELD: (NoticeEvent.OBJECTION_PARTLY_UPHELD, "objection.partly_uphold"),
     ObjectionStatus.REJECTED: (NoticeEvent.OBJECTION_REJECTED, "objection.reject"),
 }
 
 
-def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
+def _decide(objection: Objection, *, actor: Actor, to: str, reason: str) -> Objection:
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
     event, action = _EVENTS[to]
     OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
@@ -726,6 +731,7 @@ def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
             .exists()
         )
         if not still_open:
+            assert objection.record is not None  # record_id is set
             record_objection_mark(record=objection.record, under_objection=False)
     outbox_enqueue(type=OutboxType.OBJECTION_DECIDED, key=str(objection.pk), payload=_payload(objection))
     notification_send(
@@ -734,7 +740,7 @@ def _decide(objection: Objection, *, actor, to: str, reason: str) -> Objection:
     return objection
 
 
-def _decide_regraded(objection: Objection, *, actor, to: str, reason: str) -> Objection:
+def _decide_regraded(objection: Objection, *, actor: Actor, to: str, reason: str) -> Objection:
     """A grade objection upheld, in whole or in part: the subject is regraded at once."""
     regrade_after_commit([objection.subject_id])
     objection.record_action = RecordAction.REGRADED
@@ -742,13 +748,14 @@ def _decide_regraded(objection: Objection, *, actor, to: str, reason: str) -> Ob
 
 
 @transaction.atomic
-def objection_uphold(*, actor, objection: Objection, reason: str) -> Objection:
+def objection_uphold(*, actor: Actor, objection: Objection, reason: str) -> Objection:
     """Accepted → upheld. A record objection revokes the record (through ``record_revoke``, which
     regrades the subject after commit); a grade objection regrades the subject at once."""
     objection, reason = _start(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
     if objection.target == ObjectionTarget.GRADE:
         return _decide_regraded(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
     record = objection.record
+    assert record is not None  # an objection about a record names it
     if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
         record_revoke(
             actor=actor,
@@ -760,7 +767,7 @@ def objection_uphold(*, actor, objection: Objection, reason: str) -> Objection:
 
 
 @transaction.atomic
-def objection_partly_uphold(*, actor, objection: Objection, reason: str) -> Objection:
+def objection_partly_uphold(*, actor: Actor, objection: Objection, reason: str) -> Objection:
     """Accepted → partly upheld. A record objection needs the correction of the record started through
     the intake services (``record_correction_start``: a new version that replaces the record once
     approved, four-eyes, and then regrades); a grade objection regrades the subject."""
@@ -781,7 +788,7 @@ def objection_partly_uphold(*, actor, objection: Objection, reason: str) -> Obje
 
 
 @transaction.atomic
-def objection_reject(*, actor, objection: Objection, reason: str) -> Objection:
+def objection_reject(*, actor: Actor, objection: Objection, reason: str) -> Objection:
     """Accepted → rejected, with the reasons the subject is given (003 §5(2))."""
     objection, reason = _start(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)
     return _decide(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_reviewer, is_subject_user, scope_by_role
 from subjects.identifiers import normalize_identifier
 
@@ -11,7 +12,7 @@ from .models import CreditRecord, RecordStatus
 NOT_YET_EFFECTIVE = (RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.RETURNED)
 
 
-def records_visible_to(*, user) -> QuerySet[CreditRecord]:
+def records_visible_to(*, user: User) -> QuerySet[CreditRecord]:
     """The credit office sees all records; department staff their own department's; others none."""
     qs = CreditRecord.objects.select_related("subject", "kind", "department", "created_by")
     return scope_by_role(qs, user=user, own_subject=False)
@@ -27,7 +28,7 @@ def record_search(q: str, *, document_number: str = "document_number") -> Q:
     )
 
 
-def records_of_own_subject(*, user) -> QuerySet[CreditRecord]:
+def records_of_own_subject(*, user: User) -> QuerySet[CreditRecord]:
     """A verified subject user's own subject's records that took effect; none for anyone else.
 
     Drafts, submitted and returned records are the department's own work until its reviewer approves
@@ -43,7 +44,7 @@ def records_of_own_subject(*, user) -> QuerySet[CreditRecord]:
     )
 
 
-def record_shown_to(*, user, record: CreditRecord | None) -> CreditRecord | None:
+def record_shown_to(*, user: User, record: CreditRecord | None) -> CreditRecord | None:
     """``record`` when the user may see it named on a page of another object (a commitment's breach,
     a voluntary registration's positive record), else None: staff see it, a subject user only once it
     took effect."""
@@ -54,11 +55,11 @@ def record_shown_to(*, user, record: CreditRecord | None) -> CreditRecord | None
     return record
 
 
-def record_get(*, user, pk: int) -> CreditRecord | None:
+def record_get(*, user: User, pk: int) -> CreditRecord | None:
     return records_visible_to(user=user).filter(pk=pk).first()
 
 
-def review_queue(*, user) -> QuerySet[CreditRecord]:
+def review_queue(*, user: User) -> QuerySet[CreditRecord]:
     """Submitted records a reviewer may approve: their department's, not entered or submitted by them."""
     if not is_reviewer(user):
         return CreditRecord.objects.none()

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from accounts.permissions import is_credit_office
 from audit.services import audit_log_write, audited_save, model_snapshot
 from audit.workflow import Permission, Workflow, reason_required
 from core.history import history_copy
+from core.types import Actor
 from subjects.identifiers import normalize_identifier
 from subjects.models import Subject
 from subjects.services import subject_register
@@ -70,7 +72,7 @@ RECORDS = Workflow(
 )
 # A correction, once approved, retires the version it replaces (kept, not deleted): that version was
 # effective when the correction started and may have expired, been revoked or repaired since.
-SUPERSEDED = {
+SUPERSEDED: dict[str, tuple[str, ...]] = {
     status: (RecordStatus.CORRECTED,)
     for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
 }
@@ -84,7 +86,7 @@ SETTLERS = Permission(
 _log_transition = RECORDS.log_change
 
 
-def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") -> Subject:
+def record_subject_resolve(*, actor: Actor, code: str, kind: str = "", name: str = "") -> Subject:
     """The subject a clerk enters a record about: the registered one with this code, or — when it is
     not registered yet — a new one registered with the kind and name given (validated as always)."""
     subject = Subject.objects.filter(code=normalize_identifier(code or "")).first()
@@ -109,12 +111,13 @@ def record_subject_resolve(*, actor, code: str, kind: str = "", name: str = "") 
 
 @transaction.atomic
 def record_create(
-    *, actor, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
+    *, actor: User, subject: Subject, data: RecordInput, source: str = RecordSource.WEB, unit=None
 ) -> CreditRecord:
     """Enter a record as a draft of the actor's department, through the intake writer every intake
     path shares (the duplicate rule, the history row, the first status line)."""
     if not can_enter_records(actor):
         raise PermissionDenied(_("Only department clerks and reviewers enter records."))
+    assert actor.department is not None  # department staff have a department (User.is_department_staff)
     clean = record_clean(data=data, catalog=RecordCatalog())
     outcome = records_write(
         items=[IntakeItem(position=1, subject=subject, record=clean)],
@@ -125,7 +128,9 @@ def record_create(
         unit=unit or actor.unit,
     )
     if outcome.duplicates:
-        raise duplicate_error(outcome.duplicates[0][1])
+        existing = outcome.duplicates[0][1]
+        assert existing is not None  # a single item duplicates only a record already entered
+        raise duplicate_error(existing)
     record = outcome.records[0]
     audit_log_write(
         actor=actor, action="record.create", target=record, after=model_snapshot(record, RECORD_AUDIT_FIELDS)
@@ -136,7 +141,7 @@ def record_create(
 @transaction.atomic
 def record_enter(
     *,
-    actor,
+    actor: User,
     data: RecordInput,
     subject: Subject | None = None,
     subject_code: str = "",
@@ -154,7 +159,7 @@ def record_enter(
 
 @transaction.atomic
 def record_update(
-    *, actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
+    *, actor: Actor, record: CreditRecord, data: RecordInput, subject: Subject | None = None
 ) -> CreditRecord:
     """Change a draft or a returned record (the department's clerks and reviewers)."""
     record = RECORDS.lock(record)
@@ -182,7 +187,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
+def record_submit(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     submitters = Permission(can_edit_record, _("Only the entering department submits its records."))
     record = RECORDS.begin(
         record, RecordStatus.SUBMITTED, actor=actor, verb=_("submitted"), permission=submitters
@@ -192,7 +197,7 @@ def record_submit(*, actor, record: CreditRecord) -> CreditRecord:
 
 
 @transaction.atomic
-def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
+def record_approve(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     """Four-eyes approval: a reviewer of the entering department who neither entered nor submitted it.
     A correction retires the version it replaces."""
     reviewers = Permission(
@@ -202,7 +207,7 @@ def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
     record = RECORDS.begin(
         record, RecordStatus.EFFECTIVE, actor=actor, verb=_("approved"), permission=reviewers
     )
-    if record.replaces_id:
+    if record.replaces is not None:
         replaced = _("Replaced by version %(version)s.") % {"version": record.version}
         old = RECORDS.lock(record.replaces)
         old.is_current = False
@@ -224,7 +229,7 @@ def record_approve(*, actor, record: CreditRecord) -> CreditRecord:
 
 
 @transaction.atomic
-def record_return(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_return(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     returners = Permission(
         can_review_record, _("Only a reviewer of the entering department returns a record.")
     )
@@ -242,7 +247,7 @@ def _settle(
     to: str,
     verb,
     *,
-    actor,
+    actor: Actor,
     action: str,
     reason: str,
     permission=SETTLERS,
@@ -258,7 +263,7 @@ def _settle(
 
 
 @transaction.atomic
-def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_revoke(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → revoked, e.g. an objection upheld (003 §5(2))."""
     return _settle(
         record, RecordStatus.REVOKED, _("revoked"), actor=actor, reason=reason, action="record.revoke"
@@ -266,7 +271,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 
 
 @transaction.atomic
-def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_repair(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective → repaired: publication stops at once (SPEC §3.4, 003 §5(3))."""
     return _settle(
         record, RecordStatus.REPAIRED, _("repaired"), actor=actor, reason=reason, action="record.repair"
@@ -274,7 +279,9 @@ def record_repair(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
 
 
 @transaction.atomic
-def record_correction_start(*, actor, record: CreditRecord, data: RecordInput, reason: str) -> CreditRecord:
+def record_correction_start(
+    *, actor: Actor, record: CreditRecord, data: RecordInput, reason: str
+) -> CreditRecord:
     """Start a correction of an effective record: a new draft version that, once approved, replaces it.
 
     The effective version stays in force (and current) until then.
@@ -368,13 +375,13 @@ def record_objection_mark(*, record: CreditRecord, under_objection: bool) -> Non
 # as such, the way ``import_records --approve`` does for historical data.
 
 
-def _is_system_or_credit_office(actor) -> bool:
+def _is_system_or_credit_office(actor: Actor) -> bool:
     return actor is None or is_credit_office(actor)
 
 
 @transaction.atomic
 def record_enter_effective(
-    *, actor, subject: Subject, department, data: RecordInput, reason: str
+    *, actor: Actor, subject: Subject, department, data: RecordInput, reason: str
 ) -> CreditRecord:
     """Enter a record that is effective at once (no four-eyes review: the decision behind it was
     taken elsewhere). Only the credit office, or the system (``actor=None``)."""
@@ -391,7 +398,9 @@ def record_enter_effective(
         reason=reason,
     )
     if outcome.duplicates:
-        raise duplicate_error(outcome.duplicates[0][1])
+        existing = outcome.duplicates[0][1]
+        assert existing is not None  # a single item duplicates only a record already entered
+        raise duplicate_error(existing)
     record = outcome.records[0]
     audit_log_write(
         actor=actor,
@@ -405,7 +414,7 @@ def record_enter_effective(
 
 
 @transaction.atomic
-def record_withdraw(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+def record_withdraw(*, actor: Actor, record: CreditRecord, reason: str) -> CreditRecord:
     """Effective (or expired) → revoked because the decision behind the record has ended, e.g. removal
     from a list: the record stops counting in grading. Only the credit office, or the system."""
     return _settle(

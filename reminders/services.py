@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log_write
 from audit.workflow import Permission, Workflow, reason_required
+from core.types import Actor
 from exchange.services import outbox_enqueue
 from records.models import CreditRecord, Polarity, RecordStatus, Severity
 from subjects.models import SubjectKind
@@ -39,7 +40,7 @@ from .models import (
 from .permissions import can_handle_reminder
 
 # 000 Art. 12 / 001 Art. 14: the methods each severity allows; a follow-up is always an interview.
-ALLOWED_METHODS = {
+ALLOWED_METHODS: dict[str, tuple[str, ...]] = {
     Severity.GENERAL: (ReminderMethod.ORAL, ReminderMethod.WRITTEN),
     Severity.SERIOUS: (ReminderMethod.WRITTEN, ReminderMethod.INTERVIEW),
 }
@@ -194,6 +195,7 @@ def reminders_escalate(*, today: datetime.date | None = None) -> int:
         .order_by("pk")
     )
     for reminder in overdue:
+        assert reminder.rectification_deadline is not None  # the query above compares it with today
         reminder.status = ReminderStatus.ESCALATED
         reminder.save(update_fields=["status", "updated_at"])
         reason = _("Rectification deadline %(day)s passed without rectification.") % {
@@ -295,7 +297,7 @@ def _payload(reminder: Reminder) -> dict:
 @transaction.atomic
 def reminder_register(
     *,
-    actor,
+    actor: Actor,
     reminder: Reminder,
     method: str,
     held_at: datetime.datetime,
@@ -327,7 +329,7 @@ def reminder_register(
         errors["held_at"] = _("Give the time.")
     elif held_at > now:
         errors["held_at"] = _("The time cannot be in the future.")
-    elif reminder.record_id and timezone.localdate(held_at) < reminder.record.decision_date:
+    elif reminder.record is not None and timezone.localdate(held_at) < reminder.record.decision_date:
         errors["held_at"] = _("The time cannot be before the decision date of the record.")
     if rectification_deadline is not None and held_at is not None and "held_at" not in errors:
         if rectification_deadline <= timezone.localdate(held_at):
@@ -355,7 +357,7 @@ def reminder_register(
 
 
 @transaction.atomic
-def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
+def reminder_rectify(*, actor: Actor, reminder: Reminder, rectified_on: datetime.date, note: str) -> Reminder:
     """The party rectified (004 §6(2)): no interview follows."""
     reminder = REMINDERS.begin(
         reminder, ReminderStatus.RECTIFIED, actor=actor, verb=_("marked as rectified"), permission=HANDLERS
@@ -384,7 +386,7 @@ def reminder_rectify(*, actor, reminder: Reminder, rectified_on: datetime.date, 
 
 
 @transaction.atomic
-def reminder_cancel(*, actor, reminder: Reminder, reason: str) -> Reminder:
+def reminder_cancel(*, actor: Actor, reminder: Reminder, reason: str) -> Reminder:
     """A due reminder or interview that will not be carried out, with the reason."""
     reminder = REMINDERS.begin(
         reminder, ReminderStatus.CANCELLED, actor=actor, verb=_("cancelled"), permission=HANDLERS

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user, scope_by_role
 from records.models import CreditRecord, Polarity, RecordStatus
 from records.selectors import record_search, records_of_own_subject
@@ -14,7 +15,7 @@ from .eligibility import RepairEligibility, repair_eligibility
 from .models import OPEN_STATUSES, RepairApplication
 
 
-def repair_applications_visible_to(*, user) -> QuerySet[RepairApplication]:
+def repair_applications_visible_to(*, user: User) -> QuerySet[RepairApplication]:
     """The credit office sees every application; department staff their department's; a subject user
     its own subject's; anybody else none."""
     qs = RepairApplication.objects.select_related(
@@ -23,11 +24,11 @@ def repair_applications_visible_to(*, user) -> QuerySet[RepairApplication]:
     return scope_by_role(qs, user=user)
 
 
-def repair_application_get(*, user, pk: int) -> RepairApplication | None:
+def repair_application_get(*, user: User, pk: int) -> RepairApplication | None:
     return repair_applications_visible_to(user=user).filter(pk=pk).first()
 
 
-def repair_queue(*, user) -> QuerySet[RepairApplication]:
+def repair_queue(*, user: User) -> QuerySet[RepairApplication]:
     """Open applications a reviewer handles, the most urgent (overdue) first."""
     if not is_reviewer(user):
         return RepairApplication.objects.none()
@@ -62,7 +63,7 @@ def _with_eligibility(records: list[CreditRecord], *, today: datetime.date) -> l
     ]
 
 
-def repair_candidates_for_subject(*, user, limit: int = 200, today=None) -> list[RepairableRecord]:
+def repair_candidates_for_subject(*, user: User, limit: int = 200, today=None) -> list[RepairableRecord]:
     """The subject user's own negative records in force, each saying whether — or from when — it can
     be repaired. Two queries, whatever the number of records."""
     if not (is_subject_user(user) and user.subject_id):

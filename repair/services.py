@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from audit.services import audit_log_write, model_snapshot
 from audit.workflow import Permission, Workflow, reason_required
 from core.files import evidence_check, file_store
+from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
 from measures.selectors import list_entries_in_force
@@ -106,14 +107,16 @@ def _proofs_clean(proofs: list[tuple[str, object]]) -> list[tuple[str, object, s
     return clean
 
 
-def _store_proof(application: RepairApplication, *, actor, kind: str, uploaded, suffix: str) -> RepairProof:
+def _store_proof(
+    application: RepairApplication, *, actor: Actor, kind: str, uploaded, suffix: str
+) -> RepairProof:
     return file_store(RepairProof(application=application, kind=kind, uploaded_by=actor), uploaded, suffix)
 
 
 @transaction.atomic
 def repair_apply(
     *,
-    actor,
+    actor: Actor,
     record: CreditRecord,
     statement: str,
     proofs: list[tuple[str, object]],
@@ -166,7 +169,7 @@ def repair_apply(
 
 
 @transaction.atomic
-def repair_accept(*, actor, application: RepairApplication, today=None) -> RepairApplication:
+def repair_accept(*, actor: Actor, application: RepairApplication, today=None) -> RepairApplication:
     """Applied → accepted; the decision is then due within the decision period in working days."""
     today = today or timezone.localdate()
     application = REPAIRS.begin(
@@ -197,7 +200,9 @@ def _outcome_payload(application: RepairApplication) -> dict:
     }
 
 
-def _decide(application: RepairApplication, *, actor, to: str, action: str, reason: str) -> RepairApplication:
+def _decide(
+    application: RepairApplication, *, actor: Actor, to: str, action: str, reason: str
+) -> RepairApplication:
     REPAIRS.decide(application, to, actor=actor, action=action, reason=reason)
     outbox_enqueue(
         type=OutboxType.REPAIR_DECIDED, key=str(application.pk), payload=_outcome_payload(application)
@@ -207,7 +212,7 @@ def _decide(application: RepairApplication, *, actor, to: str, action: str, reas
 
 @transaction.atomic
 def repair_approve(
-    *, actor, application: RepairApplication, reason: str = "", today=None
+    *, actor: Actor, application: RepairApplication, reason: str = "", today=None
 ) -> RepairApplication:
     """Accepted → approved: the record is repaired through the intake service (publication stops at
     once, the subject is regraded), list membership tied to it ends, and the platform is told."""
@@ -259,7 +264,7 @@ def _end_list_membership(application: RepairApplication, *, today, reason: str) 
 
 
 @transaction.atomic
-def repair_refuse(*, actor, application: RepairApplication, reason: str) -> RepairApplication:
+def repair_refuse(*, actor: Actor, application: RepairApplication, reason: str) -> RepairApplication:
     """Applied or accepted → refused, with the reasons the subject reads."""
     application = REPAIRS.begin(
         application, RepairStatus.REFUSED, actor=actor, verb=_("refused repair"), permission=HANDLERS
@@ -269,7 +274,7 @@ def repair_refuse(*, actor, application: RepairApplication, reason: str) -> Repa
 
 
 @transaction.atomic
-def repair_withdraw(*, actor, application: RepairApplication, reason: str = "") -> RepairApplication:
+def repair_withdraw(*, actor: Actor, application: RepairApplication, reason: str = "") -> RepairApplication:
     """Applied or accepted → withdrawn by the subject (a paper one by its department on request)."""
     applicant = Permission(can_withdraw_application, _("Only the applicant withdraws its application."))
     application = REPAIRS.begin(

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -131,7 +132,7 @@ class Summary:
     generated_at: datetime.datetime | None = None
 
     @property
-    def scope_name(self) -> str:
+    def scope_name(self) -> str | Promise:
         return self.department.name if self.department else _("the whole county")
 
     def table(self, key: str) -> Table | None:
@@ -229,6 +230,7 @@ def grade_section(
     """Two GROUP BY queries: (this year's grade, last year's grade of the same subject) with counts,
     and last year's distribution (which also counts subjects graded last year and not this year)."""
     some = run or previous
+    assert some is not None  # year_runs pairs a scheme's runs of the two years: one at least
     levels, classes = _levels_of(some)
     section = GradeSection(
         scheme_code=some.scheme.code,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from core.types import Actor
 
 from .models import YearlyReport
 from .permissions import can_generate_reports
@@ -53,7 +54,7 @@ def report_file_name(*, year: int, department: Department | None) -> str:
         )
 
 
-def report_generate(*, actor, year: int, department: Department | None = None) -> YearlyReport:
+def report_generate(*, actor: Actor, year: int, department: Department | None = None) -> YearlyReport:
     """Build the year's summary of the scope and store it (one report per year and scope)."""
     if actor is not None and not can_generate_reports(actor):
         raise PermissionDenied(_("Only the credit office generates the yearly summaries."))
@@ -94,7 +95,7 @@ def report_generate(*, actor, year: int, department: Department | None = None) -
 
 
 def reports_generate_all(
-    *, actor, year: int | None = None, today: datetime.date | None = None
+    *, actor: Actor, year: int | None = None, today: datetime.date | None = None
 ) -> list[YearlyReport]:
     """The county's summary and every active department's, for ``year`` (default: this year)."""
     if actor is not None and not can_generate_reports(actor):

@@ -3,6 +3,8 @@ the page and the spreadsheet render the same tables, whichever module counted th
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass
 class Row:
@@ -16,11 +18,11 @@ class Table:
     """A titled table with a totals row; the page and the spreadsheet render the same tables."""
 
     key: str
-    title: str
-    headers: list[str]
+    title: str | Promise  # the labels are translated when shown (gettext_lazy)
+    headers: list[str | Promise]
     rows: list[Row]
     totals: list | None = None
-    note: str = ""
+    note: str | Promise = ""
 
     def total(self, column: int) -> int:
         return sum(row.values[column] for row in self.rows)

@@ -57,6 +57,7 @@ class Subject(models.Model):
         verbose_name=_("registered by"),
     )
     history = HistoricalRecords()
+    _change_reason: str  # set before a save: django-simple-history keeps it on the history row
 
     class Meta:
         verbose_name = _("credit subject")

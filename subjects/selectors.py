@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accesslog.collector import access_note_identity_number
+from accounts.models import User
 from accounts.permissions import is_own_subject, is_staff_member, is_subject_user
 from core.masking import mask_resident_id, mask_resident_id_region
 
@@ -11,7 +12,7 @@ from .models import Subject, SubjectKind
 from .permissions import can_see_full_code
 
 
-def subjects_visible_to(*, user) -> QuerySet[Subject]:
+def subjects_visible_to(*, user: User) -> QuerySet[Subject]:
     """Staff see the whole registry; a subject user sees only its own subject; others nothing."""
     qs = Subject.objects.select_related("legal_representative")
     if is_staff_member(user):
@@ -34,22 +35,22 @@ def subjects_matching(queryset: QuerySet[Subject], q: str) -> QuerySet[Subject]:
     return queryset.filter(name__icontains=q)
 
 
-def subject_search(*, user, q: str = "", kind: str = "") -> QuerySet[Subject]:
+def subject_search(*, user: User, q: str = "", kind: str = "") -> QuerySet[Subject]:
     qs = subjects_visible_to(user=user)
     if kind:
         qs = qs.filter(kind=kind)
     return subjects_matching(qs, q)
 
 
-def subject_get_by_code(*, user, code: str) -> Subject | None:
+def subject_get_by_code(*, user: User, code: str) -> Subject | None:
     return subjects_visible_to(user=user).filter(code=normalize_identifier(code)).first()
 
 
-def subject_get(*, user, pk: int) -> Subject | None:
+def subject_get(*, user: User, pk: int) -> Subject | None:
     return subjects_visible_to(user=user).filter(pk=pk).first()
 
 
-def subject_visible_code(*, user, subject: Subject) -> str:
+def subject_visible_code(*, user: User, subject: Subject) -> str:
     """The code as this user may see it: identity numbers masked unless the role needs them whole.
 
     Every identity number shown whole is a read of personal data to be logged (003 §5(1) 查询使用): it
@@ -61,14 +62,14 @@ def subject_visible_code(*, user, subject: Subject) -> str:
     return mask_resident_id(subject.code)
 
 
-def identity_numbers_visible_to(*, user) -> bool:
+def identity_numbers_visible_to(*, user: User) -> bool:
     """Whether ``user`` may see any natural person's identity number whole (the credit office and
     department reviewers, ``can_see_full_code``): for values that are not a registered subject yet,
     such as the rows of an uploaded file."""
     return bool(can_see_full_code(user, None))
 
 
-def subject_may_be_viewed(*, user, subject: Subject) -> bool:
+def subject_may_be_viewed(*, user: User, subject: Subject) -> bool:
     return bool(is_staff_member(user) or is_own_subject(user, subject))
 
 

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from audit.services import audit_log_write, audit_log_write_bulk, model_snapshot, snapshot_diff
 from core.text import unsafe_character_message
+from core.types import Actor
 
 from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from .models import Subject, SubjectKind
@@ -81,7 +82,10 @@ def _is_valid(validator, value: str) -> bool:
 
 
 def _ensure_code_free(*, code: str, exclude_pk: int | None = None) -> None:
-    existing = Subject.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    subjects = Subject.objects.filter(code=code)
+    if exclude_pk is not None:
+        subjects = subjects.exclude(pk=exclude_pk)
+    existing = subjects.first()
     if existing is not None:
         raise ValidationError(
             {
@@ -108,12 +112,14 @@ def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
-    if len(name) > Subject._meta.get_field("name").max_length:
+    max_length = Subject._meta.get_field("name").max_length
+    assert max_length is not None  # a CharField's
+    if len(name) > max_length:
         raise ValidationError({"name": _("The name is too long (at most 200 characters).")})
     return name
 
 
-def _resolve_legal_representative(*, actor, kind: str, id_number: str, name: str) -> Subject | None:
+def _resolve_legal_representative(*, actor: Actor, kind: str, id_number: str, name: str) -> Subject | None:
     """Find the natural-person subject with this identity number, or register it.
 
     A representative already registered under another name is refused rather than silently renamed:
@@ -161,7 +167,7 @@ def _resolve_legal_representative(*, actor, kind: str, id_number: str, name: str
 
 
 def _subject_insert(
-    *, actor, kind: str, code: str, name: str, legal_representative, address="", phone="", email=""
+    *, actor: Actor, kind: str, code: str, name: str, legal_representative, address="", phone="", email=""
 ):
     subject = Subject(
         kind=kind,
@@ -192,7 +198,7 @@ def _subject_insert(
 @transaction.atomic
 def subject_register(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     code: str,
     name: str,
@@ -227,7 +233,7 @@ def subject_register(
 @transaction.atomic
 def subject_update(
     *,
-    actor,
+    actor: Actor,
     subject: Subject,
     reason: str,
     kind: str | None = None,
@@ -324,7 +330,7 @@ def subject_clean_new(*, kind: str, code: str, name: str) -> tuple[str, str]:
     return values["code"], values["name"]
 
 
-def subjects_register_bulk(*, actor, subjects: list[Subject]) -> list[Subject]:
+def subjects_register_bulk(*, actor: Actor, subjects: list[Subject]) -> list[Subject]:
     """Insert already validated, unsaved subjects in bulk, with their history rows and audit rows.
 
     The caller validated each one with ``subject_clean_new`` and made sure no code is registered yet;

@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from accounts.models import User
 from accounts.permissions import is_credit_office, is_department_staff
 from objections.selectors import objection_queue_summary
 from records.selectors import records_publication_overdue, records_visible_to, review_queue
@@ -9,7 +10,7 @@ from subjects.models import SubjectKind
 from subjects.selectors import subjects_visible_to
 
 
-def home_summary(*, user) -> dict:
+def home_summary(*, user: User) -> dict:
     """Counts shown on the landing page; each is scoped to what the user may see."""
     summary: dict = {"role": user.get_role_display(), "department": user.department}
     visible = subjects_visible_to(user=user)
