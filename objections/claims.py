@@ -174,13 +174,20 @@ def claim_clean(*, record: CreditRecord, field: str, value: str, key: str = "cla
     catalog = RecordCatalog()
     try:
         value = _form(field, value, catalog)
-        if value == claim_current(record=record, field=field):
+        if _same(field, value, claim_current(record=record, field=field)):
             raise _refuse(_("The record already says “%(value)s”.") % {"value": value})
         correction = claim_correction(record=record, field=field, value=value, catalog=catalog)
         record_clean(data=correction.data, catalog=catalog)
     except ValidationError as exc:
         raise ValidationError({key: " ".join(exc.messages)}) from None
     return value
+
+
+def _same(field: str, value: str, current: str) -> bool:
+    """Whether a claim says what the record says (the order of sanctions does not matter)."""
+    if field == ObjectionField.SANCTIONS:
+        return sorted(value.split(";")) == sorted(current.split(";"))
+    return value == current
 
 
 def claim_current(*, record: CreditRecord, field: str) -> str:

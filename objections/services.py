@@ -571,6 +571,8 @@ SUBJECT_ANSWERS = Permission(
     lambda actor, objection: is_subject_user_of(actor, objection.subject),
     gettext_lazy("Only a verified account of the subject answers for its objection."),
 )
+# Only an objection waiting for material is answered (back to accepted, the clock running again).
+ANSWERED = {ObjectionStatus.MATERIAL_REQUESTED: (ObjectionStatus.ACCEPTED,)}
 OBJECTIONS = Workflow(
     ObjectionTransition,
     TRANSITIONS,
@@ -785,7 +787,9 @@ def objection_answer(
     """The subject answers the request for material, with what it says and files: the clock runs
     again, and the due date becomes ``add_working_days(answer day, days left)`` (SPEC §7)."""
     today = today or timezone.localdate()
-    objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=SUBJECT_ANSWERS)
+    objection = OBJECTIONS.begin(
+        objection, ObjectionStatus.ACCEPTED, actor=actor, permission=SUBJECT_ANSWERS, transitions=ANSWERED
+    )
     reason = reason_required(reason, missing=_("Say what you answer."))
     files = [f for f in files if f]
     if evidence_errors := _evidence_errors(files):
@@ -797,6 +801,7 @@ def objection_answer(
         actor=actor,
         action="objection.answer_material",
         reason=reason,
+        transitions=ANSWERED,
         audit_after=("deadline",),
         material_answered_on=today,
         material_answer=reason,
