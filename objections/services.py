@@ -91,7 +91,7 @@ def _notice_text(event: str, objection: Objection | None, detail: str) -> tuple[
         if objection is not None:
             lines.append(
                 _("Objection %(id)s, to be handled by %(deadline)s.")
-                % {"id": objection.pk, "deadline": objection.deadline.isoformat()}
+                % {"id": objection.number, "deadline": objection.deadline.isoformat()}
             )
         if detail:
             lines.append(detail)
