@@ -32,11 +32,15 @@ class Action:
     service: Callable[..., Any]
     done: Any = ""
     reason: str | None = "reason"
+    # Further keywords of the service the user gives (e.g. a decision's outcome, files): passed on
+    # when given, under the same name (the API input's validated name, the page form's field name).
+    inputs: tuple[str, ...] = ()
 
-    def perform(self, *, actor, obj, object_name: str, reason: str = ""):
+    def perform(self, *, actor, obj, object_name: str, reason: str = "", **inputs):
         kwargs = {"actor": actor, object_name: obj}
         if self.reason is not None:
             kwargs[self.reason] = reason
+        kwargs |= {name: value for name, value in inputs.items() if name in self.inputs}
         return self.service(**kwargs)
 
 
@@ -73,6 +77,7 @@ class ActionView(LoginRequiredMixin, View):
                 obj=obj,
                 object_name=self.object_name,
                 reason=request.POST.get(self.reason_field, ""),
+                **self.inputs(request, step),
             )
         except self.shown as exc:
             for message in _error_messages(exc):
@@ -80,6 +85,12 @@ class ActionView(LoginRequiredMixin, View):
         else:
             messages.success(request, step.done)
         return self.redirect_after(request, obj)
+
+    @staticmethod
+    def inputs(request: HttpRequest, step: Action) -> dict[str, Any]:
+        """The step's further inputs the form sent: files by their field's name, else the text."""
+        given = {name: request.POST[name] for name in step.inputs if name in request.POST}
+        return given | {name: request.FILES.getlist(name) for name in step.inputs if name in request.FILES}
 
     def redirect_after(self, request: HttpRequest, obj) -> HttpResponse:
         if self.next_url:
@@ -107,10 +118,12 @@ class ActionApiMixin:
         obj = self.lookup(request, pk)
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
         self.actions[self.action_name].perform(
             actor=request.user,
             obj=obj,
             object_name=self.object_name,
-            reason=data.validated_data.get("reason", ""),
+            reason=values.pop("reason", ""),
+            **values,
         )
         return self.respond(request, pk)

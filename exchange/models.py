@@ -17,7 +17,10 @@ class OutboxType(models.TextChoices):
     RECORD_REPAIRED = "record.repaired", _("repaired record")
     REMINDER = "reminder", _("credit reminder")
     INTERVIEW = "interview", _("credit interview")
+    # An objection opens (the platform marks the record 异议中) and closes: decided, or withdrawn.
+    OBJECTION_OPENED = "objection.opened", _("objection opened")
     OBJECTION_DECIDED = "objection.decided", _("objection outcome")
+    OBJECTION_WITHDRAWN = "objection.withdrawn", _("objection withdrawn")
     REPAIR_DECIDED = "repair.decided", _("credit repair outcome")
     LIST_ENTRY = "list.entry", _("red or black list entry")
     # The day's audit chain head (issue 13): date, seq, hash, algorithm.

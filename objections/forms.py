@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from subjects.models import SubjectKind
 
+from .models import ObjectionField
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -52,6 +54,20 @@ class LinkCodeForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("What is wrong"),
+        choices=[("", _("The whole record (not ours, never happened)"))] + ObjectionField.choices,
+        required=False,
+    )
+    claimed_value = forms.CharField(
+        label=_("The right value"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "For one field: the subject's code; the date as YYYY-MM-DD; the fine in yuan; the sanctions "
+            "separated by “;”; the severity 轻微, 一般 or 严重."
+        ),
+    )
     reasons = forms.CharField(
         label=_("Why the information is wrong"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -63,6 +79,53 @@ class ObjectionForm(forms.Form):
         help_text=_("PDF, image, Word, Excel or OFD, at most 10 MB."),
     )
 
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if record is None:  # a grade objection names no field
+            del self.fields["field"]
+            del self.fields["claimed_value"]
+
 
 class DecisionReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ObjectionDecisionForm(DecisionReasonForm):
+    """The reasons, and what the decision sets: the field's value when partly upheld, the corrected
+    grade of a grade objection (the service checks them)."""
+
+    corrected_value = forms.CharField(
+        label=_("Corrected value (partly upheld)"),
+        max_length=500,
+        required=False,
+        help_text=_("Written as the subject's claim is; upheld takes the value the subject claimed."),
+    )
+    corrected_grade = forms.ChoiceField(label=_("Corrected grade"), required=False)
+
+    def __init__(self, *args, objection, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if objection.field:
+            self.fields["corrected_value"].initial = objection.claimed_value
+        else:
+            del self.fields["corrected_value"]
+        if levels:
+            self.fields["corrected_grade"].choices = [("", "—")] + [(level, level) for level in levels]
+        else:
+            del self.fields["corrected_grade"]
+
+
+class MaterialRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Material needed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class MaterialAnswerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    files = MultipleFileField(
+        label=_("Material"),
+        required=False,
+        help_text=_("PDF, image, Word, Excel or OFD, at most 10 MB."),
+    )

@@ -137,25 +137,46 @@ class ObjectionTarget(models.TextChoices):
 class ObjectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
+    MATERIAL_REQUESTED = "material_requested", _("More material requested")
     UPHELD = "upheld", _("Upheld")
     PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-OPEN_STATUSES = (ObjectionStatus.SUBMITTED, ObjectionStatus.ACCEPTED)
+OPEN_STATUSES = (ObjectionStatus.SUBMITTED, ObjectionStatus.ACCEPTED, ObjectionStatus.MATERIAL_REQUESTED)
+# The 5 working days run in these; a request for material stops the clock until the answer.
+CLOCK_RUNNING = (ObjectionStatus.SUBMITTED, ObjectionStatus.ACCEPTED)
+DECIDED_STATUSES = (ObjectionStatus.UPHELD, ObjectionStatus.PARTLY_UPHELD, ObjectionStatus.REJECTED)
 
 # The workflow (Oscar's transition map): one service per arrow in objections.services.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     ObjectionStatus.SUBMITTED: (ObjectionStatus.ACCEPTED,),
     ObjectionStatus.ACCEPTED: (
+        ObjectionStatus.MATERIAL_REQUESTED,
         ObjectionStatus.UPHELD,
         ObjectionStatus.PARTLY_UPHELD,
         ObjectionStatus.REJECTED,
     ),
+    # The subject answers (the clock runs again), or stays silent 10 working days (withdrawn).
+    ObjectionStatus.MATERIAL_REQUESTED: (ObjectionStatus.ACCEPTED, ObjectionStatus.WITHDRAWN),
     ObjectionStatus.UPHELD: (),
     ObjectionStatus.PARTLY_UPHELD: (),
     ObjectionStatus.REJECTED: (),
+    ObjectionStatus.WITHDRAWN: (),
 }
+
+
+class ObjectionField(models.TextChoices):
+    """The one field of a record an objection may name (SPEC §5, §7); empty: the whole record. The
+    claimed value is written as the API writes it (``objections.claims``)."""
+
+    SUBJECT = "subject", _("Subject")
+    DECISION_DATE = "decision_date", _("Decision date")
+    DOCUMENT_NUMBER = "document_number", _("Document number")
+    FINE_TOTAL = "fine_total", _("Fines (yuan)")
+    SANCTIONS = "sanctions", _("Sanctions")
+    SEVERITY = "severity", _("Severity")
 
 
 class RecordAction(models.TextChoices):
@@ -167,6 +188,8 @@ class RecordAction(models.TextChoices):
 
 
 class Objection(models.Model):
+    # The human number on every page and letter (YY-2026-000123), given at filing (``objection_file``).
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     subject = models.ForeignKey(
         "subjects.Subject", on_delete=models.PROTECT, related_name="objections", verbose_name=_("subject")
     )
@@ -194,10 +217,15 @@ class Objection(models.Model):
         related_name="objections",
         verbose_name=_("handled by"),
     )
+    # A record objection may name one field and the value the subject claims for it.
+    field = models.CharField(
+        _("field objected to"), max_length=20, choices=ObjectionField.choices, blank=True
+    )
+    claimed_value = models.CharField(_("value claimed"), max_length=500, blank=True)
     reasons = models.TextField(_("reasons"))
     status = models.CharField(
         _("status"),
-        max_length=16,
+        max_length=20,
         choices=ObjectionStatus.choices,
         default=ObjectionStatus.SUBMITTED,
         db_index=True,
@@ -209,8 +237,17 @@ class Objection(models.Model):
         verbose_name=_("submitted by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    # 003 §5(2): handled within 5 working days of the day it was filed (that day not counted).
+    # 003 §5(2): handled within 5 working days of the day it was filed (that day not counted); moved by
+    # the answer to a request for material (``objection_answer``).
     deadline = models.DateField(_("deadline"))
+    # The one request for more material (SPEC §5): it stops the clock until the subject answers.
+    material_requested_on = models.DateField(_("material requested on"), null=True, blank=True)
+    material_request = models.TextField(_("material requested"), blank=True)
+    material_days_left = models.PositiveSmallIntegerField(_("working days left"), null=True, blank=True)
+    # Without an answer by this day the objection is withdrawn (10 working days after the request).
+    material_due = models.DateField(_("material due by"), null=True, blank=True)
+    material_answered_on = models.DateField(_("material answered on"), null=True, blank=True)
+    material_answer = models.TextField(_("answer to the request"), blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -230,6 +267,10 @@ class Objection(models.Model):
         verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    # What the decision set: the field's new value (upheld: the claimed one; partly upheld: the
+    # handler's), or the corrected grade of a grade objection.
+    corrected_value = models.CharField(_("corrected to"), max_length=500, blank=True)
+    corrected_grade = models.CharField(_("corrected grade"), max_length=4, blank=True)
     record_action = models.CharField(
         _("done to the record"), max_length=10, choices=RecordAction.choices, blank=True
     )
@@ -256,11 +297,37 @@ class Objection(models.Model):
         indexes = [models.Index(fields=["department", "status", "deadline"], name="objection_queue_idx")]
 
     def __str__(self) -> str:
-        return _("Objection %(id)s") % {"id": self.pk}
+        return _("Objection %(id)s") % {"id": self.number or self.pk}
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def paused(self) -> bool:
+        """The clock stands still while the handler waits for the subject's material."""
+        return self.status == ObjectionStatus.MATERIAL_REQUESTED
+
+    @property
+    def receipt_number(self) -> str:
+        """The number printed on the receipt (回执) given at filing."""
+        return _letter_number(self.number, "HZ")
+
+    @property
+    def decision_number(self) -> str:
+        """The number printed on the decision letter (决定书)."""
+        return _letter_number(self.number, "JD")
+
+
+def objection_number(*, year: int, pk: int) -> str:
+    """YY-2026-000123: the year of filing and the objection's id, so it is unique without a counter."""
+    return f"YY-{year}-{pk:06d}"
+
+
+def _letter_number(number: str | None, letter: str) -> str:
+    """A letter's number from the objection's: YY-2026-000123 → YYHZ-2026-000123 (回执) or
+    YYJD-2026-000123 (决定书)."""
+    return f"YY{letter}{number[2:]}" if number else ""
 
 
 class ObjectionEvidence(UserStoredFile):
@@ -276,8 +343,8 @@ class ObjectionTransition(StatusChange):
     """One status change of an objection (its history line)."""
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=16, choices=ObjectionStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=ObjectionStatus.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=ObjectionStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ObjectionStatus.choices)
 
     class Meta(StatusChange.Meta):
         verbose_name = _("objection status change")
@@ -291,6 +358,8 @@ class NoticeEvent(models.TextChoices):
     ACCOUNT_ADDED = "account_added", _("A new account was linked to your subject")
     OBJECTION_SUBMITTED = "objection_submitted", _("Your objection was received")
     OBJECTION_ACCEPTED = "objection_accepted", _("Your objection was accepted for handling")
+    OBJECTION_MATERIAL_REQUESTED = "objection_material", _("More material is asked for your objection")
+    OBJECTION_WITHDRAWN = "objection_withdrawn", _("Your objection was withdrawn: no material came")
     OBJECTION_UPHELD = "objection_upheld", _("Your objection was upheld")
     OBJECTION_PARTLY_UPHELD = "objection_partly_upheld", _("Your objection was partly upheld")
     OBJECTION_REJECTED = "objection_rejected", _("Your objection was rejected")

@@ -17,6 +17,7 @@ from records.models import CreditRecord, RecordStatus
 from records.selectors import records_of_own_subject
 
 from .models import (
+    CLOCK_RUNNING,
     OPEN_STATUSES,
     AccountRequestStatus,
     Notification,
@@ -37,9 +38,10 @@ if TYPE_CHECKING:
 
 
 def _with_overdue(qs: QuerySet[Objection], today: date) -> "ObjectionsWithOverdue":
+    """Overdue: still open after its due date, the clock running (not while material is awaited)."""
     return qs.annotate(
         overdue=Case(
-            When(status__in=OPEN_STATUSES, deadline__lt=today, then=Value(True)),
+            When(status__in=CLOCK_RUNNING, deadline__lt=today, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -51,7 +53,9 @@ def objections_visible_to(*, user: User, today: date | None = None) -> "Objectio
     verified subject user its own subject's; anyone else none."""
     today = today or timezone.localdate()
     qs = _with_overdue(
-        Objection.objects.select_related("subject", "department", "record", "record__kind", "grade__scheme"),
+        Objection.objects.select_related(
+            "subject", "department", "record", "record__kind", "grade__scheme", "correction"
+        ),
         today,
     )
     return scope_by_role(qs, user=user)

@@ -9,6 +9,7 @@ the subject after commit; every decision is queued for the municipal platform (0
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 
@@ -35,16 +36,18 @@ from audit.workflow import Permission, Workflow, actor_user, reason_required
 from core.files import evidence_check, file_store
 from core.types import Actor
 from exchange.models import OutboxType
-from exchange.services import outbox_enqueue
-from grading.models import Grade
+from grading.models import Grade, SchemeKind
+from grading.rules import ABC, LEVELS
 from records.hooks import regrade_after_commit
 from records.models import CreditRecord, RecordStatus
-from records.services import record_objection_mark, record_revoke
+from records.services import record_correct_by_decision, record_objection_mark, record_revoke
+from records.validation import RecordCatalog
 from subjects.models import Subject
 from subjects.services import subject_code_clean, subject_register
-from workcalendar.workdays import add_working_days
+from workcalendar.workdays import add_working_days, working_days_between
 
 from .channels import contact_mask, contact_on_record, contact_send
+from .claims import claim_clean, claim_correction, claim_subject
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -60,7 +63,9 @@ from .models import (
     ObjectionTransition,
     RecordAction,
     SubjectAccountRequest,
+    objection_number,
 )
+from .outbox import objection_outbox_enqueue
 from .permissions import can_handle_objection, can_verify_accounts
 from .selectors import account_request_for_holder
 from .throttles import attempts_check
@@ -68,6 +73,8 @@ from .tokens import account_activation_token
 
 # 003 §5(2): "有关单位在5个工作日内处理完成".
 OBJECTION_WORKING_DAYS = 5
+# SPEC §5: without an answer to a request for material within 10 working days, it is withdrawn.
+MATERIAL_WORKING_DAYS = 10
 MAX_EVIDENCE_FILES = 10
 
 
@@ -87,7 +94,7 @@ def _notice_text(event: str, objection: Objection | None, detail: str) -> tuple[
         if objection is not None:
             lines.append(
                 _("Objection %(id)s, to be handled by %(deadline)s.")
-                % {"id": objection.pk, "deadline": objection.deadline.isoformat()}
+                % {"id": objection.number, "deadline": objection.deadline.isoformat()}
             )
         if detail:
             lines.append(detail)
@@ -566,6 +573,12 @@ HANDLERS = Permission(
         "the credit office handles grade objections."
     ),
 )
+SUBJECT_ANSWERS = Permission(
+    lambda actor, objection: is_subject_user_of(actor, objection.subject),
+    gettext_lazy("Only a verified account of the subject answers for its objection."),
+)
+# Only an objection waiting for material is answered (back to accepted, the clock running again).
+ANSWERED: dict[str, tuple[str, ...]] = {ObjectionStatus.MATERIAL_REQUESTED: (ObjectionStatus.ACCEPTED,)}
 OBJECTIONS = Workflow(
     ObjectionTransition,
     TRANSITIONS,
@@ -585,33 +598,62 @@ def _store_evidence(objection: Objection, *, actor: Actor, uploaded) -> Objectio
     return file_store(ObjectionEvidence(objection=objection, uploaded_by=actor), uploaded, suffix)
 
 
+def _evidence_errors(files: list) -> list[str]:
+    """What is wrong with the files given (their number, kinds and contents); none when all is well."""
+    if len(files) > MAX_EVIDENCE_FILES:
+        return [_("At most %(n)s files.") % {"n": MAX_EVIDENCE_FILES}]
+    errors: list[str] = []
+    for uploaded in files:
+        try:
+            evidence_check(uploaded)
+        except ValidationError as exc:
+            errors.extend(exc.message_dict["evidence"])
+    return errors
+
+
 @transaction.atomic
 def objection_file(
-    *, actor: User, reasons: str, record: CreditRecord | None = None, grade=None, files=()
+    *,
+    actor: User,
+    reasons: str,
+    record: CreditRecord | None = None,
+    grade=None,
+    field: str = "",
+    claimed_value: str = "",
+    files=(),
+    today: date | None = None,
 ) -> Objection:
-    """A subject user objects to one of its subject's records in force, or to one of its grades.
+    """A subject user objects to one of its subject's records in force — the whole record, or one
+    ``field`` of it with the value it claims (``objections.claims``) — or to one of its grades.
 
     Routed to the department that entered the record, or to the credit office for a grade; the record
-    is marked "under objection" until the objection is decided."""
+    is marked "under objection" until the objection is closed, and the platform is told it opened. The
+    objection gets its number and its due date at once: the receipt (回执) shows both."""
     if (record is None) == (grade is None):
         raise ValidationError(_("An objection is about one record or one grade."))
     target_obj = record if record is not None else grade
     subject = target_obj.subject
     if not is_subject_user_of(actor, subject):
         raise PermissionDenied(_("Only a verified account of the subject files objections about it."))
+    today = today or timezone.localdate()
     errors: dict = {}
     reasons = (reasons or "").strip()
     if not reasons:
         errors["reasons"] = [_("Say why the information is wrong.")]
+    field = (field or "").strip()
+    claimed_value = (claimed_value or "").strip()
+    if field and record is None:
+        errors["field"] = [_("Only an objection to a record names one of its fields.")]
+    elif field and record is not None:
+        try:
+            claimed_value = claim_clean(record=record, field=field, value=claimed_value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    elif claimed_value:
+        errors["field"] = [_("Name the field whose value you claim.")]
     files = [f for f in files if f]
-    if len(files) > MAX_EVIDENCE_FILES:
-        errors["evidence"] = [_("At most %(n)s files.") % {"n": MAX_EVIDENCE_FILES}]
-    else:
-        for uploaded in files:
-            try:
-                evidence_check(uploaded)
-            except ValidationError as exc:
-                errors.setdefault("evidence", []).extend(exc.message_dict["evidence"])
+    if evidence_errors := _evidence_errors(files):
+        errors["evidence"] = evidence_errors
     if errors:
         raise ValidationError(errors)
     if record is not None:
@@ -638,11 +680,15 @@ def objection_file(
         target=target,
         record=record,
         grade=grade,
+        field=field,
+        claimed_value=claimed_value,
         department=department,
         reasons=reasons,
         submitted_by=actor,
-        deadline=objection_deadline(filed_on=timezone.localdate()),
+        deadline=objection_deadline(filed_on=today),
     )
+    objection.number = objection_number(year=today.year, pk=objection.pk)
+    objection.save(update_fields=["number"])
     for uploaded in files:
         _store_evidence(objection, actor=actor, uploaded=uploaded)
     if record is not None:
@@ -652,30 +698,26 @@ def objection_file(
         actor=actor,
         action="objection.submit",
         after={
+            "number": objection.number,
             "target": target,
             "record": getattr(record, "pk", None),
             "grade": getattr(grade, "pk", None),
+            "field": field,
+            "claimed_value": claimed_value,
             "department": department.code,
             "deadline": objection.deadline.isoformat(),
             "files": len(files),
         },
     )
+    objection_outbox_enqueue(objection=objection, type=OutboxType.OBJECTION_OPENED)
     notification_send(
         users=_subject_users(subject), event=NoticeEvent.OBJECTION_SUBMITTED, objection=objection
     )
     return objection
 
 
-def _start(objection: Objection, *, actor: Actor, to: str, reason: str) -> tuple[Objection, str]:
-    """Lock the objection, check the handler and that ``to`` is a legal next status; the reason."""
-    objection = OBJECTIONS.begin(objection, to, actor=actor, permission=HANDLERS)
-    return objection, reason_required(reason)
-
-
-@transaction.atomic
-def objection_accept(*, actor: Actor, objection: Objection, reason: str = "") -> Objection:
-    """Submitted → accepted: the handler takes it up (the 5-working-day deadline keeps running)."""
-    objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=HANDLERS)
+def _accepted(objection: Objection, *, actor: Actor, reason: str = "") -> Objection:
+    """Submitted → accepted (the objection locked and the handler checked by the caller)."""
     objection.accepted_by, objection.accepted_at = actor, timezone.now()
     OBJECTIONS.transition(
         objection, ObjectionStatus.ACCEPTED, actor=actor, action="objection.accept", reason=reason
@@ -686,31 +728,146 @@ def objection_accept(*, actor: Actor, objection: Objection, reason: str = "") ->
     return objection
 
 
-def _payload(objection: Objection) -> dict:
-    subject = objection.subject
-    record = objection.record
-    grade = objection.grade
-    return {
-        "subject_code": subject.code,
-        "subject_name": subject.name,
-        "subject_kind": subject.kind,
-        "objection_id": objection.pk,
-        "target": objection.target,
-        "department": objection.department.code,
-        "status": objection.status,
-        "record_action": objection.record_action,
-        "reasons": objection.reasons,
-        "decision_reason": objection.decision_reason,
-        "submitted_at": objection.submitted_at,
-        "deadline": objection.deadline,
-        "decided_at": objection.decided_at,
-        "record_id": getattr(record, "pk", None),
-        "document_number": getattr(record, "document_number", ""),
-        "correction_id": objection.correction_id,
-        "grade_scheme": grade.scheme.code if grade is not None else "",
-        "grade": grade.grade if grade is not None else "",
-        "grade_as_of": grade.as_of if grade is not None else None,
+def _handle(objection: Objection, *, actor: Actor, to: str) -> Objection:
+    """Lock the objection, check the handler, accept it first when it is still submitted (SPEC §7:
+    deciding a submitted objection accepts it), and guard the move to ``to``. The caller's transaction
+    undoes the acceptance with the rest when its own step is refused."""
+    objection = OBJECTIONS.lock(objection)
+    HANDLERS.check(actor, objection)
+    if objection.status == ObjectionStatus.SUBMITTED and to != ObjectionStatus.ACCEPTED:
+        OBJECTIONS.guard(objection, ObjectionStatus.ACCEPTED)
+        # Refuse before accepting what the workflow would not let go on to ``to``.
+        if to not in TRANSITIONS[ObjectionStatus.ACCEPTED]:
+            OBJECTIONS.refuse(objection, to=to)
+        _accepted(objection, actor=actor)
+    OBJECTIONS.guard(objection, to)
+    return objection
+
+
+@transaction.atomic
+def objection_accept(*, actor: Actor, objection: Objection, reason: str = "") -> Objection:
+    """Submitted → accepted: the handler takes it up (the 5-working-day deadline keeps running)."""
+    objection = OBJECTIONS.begin(objection, ObjectionStatus.ACCEPTED, actor=actor, permission=HANDLERS)
+    return _accepted(objection, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def objection_material_request(
+    *, actor: Actor, objection: Objection, reason: str, today: date | None = None
+) -> Objection:
+    """The handler asks the subject for more material, once (SPEC §5): the clock stops. The working
+    days left are those after the request day up to the due date (SPEC §7); without an answer within
+    10 working days the objection is withdrawn (``objections_withdraw_due``)."""
+    today = today or timezone.localdate()
+    objection = _handle(objection, actor=actor, to=ObjectionStatus.MATERIAL_REQUESTED)
+    if objection.material_requested_on is not None:
+        raise ValidationError(_("More material can be asked for only once."))
+    reason = reason_required(reason, missing=_("Say what material is needed."))
+    days_left = working_days_between(today, objection.deadline) if objection.deadline > today else 0
+    OBJECTIONS.transition(
+        objection,
+        ObjectionStatus.MATERIAL_REQUESTED,
+        actor=actor,
+        action="objection.request_material",
+        reason=reason,
+        audit_after=("material_days_left", "material_due"),
+        material_requested_on=today,
+        material_request=reason,
+        material_days_left=days_left,
+        material_due=add_working_days(today, MATERIAL_WORKING_DAYS),
+    )
+    notification_send(
+        users=_subject_users(objection.subject),
+        event=NoticeEvent.OBJECTION_MATERIAL_REQUESTED,
+        objection=objection,
+        detail=_("%(request)s (answer by %(due)s)")
+        % {"request": reason, "due": _iso(objection.material_due)},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *, actor: Actor, objection: Objection, reason: str, files=(), today: date | None = None
+) -> Objection:
+    """The subject answers the request for material, with what it says and files: the clock runs
+    again, and the due date becomes ``add_working_days(answer day, days left)`` (SPEC §7)."""
+    today = today or timezone.localdate()
+    objection = OBJECTIONS.begin(
+        objection, ObjectionStatus.ACCEPTED, actor=actor, permission=SUBJECT_ANSWERS, transitions=ANSWERED
+    )
+    reason = reason_required(reason, missing=_("Say what you answer."))
+    files = [f for f in files if f]
+    if evidence_errors := _evidence_errors(files):
+        raise ValidationError({"evidence": evidence_errors})
+    deadline = add_working_days(today, objection.material_days_left or 0)
+    OBJECTIONS.transition(
+        objection,
+        ObjectionStatus.ACCEPTED,
+        actor=actor,
+        action="objection.answer_material",
+        reason=reason,
+        transitions=ANSWERED,
+        audit_after=("deadline",),
+        material_answered_on=today,
+        material_answer=reason,
+        deadline=deadline,
+    )
+    for uploaded in files:
+        _store_evidence(objection, actor=actor, uploaded=uploaded)
+    return objection
+
+
+def _mark_cleared(objection: Objection) -> None:
+    """The record's "under objection" mark ends with its last open objection."""
+    if objection.record_id is None:
+        return
+    still_open = (
+        Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)
+        .exclude(pk=objection.pk)
+        .exists()
+    )
+    if not still_open:
+        assert objection.record is not None  # a record objection (the caller's check)
+        record_objection_mark(record=objection.record, under_objection=False)
+
+
+@transaction.atomic
+def _withdraw_if_due(pk: int, *, today: date) -> bool:
+    objection = Objection.objects.filter(
+        pk=pk, status=ObjectionStatus.MATERIAL_REQUESTED, material_due__lt=today
+    ).first()
+    if objection is None:
+        return False
+    objection = OBJECTIONS.lock(objection)
+    if objection.status != ObjectionStatus.MATERIAL_REQUESTED:  # answered meanwhile
+        return False
+    reason = _("No answer to the request for material within %(n)s working days (by %(due)s).") % {
+        "n": MATERIAL_WORKING_DAYS,
+        "due": _iso(objection.material_due),
     }
+    OBJECTIONS.transition(
+        objection, ObjectionStatus.WITHDRAWN, actor=None, action="objection.withdraw", reason=reason
+    )
+    _mark_cleared(objection)
+    objection_outbox_enqueue(objection=objection, type=OutboxType.OBJECTION_WITHDRAWN)
+    notification_send(
+        users=_subject_users(objection.subject),
+        event=NoticeEvent.OBJECTION_WITHDRAWN,
+        objection=objection,
+        detail=reason,
+    )
+    return True
+
+
+def objections_withdraw_due(*, today: date | None = None) -> int:
+    """Daily: objections whose subject did not answer the request for material within 10 working days
+    are withdrawn (SPEC §5), each in its own transaction. Running it again withdraws nothing twice."""
+    today = today or timezone.localdate()
+    due = Objection.objects.filter(
+        status=ObjectionStatus.MATERIAL_REQUESTED, material_due__lt=today
+    ).values_list("pk", flat=True)
+    return sum(_withdraw_if_due(pk, today=today) for pk in list(due))
 
 
 _EVENTS: dict[str, tuple[NoticeEvent, str]] = {
@@ -724,56 +881,139 @@ def _decide(objection: Objection, *, actor: Actor, to: str, reason: str) -> Obje
     """The common end of every decision: the record's mark, the status, the platform, the notice."""
     event, action = _EVENTS[to]
     OBJECTIONS.decide(objection, to, actor=actor, action=action, reason=reason)
-    if objection.record_id is not None:
-        still_open = (
-            Objection.objects.filter(record_id=objection.record_id, status__in=OPEN_STATUSES)
-            .exclude(pk=objection.pk)
-            .exists()
-        )
-        if not still_open:
-            assert objection.record is not None  # record_id is set
-            record_objection_mark(record=objection.record, under_objection=False)
-    outbox_enqueue(type=OutboxType.OBJECTION_DECIDED, key=str(objection.pk), payload=_payload(objection))
+    _mark_cleared(objection)
+    objection_outbox_enqueue(objection=objection, type=OutboxType.OBJECTION_DECIDED)
     notification_send(
         users=_subject_users(objection.subject), event=event, objection=objection, detail=reason
     )
     return objection
 
 
-def _decide_regraded(objection: Objection, *, actor: Actor, to: str, reason: str) -> Objection:
-    """A grade objection upheld, in whole or in part: the subject is regraded at once."""
-    regrade_after_commit([objection.subject_id])
+def grade_levels(grade: Grade) -> list[str]:
+    """The grades a scheme gives: A+ … D- for the county score model, A/B/C for a department scheme."""
+    return LEVELS if grade.scheme.kind == SchemeKind.SCORE else ABC
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _corrected_grade(objection: Objection, corrected_grade: str) -> str:
+    corrected_grade = (corrected_grade or "").strip()
+    assert objection.grade is not None  # a grade objection (the caller's check)
+    levels = grade_levels(objection.grade)
+    if corrected_grade not in levels:
+        raise ValidationError(
+            {
+                "corrected_grade": _("Set the corrected grade: one of %(levels)s.")
+                % {"levels": ", ".join(levels)}
+            }
+        )
+    return corrected_grade
+
+
+def _grade_correct(
+    *, actor: Actor, subject, scheme, department=None, grade: str, reason: str, decision: str
+) -> None:
+    """The credit office sets the corrected grade of ``subject`` under ``scheme`` with its reason and
+    decision (SPEC §3.5): it stays the grade in force until the facts behind it change."""
+    # wired to grading.grade_in_force_correct by the grade-in-force work
+    regrade_after_commit([subject.pk])
+
+
+def _decide_grade(
+    objection: Objection, *, actor: Actor, to: str, reason: str, corrected_grade: str
+) -> Objection:
+    """A grade objection upheld, in whole or in part: the grade in force is corrected at once."""
+    objection.corrected_grade = _corrected_grade(objection, corrected_grade)
+    grade = objection.grade
+    assert grade is not None  # a grade objection (the caller's check)
+    _grade_correct(
+        actor=actor,
+        subject=objection.subject,
+        scheme=grade.scheme,
+        department=grade.department,
+        grade=objection.corrected_grade,
+        reason=reason,
+        decision=objection.decision_number,
+    )
     objection.record_action = RecordAction.REGRADED
     return _decide(objection, actor=actor, to=to, reason=reason)
 
 
-@transaction.atomic
-def objection_uphold(*, actor: Actor, objection: Objection, reason: str) -> Objection:
-    """Accepted → upheld. A record objection revokes the record (through ``record_revoke``, which
-    regrades the subject after commit); a grade objection regrades the subject at once."""
-    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
-    if objection.target == ObjectionTarget.GRADE:
-        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
+def _correct_field(objection: Objection, *, actor: Actor, value: str, reason: str) -> Objection:
+    """The named field corrected to ``value`` through the record correction service, as the handler's
+    decision: a new version in force at once, the old one kept (SPEC §5, §7)."""
     record = objection.record
-    assert record is not None  # an objection about a record names it
+    assert record is not None  # a field objection names a record (filing refuses it otherwise)
+    correction = claim_correction(record=record, field=objection.field, value=value, catalog=RecordCatalog())
+    subject = claim_subject(correction.subject_code) if correction.subject_code else None
+    objection.correction = record_correct_by_decision(
+        actor=actor,
+        record=record,
+        data=correction.data,
+        subject=subject,
+        reason=reason,
+        decision=objection.decision_number,
+    )
+    objection.corrected_value = value
+    objection.record_action = RecordAction.CORRECTED
+    return objection
+
+
+@transaction.atomic
+def objection_uphold(
+    *, actor: Actor, objection: Objection, reason: str, corrected_grade: str = ""
+) -> Objection:
+    """Upheld (a submitted objection is accepted first). A whole-record objection revokes the record
+    (through ``record_revoke``); a field objection corrects the field to the value claimed; a grade
+    objection sets the corrected grade (``corrected_grade``, a grade of the scheme)."""
+    objection = _handle(objection, actor=actor, to=ObjectionStatus.UPHELD)
+    reason = reason_required(reason)
+    if objection.target == ObjectionTarget.GRADE:
+        return _decide_grade(
+            objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason, corrected_grade=corrected_grade
+        )
+    if objection.field:
+        _correct_field(objection, actor=actor, value=objection.claimed_value, reason=reason)
+        return _decide(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
+    record = objection.record
+    assert record is not None  # not a grade objection (handled above)
     if record.status != RecordStatus.REVOKED:  # already revoked by the department: nothing to redo
         record_revoke(
             actor=actor,
             record=record,
-            reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.pk, "reason": reason},
+            reason=_("Objection %(id)s upheld: %(reason)s") % {"id": objection.number, "reason": reason},
         )
     objection.record_action = RecordAction.REVOKED
     return _decide(objection, actor=actor, to=ObjectionStatus.UPHELD, reason=reason)
 
 
 @transaction.atomic
-def objection_partly_uphold(*, actor: Actor, objection: Objection, reason: str) -> Objection:
-    """Accepted → partly upheld. A record objection needs the correction of the record started through
-    the intake services (``record_correction_start``: a new version that replaces the record once
-    approved, four-eyes, and then regrades); a grade objection regrades the subject."""
-    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
+def objection_partly_uphold(
+    *, actor: Actor, objection: Objection, reason: str, corrected_value: str = "", corrected_grade: str = ""
+) -> Objection:
+    """Partly upheld (a submitted objection is accepted first). A field objection corrects the named
+    field to ``corrected_value``, the value the handler sets; a grade objection sets the corrected
+    grade; a whole-record objection needs the correction of the record started through the intake
+    services (``record_correction_start``: a new version that replaces the record once approved)."""
+    objection = _handle(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD)
+    reason = reason_required(reason)
     if objection.target == ObjectionTarget.GRADE:
-        return _decide_regraded(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
+        return _decide_grade(
+            objection,
+            actor=actor,
+            to=ObjectionStatus.PARTLY_UPHELD,
+            reason=reason,
+            corrected_grade=corrected_grade,
+        )
+    if objection.field:
+        assert objection.record is not None  # a field objection names a record
+        value = claim_clean(
+            record=objection.record, field=objection.field, value=corrected_value, key="corrected_value"
+        )
+        _correct_field(objection, actor=actor, value=value, reason=reason)
+        return _decide(objection, actor=actor, to=ObjectionStatus.PARTLY_UPHELD, reason=reason)
     correction = CreditRecord.objects.filter(replaces_id=objection.record_id).order_by("-id").first()
     if correction is None:
         raise ValidationError(
@@ -789,6 +1029,36 @@ def objection_partly_uphold(*, actor: Actor, objection: Objection, reason: str) 
 
 @transaction.atomic
 def objection_reject(*, actor: Actor, objection: Objection, reason: str) -> Objection:
-    """Accepted → rejected, with the reasons the subject is given (003 §5(2))."""
-    objection, reason = _start(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)
+    """Rejected (a submitted objection is accepted first), with the reasons the subject is given
+    (003 §5(2))."""
+    objection = _handle(objection, actor=actor, to=ObjectionStatus.REJECTED)
+    reason = reason_required(reason)
     return _decide(objection, actor=actor, to=ObjectionStatus.REJECTED, reason=reason)
+
+
+OUTCOMES: dict[str, Callable[..., Objection]] = {
+    ObjectionStatus.UPHELD: objection_uphold,
+    ObjectionStatus.PARTLY_UPHELD: objection_partly_uphold,
+    ObjectionStatus.REJECTED: objection_reject,
+}
+
+
+def objection_decide(
+    *,
+    actor: Actor,
+    objection: Objection,
+    outcome: str,
+    reason: str,
+    corrected_value: str = "",
+    corrected_grade: str = "",
+) -> Objection:
+    """One entry for the three decisions (the API's ``decide``): ``outcome`` is ``upheld``,
+    ``partly_upheld`` or ``rejected``; each takes what it needs of the rest."""
+    if outcome not in OUTCOMES:
+        raise ValidationError({"outcome": _("Choose the outcome: upheld, partly_upheld or rejected.")})
+    kwargs: dict = {"actor": actor, "objection": objection, "reason": reason}
+    if outcome != ObjectionStatus.REJECTED:
+        kwargs["corrected_grade"] = corrected_grade
+    if outcome == ObjectionStatus.PARTLY_UPHELD:
+        kwargs["corrected_value"] = corrected_value
+    return OUTCOMES[outcome](**kwargs)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/<int:pk>/<slug:action>/", views.account_request_decide, name="account_request_decide"),
     path("<int:pk>/", views.objection_detail, name="detail"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.objection_evidence, name="evidence"),
+    path("<int:pk>/receipt/", views.objection_receipt, name="receipt"),
+    path("<int:pk>/decision/", views.objection_decision_letter, name="decision"),
     path("<int:pk>/<slug:action>/", views.objection_action, name="action"),
 ]

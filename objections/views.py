@@ -6,6 +6,7 @@ reaches only its own subject (another subject's objection answers 404, as if it 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_staff_member, is_subject_user
+from accounts.permissions import is_staff_member, is_subject_user, is_subject_user_of
 from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.http import client_rate_key
@@ -24,11 +25,20 @@ from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
 from records.models import CreditRecord
 from records.selectors import records_of_own_subject
+from subjects.selectors import subject_visible_code
 
 from . import services
 from .filtersets import ObjectionFilterSet
-from .forms import AccountRegisterForm, DecisionReasonForm, LinkCodeForm, ObjectionForm
-from .models import OPEN_STATUSES, ObjectionStatus, SubjectAccountRequest
+from .forms import (
+    AccountRegisterForm,
+    DecisionReasonForm,
+    LinkCodeForm,
+    MaterialAnswerForm,
+    MaterialRequestForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+)
+from .models import DECIDED_STATUSES, OPEN_STATUSES, ObjectionStatus, SubjectAccountRequest
 from .permissions import can_handle_objection, can_verify_accounts
 from .selectors import (
     account_request_for_holder,
@@ -213,7 +223,7 @@ def _measures(subject) -> list[dict]:
 
 
 def _file(request, *, record=None, grade=None):
-    form = ObjectionForm(request.POST or None, request.FILES or None)
+    form = ObjectionForm(request.POST or None, request.FILES or None, record=record)
     objection = form_save(
         request,
         form,
@@ -222,14 +232,16 @@ def _file(request, *, record=None, grade=None):
             reasons=form.cleaned_data["reasons"],
             record=record,
             grade=grade,
+            field=form.cleaned_data.get("field", ""),
+            claimed_value=form.cleaned_data.get("claimed_value", ""),
             files=form.cleaned_data["evidence"],
         ),
     )
     if objection is not None:
         messages.success(
             request,
-            _("Your objection is filed; it is to be handled by %(deadline)s.")
-            % {"deadline": objection.deadline.isoformat()},
+            _("Your objection %(number)s is filed; it is to be handled by %(deadline)s.")
+            % {"number": objection.number, "deadline": objection.deadline.isoformat()},
         )
         return redirect("objections:detail", pk=objection.pk)
     return render(
@@ -301,28 +313,84 @@ def objection_detail(request, pk: int):
     can_handle = can_handle_objection(request.user, objection)
     correction_started = (
         objection.record_id is not None
+        and not objection.field
         and CreditRecord.objects.filter(replaces_id=objection.record_id).exists()
     )
+    can_decide = can_handle and objection.status in (ObjectionStatus.SUBMITTED, ObjectionStatus.ACCEPTED)
+    levels = services.grade_levels(objection.grade) if objection.grade_id else ()
     return render(
         request,
         "objections/objection_detail.html",
         {
             "objection": objection,
             "can_accept": can_handle and objection.status == ObjectionStatus.SUBMITTED,
-            "can_decide": can_handle and objection.status == ObjectionStatus.ACCEPTED,
+            "can_decide": can_decide,
+            "can_request_material": can_decide and objection.material_requested_on is None,
+            "can_answer": objection.status == ObjectionStatus.MATERIAL_REQUESTED
+            and is_subject_user_of(request.user, objection.subject),
             "correction_started": correction_started,
             # Who handled it is the office's business: the subject reads the steps and the reasons.
             "show_actors": is_staff_member(request.user),
-            "form": DecisionReasonForm(),
+            "form": ObjectionDecisionForm(objection=objection, levels=levels),
+            "material_form": MaterialRequestForm(),
+            "answer_form": MaterialAnswerForm(),
         },
     )
 
 
+def _letter_context(request, objection) -> dict:
+    subject = objection.subject
+    return {
+        "objection": objection,
+        "subject_code": subject_visible_code(user=request.user, subject=subject),
+        "is_person": subject.is_natural_person,
+        "field_label": objection.get_field_display() if objection.field else "",
+    }
+
+
+@login_required
+def objection_receipt(request, pk: int):
+    """The receipt (回执) of the objection, to print: its number, what it is against, the due date
+    (003 §5(2): handled within 5 working days)."""
+    objection = _objection_or_404(request, pk)
+    return render(request, "objections/objection_receipt.html", _letter_context(request, objection))
+
+
+@login_required
+def objection_decision_letter(request, pk: int):
+    """The decision letter (异议处理决定书), to print: the outcome, the reasons, what was done to the
+    record or the grade. Only a decided objection has one."""
+    objection = _objection_or_404(request, pk)
+    if objection.status not in DECIDED_STATUSES:
+        raise Http404(_("Only a decided objection has a decision letter."))
+    return render(request, "objections/objection_decision.html", _letter_context(request, objection))
+
+
 ACTIONS = {
     "accept": Action(services.objection_accept, gettext_lazy("Accepted for handling.")),
-    "uphold": Action(services.objection_uphold, gettext_lazy("Upheld.")),
-    "partly-uphold": Action(services.objection_partly_uphold, gettext_lazy("Partly upheld.")),
+    "request-material": Action(
+        services.objection_material_request,
+        gettext_lazy("Material requested; the clock stops until the subject answers."),
+    ),
+    "uphold": Action(services.objection_uphold, gettext_lazy("Upheld."), inputs=("corrected_grade",)),
+    "partly-uphold": Action(
+        services.objection_partly_uphold,
+        gettext_lazy("Partly upheld."),
+        inputs=("corrected_value", "corrected_grade"),
+    ),
     "reject": Action(services.objection_reject, gettext_lazy("Rejected; the subject is given the reasons.")),
+    # The API's one decision endpoint (``outcome``); the page has a button per outcome.
+    "decide": Action(
+        services.objection_decide,
+        gettext_lazy("Decided."),
+        inputs=("outcome", "corrected_value", "corrected_grade"),
+    ),
+    # The subject's answer to the request for material, with files.
+    "answer": Action(
+        services.objection_answer,
+        gettext_lazy("Your answer is sent; the clock runs again."),
+        inputs=("files",),
+    ),
 }
 
 # A handler of another department, or a subject user, is told so on the objection's page.

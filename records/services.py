@@ -40,7 +40,7 @@ from .permissions import (
     can_review_record,
     can_settle_record,
 )
-from .validation import RecordCatalog, RecordInput, record_clean
+from .validation import CleanRecord, RecordCatalog, RecordInput, record_clean
 
 # Never the complainant (000 Art. 13): the audit log must not disclose it.
 RECORD_AUDIT_FIELDS = [
@@ -76,6 +76,8 @@ SUPERSEDED: dict[str, tuple[str, ...]] = {
     status: (RecordStatus.CORRECTED,)
     for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
 }
+# A correction decided at once (``record_correct_by_decision``) corrects a record in force.
+CORRECTABLE: dict[str, tuple[str, ...]] = {RecordStatus.EFFECTIVE: (RecordStatus.CORRECTED,)}
 SETTLERS = Permission(
     can_settle_record,
     gettext_lazy("Only a reviewer of the entering department or the credit office does this."),
@@ -278,6 +280,52 @@ def record_repair(*, actor: Actor, record: CreditRecord, reason: str) -> CreditR
     )
 
 
+def _version_new(
+    record: CreditRecord,
+    *,
+    actor: Actor,
+    clean,
+    status: str,
+    is_current: bool,
+    subject_id: int | None = None,
+    **fields,
+) -> CreditRecord:
+    """The next version of ``record`` with the clean values (and its sanctions): a correction. The
+    version it replaces is kept as it is; retiring it is the caller's step."""
+    new = CreditRecord.objects.create(
+        subject_id=subject_id or record.subject_id,
+        department_id=record.department_id,
+        unit=record.unit,
+        status=status,
+        is_current=is_current,
+        version=record.version + 1,
+        replaces=record,
+        source=RecordSource.WEB,
+        created_by=actor,
+        **fields,
+        **record_values(clean),
+    )
+    Sanction.objects.bulk_create(sanction_rows(new, clean))
+    return new
+
+
+def _correction_free(record: CreditRecord) -> None:
+    """One correction at a time: a record whose corrected version awaits approval is refused."""
+    if CreditRecord.objects.filter(replaces=record).exists():
+        raise ValidationError(_("A correction of this record is already under way."))
+
+
+def _correction_clean(record: CreditRecord, *, data: RecordInput, subject: Subject) -> CleanRecord:
+    """The corrected values, refused as any entry is (validation, the duplicate rule)."""
+    clean = record_clean(data=data, catalog=RecordCatalog())
+    existing = duplicate_of(
+        department_id=record.department_id, subject=subject, clean=clean, exclude_pk=record.pk
+    )
+    if existing is not None:
+        raise duplicate_error(existing)
+    return clean
+
+
 @transaction.atomic
 def record_correction_start(
     *, actor: Actor, record: CreditRecord, data: RecordInput, reason: str
@@ -291,28 +339,10 @@ def record_correction_start(
         raise PermissionDenied(_("Only the entering department corrects its records."))
     if record.status != RecordStatus.EFFECTIVE:
         RECORDS.refuse(record, verb=_("corrected"))
-    if CreditRecord.objects.filter(replaces=record).exists():
-        raise ValidationError(_("A correction of this record is already under way."))
+    _correction_free(record)
     reason = reason_required(reason)
-    clean = record_clean(data=data, catalog=RecordCatalog())
-    existing = duplicate_of(
-        department_id=record.department_id, subject=record.subject, clean=clean, exclude_pk=record.pk
-    )
-    if existing is not None:
-        raise duplicate_error(existing)
-    new = CreditRecord.objects.create(
-        subject_id=record.subject_id,
-        department_id=record.department_id,
-        unit=record.unit,
-        status=RecordStatus.DRAFT,
-        is_current=False,
-        version=record.version + 1,
-        replaces=record,
-        source=RecordSource.WEB,
-        created_by=actor,
-        **record_values(clean),
-    )
-    Sanction.objects.bulk_create(sanction_rows(new, clean))
+    clean = _correction_clean(record, data=data, subject=record.subject)
+    new = _version_new(record, actor=actor, clean=clean, status=RecordStatus.DRAFT, is_current=False)
     _log_transition(new, actor=actor, from_status="", reason=reason)
     audit_log_write(
         actor=actor,
@@ -322,6 +352,75 @@ def record_correction_start(
         before=model_snapshot(record, RECORD_AUDIT_FIELDS),
         after=model_snapshot(new, RECORD_AUDIT_FIELDS),
     )
+    return new
+
+
+@transaction.atomic
+def record_correct_by_decision(
+    *,
+    actor: Actor,
+    record: CreditRecord,
+    data: RecordInput,
+    reason: str,
+    decision: str,
+    subject: Subject | None = None,
+) -> CreditRecord:
+    """Correct an effective record at once, as the decision of ``actor`` on an objection (003 §5(2),
+    SPEC §5): the department's reviewer (or the credit office) has examined the subject's evidence, so
+    no second approval follows. A new version takes effect with the corrected values (``subject``: the
+    subject the record is moved to, when it named the wrong one); the old version is kept, retired as
+    corrected. Audited with the decision that made it (``decision``, e.g. the objection's number); the
+    platform learns of both versions and the subjects concerned are regraded after commit."""
+    record = RECORDS.begin(
+        record,
+        RecordStatus.CORRECTED,
+        actor=actor,
+        verb=_("corrected"),
+        permission=SETTLERS,
+        transitions=CORRECTABLE,
+    )
+    if not record.is_current:
+        RECORDS.refuse(record, verb=_("corrected"))
+    _correction_free(record)
+    reason = reason_required(reason)
+    subject = subject or record.subject
+    clean = _correction_clean(record, data=data, subject=subject)
+    why = _("Corrected by decision %(decision)s: %(reason)s") % {"decision": decision, "reason": reason}
+    before = model_snapshot(record, RECORD_AUDIT_FIELDS)
+    # The old version leaves force first: one current version per violation (the unique constraint).
+    record.is_current = False
+    replaced = _("Replaced by version %(version)s.") % {"version": record.version + 1}
+    RECORDS.transition(
+        record,
+        RecordStatus.CORRECTED,
+        actor=actor,
+        action="record.correct",
+        reason=f"{replaced} {why}",
+        transitions=SUPERSEDED,
+    )
+    new = _version_new(
+        record,
+        actor=actor,
+        clean=clean,
+        status=RecordStatus.EFFECTIVE,
+        is_current=True,
+        subject_id=subject.pk,
+        submitted_by=actor,
+        reviewed_by=actor,
+        effective_at=timezone.now(),
+    )
+    _log_transition(new, actor=actor, from_status="", reason=why)
+    audit_log_write(
+        actor=actor,
+        action="record.correct_by_decision",
+        target=new,
+        reason=why,
+        before=before,
+        after=model_snapshot(new, RECORD_AUDIT_FIELDS),
+    )
+    record_outbox_enqueue(record=record, reason=replaced)
+    record_outbox_enqueue(record=new, reason=why)
+    regrade_after_commit([record.subject_id, new.subject_id])
     return new
 
 

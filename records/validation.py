@@ -85,6 +85,29 @@ class RecordCatalog:
         self.sanction_names = "、".join(s.name for s in sanctions)
 
 
+def record_input_of(record) -> RecordInput:
+    """A record's own values as input, to be changed and cleaned again (a correction decided without
+    the form, e.g. by an objection). A derived severity stays derived; one set by hand stays set."""
+    manual = record.severity_source == SeveritySource.MANUAL
+    return RecordInput(
+        kind=record.kind.code,
+        document_number=record.document_number,
+        decision_date=record.decision_date,
+        matter=record.matter,
+        content=record.content,
+        legal_basis=record.legal_basis,
+        sanctions=[
+            SanctionInput(kind=s.kind.code, fine_amount=s.fine_amount, detail=s.detail)
+            for s in record.sanctions.select_related("kind").order_by("id")
+        ],
+        severity=record.severity if manual else "",
+        severity_reason=record.severity_reason if manual else "",
+        external_grade=record.external_grade,
+        complainant_name=record.complainant_name,
+        complainant_contact=record.complainant_contact,
+    )
+
+
 def squash(text: str | None) -> str:
     return " ".join(str(text or "").split())
 

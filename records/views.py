@@ -151,6 +151,7 @@ def record_create(request, kind_code: str):
     data = request.POST if request.method == "POST" else None
     form = RecordForm(data, request.FILES or None, kind=kind, with_subject=fixed is None)
     formset = SanctionFormSet(data, prefix="sanctions") if kind.has_sanctions else None
+
     def save(record_input):
         return services.record_enter(
             actor=request.user,

@@ -33,7 +33,7 @@ from grading.services import regrade_subjects
 from measures.models import Measure, MeasureApplication
 from measures.services import list_entry_add, measure_application_record
 from objections.models import Objection, ObjectionEvidence, SubjectAccountRequest
-from objections.services import objection_file
+from objections.services import objection_file, objection_reject
 from records.evidence import evidence_attach
 from records.importing import records_import
 from records.models import CreditRecord, Evidence, ImportBatch, RecordKind
@@ -126,6 +126,13 @@ def _world() -> dict:
 
     # The person's own account objects, applies for repair and registers information.
     objection_file(actor=users["person"], record=record, reasons="不是本人", files=[pdf("异议证据.pdf")])
+    # A decided one too, so that its decision letter is scanned.
+    on_grade = objection_file(
+        actor=users["person"],
+        grade=Grade.objects.filter(subject=person, is_current=True).first(),
+        reasons="评价有误",
+    )
+    objection_reject(actor=office, objection=on_grade, reason="评价无误")
     repair_apply(
         actor=users["person"], record=record, statement="已整改。", proofs=[("commitment", pdf("承诺.pdf"))]
     )
@@ -226,6 +233,9 @@ def _args(world) -> dict[str, list[tuple]]:
         ],
         "objections/<int:pk>/": ids(Objection),
         "objections/<int:pk>/evidence/<int:evidence_pk>/": pairs["objection_evidence"],
+        "objections/<int:pk>/receipt/": ids(Objection),
+        # Only a decided objection has a letter; the others answer 404.
+        "objections/<int:pk>/decision/": ids(Objection),
         "api/subjects/<str:code>/": codes,
         "api/records/<int:pk>/": records,
         "api/public/subjects/<str:code>/": codes,
@@ -254,6 +264,10 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/records/<int:pk>/return/": records[:1],
         "api/records/<int:pk>/revoke/": records[:1],
         "api/records/<int:pk>/repair/": records[:1],
+        "api/objections/<int:pk>/accept/": ids(Objection)[:1],
+        "api/objections/<int:pk>/request-material/": ids(Objection)[:1],
+        "api/objections/<int:pk>/decide/": ids(Objection)[:1],
+        "api/objections/<int:pk>/answer/": ids(Objection)[:1],
     }
 
 

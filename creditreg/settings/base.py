@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
     # Rectification deadlines that passed unrectified bring an interview due (004 §6(2)).
     "reminders-daily": {"task": "reminders.daily", "schedule": crontab(hour=0, minute=45)},
+    # Objections left without the material asked for 10 working days are withdrawn (SPEC §5).
+    "objections-withdraw-due": {"task": "objections.withdraw_due", "schedule": crontab(hour=0, minute=50)},
     # 003 §6(1): the year's summary reaches the credit office by December 20.
     "reports-yearly-summary": {
         "task": "reports.generate_yearly",

@@ -86,3 +86,108 @@ def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
     assert "您的异议成立" in page.locator("#notices").inner_text()
     assert "已撤销" in page.locator("#records").inner_text()
     page.screenshot(path="/tmp/creditreg-portal-after-objection.png", full_page=True)
+
+
+def test_a_field_objection_with_a_request_for_material_ends_partly_upheld_on_the_portal_and_the_public_page(
+    browser_page, live_server, tmp_path
+):
+    """The subject objects to the decision date with a file and gets its receipt; the reviewer asks
+    for material; the subject answers with another file; the reviewer partly upholds with the date he
+    finds right: the corrected date shows on the portal and on the public page, the decision on the
+    portal."""
+    firm = make_company("西峡县字段异议有限公司", rep=(make_resident_id("19700402"), "钱法人"))
+    clerk = make_user(Role.CLERK, "fgw", username="fgw-clerk-f")
+    make_user(Role.REVIEWER, "fgw", username="fgw-reviewer-f")
+    reviewer = make_user(Role.REVIEWER, "fgw", username="fgw-reviewer-g")
+    record = effective_record(clerk, reviewer, firm, document_number="西发改罚〔2026〕77号")
+    register_linked(firm, "ziduan")
+    evidence = tmp_path / "原决定书.pdf"
+    evidence.write_bytes(PDF)
+    answer = tmp_path / "送达回证.pdf"
+    answer.write_bytes(PDF)
+    page = browser_page
+
+    def login(username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        browser_second_factor(page, username)
+        page.wait_for_url(f"{live_server.url}/")
+
+    def logout() -> None:
+        page.click("header button:has-text('退出')")
+        page.wait_for_url("**/accounts/login/")
+
+    login("ziduan", PASSWORD)
+    page.goto(f"{live_server.url}/portal/")
+    page.locator("#records tr", has_text="西发改罚〔2026〕77号").locator("a:has-text('提出异议')").click()
+    page.wait_for_url(f"**/portal/records/{record.pk}/object/")
+    page.select_option("select[name=field]", "decision_date")
+    page.fill("input[name=claimed_value]", "2026-02-20")
+    page.fill("textarea[name=reasons]", "决定书落款日期为2月20日。")
+    page.set_input_files("input[name=evidence]", str(evidence))
+    page.click("main button:has-text('提交异议')")
+    page.wait_for_url("**/objections/*/")
+    objection = Objection.objects.get()
+    assert objection.number in page.locator("h1").inner_text()
+    assert "2026-02-20" in page.locator("dd.claim").inner_text()
+    page.click(f"a:has-text('{objection.receipt_number}')")
+    page.wait_for_url(f"**/objections/{objection.pk}/receipt/")
+    assert objection.receipt_number in page.locator("p.number").inner_text()
+    assert objection.deadline.strftime("%Y年%-m月%-d日") in page.locator("p.due").inner_text()
+    page.click("a:has-text('返回')")
+    page.wait_for_url(f"**/objections/{objection.pk}/")
+    logout()
+
+    login("fgw-reviewer-g", STAFF_PASSWORD)
+    page.goto(f"{live_server.url}/objections/{objection.pk}/")
+    page.fill("#request-material textarea[name=reason]", "请补充原决定书送达回证。")
+    page.click("#request-material button:has-text('要求补充材料')")
+    page.wait_for_url(f"**/objections/{objection.pk}/")
+    assert "期限暂停" in page.locator("dd.deadline").inner_text()
+    logout()
+
+    login("ziduan", PASSWORD)
+    page.goto(f"{live_server.url}/portal/")
+    assert "期限暂停" in page.locator("#objections").inner_text()
+    page.goto(f"{live_server.url}/objections/{objection.pk}/")
+    page.fill("#answer textarea[name=reason]", "送达回证已上传。")
+    page.set_input_files("#answer input[name=files]", str(answer))
+    page.click("#answer button:has-text('提交补充材料')")
+    page.wait_for_url(f"**/objections/{objection.pk}/")
+    assert "期限暂停" not in page.locator("dd.deadline").inner_text()
+    assert page.locator("a:has-text('送达回证.pdf')").count() == 1
+    logout()
+
+    login("fgw-reviewer-g", STAFF_PASSWORD)
+    page.goto(f"{live_server.url}/objections/{objection.pk}/")
+    page.fill("#decide textarea[name=reason]", "经核对原件，决定日期应为2月25日。")
+    page.fill("#decide input[name=corrected_value]", "2026-02-25")
+    page.click("#decide button:has-text('部分成立')")
+    page.wait_for_url(f"**/objections/{objection.pk}/")
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.PARTLY_UPHELD
+    assert str(objection.correction.decision_date) == "2026-02-25"
+    assert CreditRecord.objects.get(pk=record.pk).status == RecordStatus.CORRECTED
+    logout()
+
+    login("ziduan", PASSWORD)
+    page.goto(f"{live_server.url}/portal/")
+    row = page.locator("#records tr", has_text="西发改罚〔2026〕77号").first
+    assert "2026-02-25" in row.inner_text()
+    assert "部分成立" in page.locator("#objections").inner_text()
+    page.goto(f"{live_server.url}/objections/{objection.pk}/")
+    assert "经核对原件" in page.locator("dd.decision").inner_text()
+    assert "2026-02-25" in page.locator("dd.record-action").inner_text()
+    page.click(f"a:has-text('{objection.decision_number}')")
+    page.wait_for_url(f"**/objections/{objection.pk}/decision/")
+    assert "2026-02-25" in page.content() and objection.decision_number in page.content()
+    page.click("a:has-text('返回')")
+    page.wait_for_url(f"**/objections/{objection.pk}/")
+    logout()
+
+    page.goto(f"{live_server.url}/public/subjects/{firm.code}/")
+    public_row = page.locator("table.records tr", has_text="西发改罚〔2026〕77号")
+    assert public_row.count() == 1 and "2026-02-25" in public_row.inner_text()
+    page.screenshot(path="/tmp/creditreg-field-objection-public.png", full_page=True)

@@ -85,11 +85,11 @@ def test_the_handler_acts_on_the_page_and_illegal_actions_say_why(
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.SUBMITTED
     client.force_login(reviewer)
+    client.post(reverse("objections:action", args=[objection.pk, "accept"]))
     response = client.post(
-        reverse("objections:action", args=[objection.pk, "uphold"]), {"reason": "x"}, follow=True
+        reverse("objections:action", args=[objection.pk, "accept"]), {"reason": "x"}, follow=True
     )
     assert "不能变为" in response.content.decode()
-    client.post(reverse("objections:action", args=[objection.pk, "accept"]))
     response = client.post(
         reverse("objections:action", args=[objection.pk, "reject"]), {"reason": ""}, follow=True
     )
@@ -97,6 +97,10 @@ def test_the_handler_acts_on_the_page_and_illegal_actions_say_why(
     client.post(reverse("objections:action", args=[objection.pk, "reject"]), {"reason": "证据不足"})
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.REJECTED and objection.decision_reason == "证据不足"
+    response = client.post(
+        reverse("objections:action", args=[objection.pk, "uphold"]), {"reason": "x"}, follow=True
+    )
+    assert "不能变为" in response.content.decode()
     assert client.post(reverse("objections:action", args=[objection.pk, "nonsense"])).status_code == 404
 
 
