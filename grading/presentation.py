@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 def reason_text(reason: dict) -> str:
     label = reason.get("rule", "")
-    if "adjusted_from" in reason:  # the credit office's adjustment of a run's grade (writer.grade_adjusted_write)
+    if (
+        "adjusted_from" in reason
+    ):  # the credit office's adjustment of a run's grade (writer.grade_adjusted_write)
         text = _("%(rule)s (was %(before)s): %(reason)s") % {
             "rule": label,
             "before": reason["adjusted_from"] or "—",

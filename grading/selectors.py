@@ -7,7 +7,7 @@ subject, scheme and department, the same everywhere."""
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -50,7 +50,11 @@ def grades_in_force(
         grades_in_force_rows(subject_ids=subject_ids, scheme_code=scheme_code)
         .select_related("scheme", "department", "stands_on__version", "decision_run")
         .order_by(
-            "subject_id", "scheme__owner_id", "scheme__code", "department__sort_order", "department__code"
+            "subject_id",
+            F("scheme__owner_id").asc(nulls_first=True),  # county schemes first, on every database
+            "scheme__code",
+            "department__sort_order",
+            "department__code",
         )
     )
     if with_reasons:
