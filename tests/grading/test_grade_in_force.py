@@ -393,3 +393,37 @@ def test_the_migration_fills_the_grades_in_force_without_queueing(
         current.grade,
     )
     assert OutboxItem.objects.count() == queued and not GradeInForceChange.objects.exists()
+
+
+def test_the_nightly_regrade_recomputes_a_correction_once_the_facts_change(
+    clerk, reviewer, credit_office_user, firm, django_capture_on_commit_callbacks
+):
+    """The set-based nightly path (the compiled SQL writer on PostgreSQL): a correction stays while the
+    facts are unchanged, and a fact entered without a dynamic regrade recomputes it that night."""
+    enter(clerk, reviewer, firm, django_capture_on_commit_callbacks, sanctions=SERIOUS)
+    public = Scheme.objects.get(code="public")
+    grade_in_force_correct(
+        actor=credit_office_user,
+        subject=firm,
+        scheme=public,
+        grade="B",
+        reason="异议成立",
+        decision="objection 3",
+    )
+    assert regrade_all()["public:"]["changed"] == 0
+    assert GradeInForce.objects.get(subject=firm, scheme=public).grade == "B"
+    effective_record(clerk, reviewer, firm, sanctions=SERIOUS, document_number="西发改罚〔2026〕77号")
+    assert GradeInForce.objects.get(subject=firm, scheme=public).grade == "B"  # no regrade yet
+    assert regrade_all()["public:"]["changed"] == 1
+    in_force = GradeInForce.objects.get(subject=firm, scheme=public)
+    assert in_force.basis == InForceBasis.COMPUTED and in_force.grade.startswith("D")
+    current = Grade.objects.get(subject=firm, scheme=public, is_current=True)
+    assert in_force.stands_on == current
+    items = [i for i in changed_items(firm) if i["scheme"] == "public"]
+    assert [(i["previous"], i["grade"], i["basis"]) for i in items] == [
+        ("D", "B", "corrected"),
+        ("B", in_force.grade, "computed"),
+    ]
+    # Nothing changed since: the next night queues nothing.
+    regrade_all()
+    assert len([i for i in changed_items(firm) if i["scheme"] == "public"]) == 2
