@@ -81,8 +81,8 @@ def generate(cursor, n: int, per: int) -> None:
     if True:
         cursor.execute(
             """
-            INSERT INTO subjects_subject (kind, code, name, address, phone, created_at, updated_at)
-            SELECT 'legal_person', '91411323' || lpad(g::text, 10, '0'), '测试企业' || g, '', '', now(), now()
+            INSERT INTO subjects_subject (kind, code, name, address, phone, email, created_at, updated_at)
+            SELECT 'legal_person', '91411323' || lpad(g::text, 10, '0'), '测试企业' || g, '', '', '', now(), now()
             FROM generate_series(1, %s) AS g
             """,
             [n],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 class OutboxType(models.TextChoices):
     GRADE_PUBLISHED = "grade.published", _("published grade")
+    GRADE_CHANGED = "grade.changed", _("change of a grade in force")
     RECORD_EFFECTIVE = "record.effective", _("effective record")
     RECORD_CORRECTED = "record.corrected", _("corrected record")
     RECORD_REVOKED = "record.revoked", _("revoked record")

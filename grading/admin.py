@@ -11,9 +11,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from core.readonly_admin import ReadOnlyAdminMixin
 from records.models import RecordKind
 
-from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, SchemeVersion, VersionStatus
+from .models import (
+    EvaluationRun,
+    Grade,
+    GradeInForce,
+    GradeInForceChange,
+    RunChunk,
+    RunStatus,
+    Scheme,
+    SchemeVersion,
+    VersionStatus,
+)
 from .presentation import reasons_text
 from .rules import LEVELS, RulesError, validate_rules
 from .runs import grade_adjust, run_changes, run_distribution, run_publish
@@ -305,13 +316,14 @@ class GradeAdmin(ReadOnly, admin.ModelAdmin):
         )
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Only a grade of a run under review is adjusted, and only by the credit office.
+        # Only a grade of a run under review or published is adjusted (after publication it also
+        # corrects the grade in force), and only by the credit office.
         if obj is None:
             return request.user.has_perm("grading.change_grade")
         return (
             request.user.has_perm("grading.change_grade")
             and obj.run_id is not None
-            and obj.run.status == RunStatus.COMPLETED
+            and obj.run.status in (RunStatus.COMPLETED, RunStatus.PUBLISHED)
         )
 
     def get_form(self, request, obj=None, **kwargs):
@@ -326,3 +338,44 @@ class GradeAdmin(ReadOnly, admin.ModelAdmin):
             new_grade=form.cleaned_data.get("new_grade", ""),
             reason=form.cleaned_data["reason"],
         )
+
+
+@admin.register(GradeInForce)
+class GradeInForceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The grades in force, as every reader shows them; written only by the grade writer."""
+
+    list_display = [
+        "subject",
+        "scheme",
+        "department",
+        "grade",
+        "basis",
+        "as_of",
+        "since",
+        "decision",
+        "reason",
+    ]
+    list_filter = ["scheme", "basis", "grade", "department"]
+    search_fields = ["subject__name", "=subject__code"]
+    list_select_related = ["subject", "scheme", "department"]
+
+
+@admin.register(GradeInForceChange)
+class GradeInForceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every change of a grade in force: from what, to what, when, why, by whom, by which decision."""
+
+    list_display = [
+        "changed_at",
+        "subject",
+        "scheme",
+        "department",
+        "previous",
+        "grade",
+        "basis",
+        "decided_by",
+        "decision",
+        "reason",
+    ]
+    list_filter = ["scheme", "basis", "department"]
+    search_fields = ["subject__name", "=subject__code"]
+    list_select_related = ["subject", "scheme", "department", "decided_by"]

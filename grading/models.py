@@ -271,3 +271,135 @@ class Grade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.scheme.code} {self.grade or '—'}"
+
+
+class InForceBasis(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the facts")
+    PUBLISHED = "published", _("Published yearly evaluation")
+    CORRECTED = "corrected", _("Corrected by a decision")
+
+
+class GradeInForceFields(models.Model):
+    """What the grade in force says, shared by the row in force and each change kept in its history."""
+
+    subject = models.ForeignKey(
+        "subjects.Subject",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("subject"),
+    )
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("scheme")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("department"),
+    )
+    # The Grade row the value stands on: the current computed grade, the published run's grade, or
+    # the grade a person corrected (its id is what a grade objection names).
+    stands_on = models.ForeignKey(
+        Grade, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("grade")
+    )
+    grade = models.CharField(_("grade"), max_length=4, blank=True)  # empty: not graded
+    as_of = models.DateField(_("as of"))
+    basis = models.CharField(_("basis"), max_length=10, choices=InForceBasis.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("decided by"),
+    )
+    # The decision behind a correction ("objection 12", "adjustment") and the run it concerns, if any.
+    decision = models.CharField(_("decision"), max_length=100, blank=True)
+    decision_run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("evaluation run"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def corrected(self) -> bool:
+        return self.basis == InForceBasis.CORRECTED
+
+    @property
+    def version(self) -> SchemeVersion:
+        return self.stands_on.version
+
+    @property
+    def score(self):
+        """The score behind the value; none for a value a person set."""
+        return None if self.corrected else self.stands_on.score
+
+    @property
+    def reasons(self) -> list:
+        return self.stands_on.reasons
+
+
+class GradeInForce(GradeInForceFields):
+    """The grade in force (生效等级, SPEC §3.5) of one subject under one scheme (and department): the one
+    value every reader shows and uses. Written only by ``grading.writer``: it follows the computed
+    current grade when the facts change, takes a published run's grade for subjects whose facts did not
+    change since the run, and keeps a person's correction while the grade it was made on stays
+    current (000 Art. 14, 001 Art. 16, 003 §5(2))."""
+
+    since = models.DateTimeField(_("in force since"))
+
+    # Set by ``grading.selectors.grades_in_force``: a person's correction and the reasons, worded in the
+    # reader's language.
+    correction_text: str
+    reason_texts: list[str]
+
+    class Meta:
+        verbose_name = _("grade in force")
+        verbose_name_plural = _("grades in force")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "scheme"],
+                condition=Q(department__isnull=True),
+                name="grade_in_force_one_county",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "scheme", "department"],
+                condition=Q(department__isnull=False),
+                name="grade_in_force_one_per_department",
+            ),
+        ]
+        indexes = [models.Index(fields=["subject", "scheme"], name="grade_in_force_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.scheme_id} {self.grade or '—'}"
+
+
+class GradeInForceChange(GradeInForceFields):
+    """One change of a grade in force: from what, to what, when, why, by whom, by which decision.
+    ``previous`` is null for a subject's first grade under the scheme."""
+
+    # Null, not "": "" is a value (not graded), null says there was none.
+    previous = models.CharField(_("previous grade"), max_length=4, null=True, blank=True)  # noqa: DJ001
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("change of a grade in force")
+        verbose_name_plural = _("changes of grades in force")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["subject", "changed_at"], name="grade_in_force_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.previous or '—'} → {self.grade or '—'}"

@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 def reason_text(reason: dict) -> str:
     label = reason.get("rule", "")
-    if "input_grade" in reason:
+    if (
+        "adjusted_from" in reason
+    ):  # the credit office's adjustment of a run's grade (writer.grade_adjusted_write)
+        text = _("%(rule)s (was %(before)s): %(reason)s") % {
+            "rule": label,
+            "before": reason["adjusted_from"] or "—",
+            "reason": reason.get("reason", ""),
+        }
+    elif "input_grade" in reason:
         text = _("%(rule)s (county grade %(grade)s)") % {"rule": label, "grade": reason["input_grade"]}
     elif "points" in reason:
         points = Decimal(reason["points"])

@@ -17,6 +17,12 @@ from django.utils.translation import gettext as _
 LEVELS = ["A+", "A", "B", "C", "C-", "D", "D-"]
 ABC = ["A", "B", "C"]
 
+
+def grades_of_kind(kind: str) -> list[str]:
+    """The grades a person may give under a scheme of ``kind`` ("" for a department scheme: not graded)."""
+    return {"score": LEVELS, "conditions": ABC + [""]}[kind]
+
+
 # The compiled query classifies each record against every rule filter at once, one bit per distinct
 # filter in a PostgreSQL bigint: bits 0 to 61 are safe (compiled._masks), so at most 62 filters.
 MAX_FILTERS = 62

@@ -36,8 +36,8 @@ from subjects.models import Subject
 from .compiled import compiled_grading, compiled_session, outcomes_sql
 from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, VersionStatus
 from .outbox import run_grades_outbox_enqueue
-from .rules import ABC, LEVELS
-from .services import grades_compute, grading_department, version_published
+from .rules import grades_of_kind
+from .services import grade_in_force_correct, grades_compute, grading_department, version_published
 from .writer import GradeTarget, grade_adjusted_write, grades_write, grades_write_sql, run_grades_publish
 
 log = logging.getLogger(__name__)
@@ -366,17 +366,19 @@ def run_changes(*, run: EvaluationRun, limit: int = 200) -> list[tuple[Grade, st
 
 @transaction.atomic
 def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: bool = False) -> Grade:
-    """The credit office's manual adjustment of a grade in a run under review: only with a reason,
-    audited, and shown among the grade's reasons (SPEC §3.5)."""
+    """The credit office's manual adjustment of a run's grade: only with a reason, audited, and shown
+    among the grade's reasons (SPEC §3.5). In a run under review it is the grade put in force at
+    publication; in a published run it also corrects the grade in force at once
+    (``grade_in_force_correct``, decision "adjustment")."""
     if not is_credit_office(actor):
         raise PermissionDenied(_("Only the credit office adjusts grades."))
     grade = Grade.objects.select_for_update(of=("self",)).select_related("run").get(pk=grade.pk)
-    if grade.run is None or grade.run.status != RunStatus.COMPLETED:
-        raise ValidationError(_("Only grades of a completed run under review can be adjusted."))
+    if grade.run is None or grade.run.status not in (RunStatus.COMPLETED, RunStatus.PUBLISHED):
+        raise ValidationError(_("Only grades of a completed or published run can be adjusted."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
-    allowed = {"score": LEVELS, "conditions": ABC + [""]}[grade.scheme.kind]
+    allowed = grades_of_kind(grade.scheme.kind)
     if new_grade not in allowed:
         raise ValidationError(
             {"grade": _("Choose one of: %(grades)s.") % {"grades": ", ".join(g or "—" for g in allowed)}}
@@ -392,6 +394,17 @@ def grade_adjust(*, actor, grade: Grade, new_grade: str, reason: str, dry_run: b
         after={"grade": new_grade},
         reason=reason,
     )
+    if grade.run.status == RunStatus.PUBLISHED:
+        grade_in_force_correct(
+            actor=actor,
+            subject=grade.subject,
+            scheme=grade.scheme,
+            department=grade.department,
+            grade=new_grade,
+            reason=reason,
+            decision=_("adjustment"),
+            run=grade.run,
+        )
     return grade
 
 

@@ -18,21 +18,26 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Department
+from accounts.permissions import is_credit_office
+from audit.services import audit_log_write
 from subjects.models import Subject
 
 from .compiled import compiled_grading, compiled_session, digests_sql, outcomes_sql
 from .engine import Fact, Outcome, evaluate
-from .models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
-from .rules import Rules, version_rules
+from .models import EvaluationRun, Grade, GradeInForce, GradeSource, Scheme, SchemeVersion, VersionStatus
+from .rules import Rules, grades_of_kind, version_rules
 from .window import Window
 from .writer import (
     CurrentGrade,
     GradeTarget,
     current_grade_join,
+    grade_in_force_corrected_write,
     grades_write,
     grades_write_sql,
     grading_lock,
@@ -448,3 +453,68 @@ def regrade_all(*, as_of: datetime.date | None = None, source: str = GradeSource
         )
         for scheme, department in grading_targets()
     }
+
+
+@transaction.atomic
+def grade_in_force_correct(
+    *,
+    actor,
+    subject: Subject,
+    scheme: Scheme,
+    department: Department | None = None,
+    grade: str,
+    reason: str,
+    decision: str,
+    run: EvaluationRun | None = None,
+) -> GradeInForce:
+    """A person corrects the grade in force (SPEC §3.5): the credit office upholding a grade objection
+    (003 §5(2): the result re-evaluated after the objection is updated on the platform; 004 §4(5)) or
+    adjusting a published run. Only the credit office (or the system) does it, with a reason and the
+    decision it follows (``decision``: "objection 12", "adjustment"; ``run``: the run it concerns). The
+    correction stays in force until the facts behind it change (the computed grade it was made on is
+    replaced); the change is audited, kept in the history and told to the platform once.
+    ``department``: for a department scheme, the department grading with it (default its owner)."""
+    if actor is not None and not is_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office corrects a grade."))
+    allowed = grades_of_kind(scheme.kind)
+    if grade not in allowed:
+        raise ValidationError(
+            {"grade": _("Choose one of: %(grades)s.") % {"grades": ", ".join(g or "—" for g in allowed)}}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    decision = " ".join((decision or "").split())[:100]
+    if not decision:
+        raise ValidationError({"decision": _("Name the decision behind the correction.")})
+    department = grading_department(scheme=scheme, department=department)
+    with connection.cursor() as cursor:
+        grading_lock(cursor, scheme_ids=[scheme.pk])
+    key = {"subject": subject, "scheme": scheme, "department": department}
+    in_force = GradeInForce.objects.select_for_update().filter(**key).first()
+    current = Grade.objects.filter(is_current=True, **key).first()
+    if in_force is None and current is None:
+        raise ValidationError(
+            _("%(name)s has no grade under %(scheme)s yet.") % {"name": subject.name, "scheme": scheme.name}
+        )
+    before = in_force.grade if in_force is not None else (current.grade if current is not None else "")
+    grade_in_force_corrected_write(
+        in_force=in_force,
+        current=current,
+        grade=grade,
+        reason=reason,
+        decided_by_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+        decision=decision,
+        run_id=getattr(run, "pk", None),
+        as_of=timezone.localdate(),
+    )
+    corrected = GradeInForce.objects.get(**key)
+    audit_log_write(
+        actor=actor,
+        action="grade.correct",
+        target=corrected,
+        before={"grade": before},
+        after={"grade": grade, "decision": decision, "run": getattr(run, "pk", None)},
+        reason=reason,
+    )
+    return corrected

@@ -8,9 +8,13 @@ date, by one source — and either the current grades (one per subject, scheme a
 that says something else is retired and the new one inserted; one that says the same is kept) or a
 yearly run's snapshot (one per run and subject, written once however often a chunk is done).
 
-So whatever must follow a change of grades — a table of the grade in force, a notification — has one
-place to hook into: the functions of this module, each of which knows its target and the subjects it
-wrote.
+The grade in force (SPEC §3.5, ``GradeInForce``) follows from here too, set-based like the grades:
+a current grade retired and replaced (the facts changed) puts the new computed grade in force — over
+a published or corrected one; a current grade kept (``grade_unchanged``) leaves the grade in force as
+it is, so a person's correction stays while the facts behind it are unchanged; a published run puts
+its grades in force for the subjects whose facts did not change since it graded them; a correction
+puts a person's grade in force. Every change of the value is kept (``GradeInForceChange``) and told
+to the platform once (``grade.changed``); all of it through ``grades_in_force_write``.
 """
 
 import datetime
@@ -21,9 +25,24 @@ from decimal import Decimal
 from typing import Protocol
 
 from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Department
+from exchange.models import OutboxType
+from exchange.services import outbox_enqueue_select
+from subjects.models import Subject
 
 from .engine import Outcome
-from .models import EvaluationRun, Grade, GradeSource, SchemeVersion
+from .models import (
+    EvaluationRun,
+    Grade,
+    GradeInForce,
+    GradeInForceChange,
+    GradeSource,
+    InForceBasis,
+    Scheme,
+    SchemeVersion,
+)
 
 GRADING_LOCK_NAMESPACE = 7_310_415
 
@@ -187,6 +206,14 @@ def grades_write(
             Grade.objects.filter(pk__in=retired).update(is_current=False)
         if created:
             Grade.objects.bulk_create(created, batch_size=1000)
+            with connection.cursor() as cursor:
+                for start in range(0, len(created), 1000):
+                    ids = [grade.pk for grade in created[start : start + 1000]]
+                    grades_in_force_write(
+                        cursor,
+                        proposed=computed_in_force_sql(f"g.id IN ({', '.join(['%s'] * len(ids))})"),
+                        params=ids,
+                    )
         if snapshot:
             Grade.objects.bulk_create(snapshot, batch_size=1000, ignore_conflicts=True)
     return written
@@ -251,15 +278,185 @@ def grades_write_sql(cursor, *, target: GradeTarget, outcomes: str, params: dict
     )
     cursor.execute(_insert_sql(source_table="(SELECT * FROM grading_changed WHERE NOT same)"), fixed)
     inserted = cursor.rowcount
+    if inserted:
+        department, department_params = _same_department("n", target.department_id)
+        grades_in_force_write(
+            cursor,
+            proposed=computed_in_force_sql(
+                "g.id IN (SELECT n.id FROM grading_grade n "
+                "JOIN grading_changed c ON c.subject_id = n.subject_id "
+                f"WHERE NOT c.same AND n.is_current AND n.scheme_id = %s AND {department})"
+            ),
+            params=[target.scheme_id, *department_params],
+        )
     cursor.execute("DROP TABLE grading_changed")
     return inserted
 
 
-def run_grades_publish(*, run: EvaluationRun) -> None:
+# --- the grade in force ---------------------------------------------------------------------------
+
+IN_FORCE_COLUMNS = (
+    "subject_id, scheme_id, department_id, stands_on_id, grade, as_of, basis, reason, decided_by_id, "
+    "decision, decision_run_id"
+)
+
+
+def _same_department(alias: str, department_id: int | None) -> tuple[str, list]:
+    if department_id is None:
+        return f"{alias}.department_id IS NULL", []
+    return f"{alias}.department_id = %s", [department_id]
+
+
+def computed_in_force_sql(where: str) -> str:
+    """The proposal (``grades_in_force_write``) that the current grades of ``g`` matching ``where``
+    be in force as computed."""
+    return (
+        "SELECT g.subject_id, g.scheme_id, g.department_id, g.id AS stands_on_id, g.grade, g.as_of, "
+        f"'{InForceBasis.COMPUTED}' AS basis, '' AS reason, CAST(NULL AS INTEGER) AS decided_by_id, "
+        "'' AS decision, CAST(NULL AS INTEGER) AS decision_run_id "
+        f"FROM grading_grade g WHERE {where}"
+    )
+
+
+CHANGED_FIELDS = [
+    ("subject_code", "s.code"),
+    ("subject_name", "s.name"),
+    ("scheme", "sc.code"),
+    ("department", "d.code"),
+    ("grade", "h.grade"),
+    ("previous", "h.previous"),
+    ("as_of", "CAST(h.as_of AS TEXT)"),
+    ("basis", "h.basis"),
+    ("reason", "h.reason"),
+    ("decision", "h.decision"),
+    ("grade_id", "h.stands_on_id"),
+    ("changed_at", "%s"),
+]
+
+
+def grades_in_force_write(cursor, *, proposed: str, params: list, now=None) -> int:
+    """Put in force what ``proposed`` (a query with positional ``params`` answering
+    ``IN_FORCE_COLUMNS``, at most one row per subject, scheme and department) says, set-based in a
+    fixed number of statements on SQLite and PostgreSQL alike: the rows in force are updated or
+    created; each change of the value — and each correction by a person, even to the same value — is
+    kept in the history; each change of a value already in force is queued once for the platform
+    (``grade.changed``, keyed by the history row: 003 §5(2), the result is updated on the platform).
+    A subject's first grade is kept, not queued: the platform learns it from the published run.
+    Returns the number of values changed."""
+    now = now or timezone.now()
+    q = connection.ops.quote_name
+    in_force, history = q(GradeInForce._meta.db_table), q(GradeInForceChange._meta.db_table)
+    cursor.execute("DROP TABLE IF EXISTS grading_in_force_next")
+    cursor.execute(
+        f"""CREATE TEMP TABLE grading_in_force_next AS
+            SELECT p.*, f.id AS in_force_id, f.grade AS previous, f.basis AS previous_basis
+            FROM ({proposed}) p LEFT JOIN {in_force} f ON f.subject_id = p.subject_id
+             AND f.scheme_id = p.scheme_id
+             AND (f.department_id = p.department_id
+                  OR (f.department_id IS NULL AND p.department_id IS NULL))""",
+        params,
+    )
+    sets = ", ".join(f"{column} = n.{column}" for column in IN_FORCE_COLUMNS.split(", "))
+    cursor.execute(
+        f"""UPDATE {in_force} SET {sets},
+              since = CASE WHEN n.previous = n.grade AND n.previous_basis = n.basis THEN {in_force}.since
+                           ELSE %s END
+            FROM grading_in_force_next n WHERE {in_force}.id = n.in_force_id""",
+        [now],
+    )
+    cursor.execute(
+        f"INSERT INTO {in_force} ({IN_FORCE_COLUMNS}, since) "
+        f"SELECT {IN_FORCE_COLUMNS}, %s FROM grading_in_force_next WHERE in_force_id IS NULL",
+        [now],
+    )
+    cursor.execute(f"SELECT coalesce(max(id), 0) FROM {history}")
+    last = cursor.fetchone()[0]
+    cursor.execute(
+        f"INSERT INTO {history} ({IN_FORCE_COLUMNS}, previous, changed_at) "
+        f"SELECT {IN_FORCE_COLUMNS}, previous, %s FROM grading_in_force_next "
+        f"WHERE previous IS NULL OR previous <> grade OR basis = '{InForceBasis.CORRECTED}'",
+        [now],
+    )
+    changed = 0
+    if cursor.rowcount:
+        changed = outbox_enqueue_select(
+            type=OutboxType.GRADE_CHANGED,
+            key="CAST(h.id AS TEXT)",
+            fields=CHANGED_FIELDS,
+            field_params=[now.isoformat()],
+            source=(
+                f"FROM {history} h JOIN {q(Subject._meta.db_table)} s ON s.id = h.subject_id "
+                f"JOIN {q(Scheme._meta.db_table)} sc ON sc.id = h.scheme_id "
+                f"LEFT JOIN {q(Department._meta.db_table)} d ON d.id = h.department_id "
+                "WHERE h.id > %s AND h.previous IS NOT NULL AND h.previous <> h.grade"
+            ),
+            source_params=[last],
+        )
+    cursor.execute("DROP TABLE grading_in_force_next")
+    return changed
+
+
+def run_grades_publish(*, run: EvaluationRun) -> int:
     """The run's grades become the official ones; the scheme's previous official grades stop being
-    official (they stay, with their run)."""
+    official (they stay, with their run). And the run's (reviewed, possibly adjusted) grade is put in
+    force for every subject whose facts did not change since the run graded them — its current grade
+    was written on or before the as-of date and before the run started — unless a person corrected it
+    after the as-of date: those keep the newer grade (SPEC §3.5). Returns the values changed."""
     Grade.objects.filter(scheme=run.scheme, department=run.department, published=True).update(published=False)
     run.grades.update(published=True)
+    day_after = datetime.datetime.combine(
+        run.as_of + datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    current_department, department_params = _same_department("c", run.department_id)
+    in_force_department, _params = _same_department("f", run.department_id)
+    proposed = (
+        "SELECT r.subject_id, r.scheme_id, r.department_id, r.id AS stands_on_id, r.grade, r.as_of, "
+        f"'{InForceBasis.PUBLISHED}' AS basis, r.adjusted_reason AS reason, "
+        "CAST(NULL AS INTEGER) AS decided_by_id, '' AS decision, r.run_id AS decision_run_id "
+        "FROM grading_grade r "
+        "LEFT JOIN grading_grade c ON c.subject_id = r.subject_id AND c.scheme_id = r.scheme_id "
+        f"AND c.is_current AND {current_department} "
+        "LEFT JOIN grading_gradeinforce f ON f.subject_id = r.subject_id AND f.scheme_id = r.scheme_id "
+        f"AND {in_force_department} "
+        "WHERE r.run_id = %s AND (c.id IS NULL OR (c.as_of <= %s AND c.computed_at <= %s)) "
+        f"AND NOT (f.id IS NOT NULL AND f.basis = '{InForceBasis.CORRECTED}' AND f.since >= %s)"
+    )
+    with connection.cursor() as cursor:
+        grading_lock(cursor, scheme_ids=[run.scheme_id])
+        return grades_in_force_write(
+            cursor,
+            proposed=proposed,
+            params=[*department_params, *department_params, run.pk, run.as_of, run.started_at, day_after],
+        )
+
+
+def grade_in_force_corrected_write(
+    *,
+    in_force: GradeInForce | None,
+    current: Grade | None,
+    grade: str,
+    reason: str,
+    decided_by_id: int | None,
+    decision: str,
+    run_id: int | None,
+    as_of: datetime.date,
+) -> int:
+    """A person's correction put in force (``grading.services.grade_in_force_correct`` checked it). It
+    stands on the grade the value in force stood on (or the current grade, for a subject with no grade
+    in force yet), so it stays until the writer replaces the current grade: the facts changed."""
+    stands_on_id = in_force.stands_on_id if in_force is not None else current.pk
+    proposed = (
+        "SELECT g.subject_id, g.scheme_id, g.department_id, g.id AS stands_on_id, %s AS grade, "
+        f"%s AS as_of, '{InForceBasis.CORRECTED}' AS basis, %s AS reason, "
+        "CAST(%s AS INTEGER) AS decided_by_id, %s AS decision, CAST(%s AS INTEGER) AS decision_run_id "
+        "FROM grading_grade g WHERE g.id = %s"
+    )
+    with connection.cursor() as cursor:
+        return grades_in_force_write(
+            cursor,
+            proposed=proposed,
+            params=[grade, as_of, reason, decided_by_id, decision, run_id, stands_on_id],
+        )
 
 
 def grade_adjusted_write(*, grade: Grade, new_grade: str, reason: str) -> str:

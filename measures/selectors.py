@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_department_staff
-from grading.models import Grade, SchemeVersion, VersionStatus
+from grading.models import Grade, GradeInForce, SchemeVersion, VersionStatus
 from grading.presentation import reasons_text
+from grading.selectors import grades_in_force
 from grading.services import grades_compute, grading_department
 from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from subjects.models import Subject
@@ -125,10 +126,11 @@ def _grades_not_stored_yet(subject_ids: list[int], stored: set[tuple[int, int]])
 
 
 def measures_applicable(*, subject: Subject) -> list[dict]:
-    """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its current
-    grades bring and those of the lists it is on — and, for a natural person, the measures that extend
-    to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it represents, marked with
-    ``via_subject``. A measure applies by grade (its scheme's current grade is one of its grades) or by
+    """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its grades
+    in force (SPEC §3.5) bring and those of the lists it is on — and, for a natural person, the
+    measures that extend to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it
+    represents, marked with
+    ``via_subject``. A measure applies by grade (its scheme's grade in force is one of its grades) or by
     list (the subject is on its list); a measure is listed once per subject it comes from. A subject
     not graded yet under a scheme is graded on the fly (not stored).
 
@@ -138,16 +140,15 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
     if subject.is_natural_person:
         represented = list(Subject.objects.filter(legal_representative=subject).order_by("name", "pk"))
     ids = [subject.pk] + [s.pk for s in represented]
-    stored = list(
-        Grade.objects.filter(subject_id__in=ids, is_current=True).select_related("scheme", "department")
-    )
+    stored = grades_in_force(subject_ids=ids)  # worded once, in the reader's language
+    not_stored = _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored})
+    for unstored in not_stored:
+        unstored.reason_texts = reasons_text(unstored.reasons)
     grades: dict[int, list] = {i: [] for i in ids}
-    grade: Grade | None  # each grade of the subjects here, then the one a measure follows below
-    for grade in stored + _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored}):
-        if not grade.grade:
-            continue  # "not graded": no grade brings measures
-        grade.reason_texts = reasons_text(grade.reasons)  # worded once, in the reader's language
-        grades[grade.subject_id].append(grade)
+    shown: list[GradeInForce | Grade] = [*stored, *not_stored]
+    for given in shown:
+        if given.grade:  # "not graded": no grade brings measures
+            grades[given.subject_id].append(given)
     entries: dict[int, list[ListEntry]] = {i: [] for i in ids}
     for entry in list_entries_in_force(subject_ids=ids):
         entry.reason_text = _list_reason(entry)

@@ -20,8 +20,9 @@ from audit.services import audit_log_write, model_snapshot, snapshot_diff
 from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
-from grading.models import Grade, Scheme, SchemeKind
+from grading.models import Scheme, SchemeKind
 from grading.rules import ABC, LEVELS
+from grading.selectors import grades_in_force
 from grading.services import grades_compute, version_published
 from records.models import CreditRecord, RecordStatus
 from records.services import record_enter_effective, record_withdraw
@@ -83,13 +84,16 @@ def _date(value, *, field: str, label: str) -> datetime.date:
 
 
 def public_grade_now(*, subject: Subject) -> str:
-    """The subject's current county grade; computed (without storing) when it has none yet."""
-    grade = (
-        Grade.objects.filter(
-            subject=subject, scheme__code=RED_LIST_SCHEME, department__isnull=True, is_current=True
-        )
-        .values_list("grade", flat=True)
-        .first()
+    """The subject's county grade in force (SPEC §3.5); computed (without storing) when it has none yet."""
+    grade = next(
+        (
+            g.grade
+            for g in grades_in_force(
+                subject_ids=[subject.pk], scheme_code=RED_LIST_SCHEME, with_reasons=False
+            )
+            if g.department_id is None
+        ),
+        None,
     )
     if grade is not None:
         return grade

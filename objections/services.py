@@ -38,7 +38,7 @@ from core.types import Actor
 from exchange.models import OutboxType
 from grading.models import Grade, SchemeKind
 from grading.rules import ABC, LEVELS
-from records.hooks import regrade_after_commit
+from grading.services import grade_in_force_correct
 from records.models import CreditRecord, RecordStatus
 from records.services import record_correct_by_decision, record_objection_mark, record_revoke
 from records.validation import RecordCatalog
@@ -912,15 +912,6 @@ def _corrected_grade(objection: Objection, corrected_grade: str) -> str:
     return corrected_grade
 
 
-def _grade_correct(
-    *, actor: Actor, subject, scheme, department=None, grade: str, reason: str, decision: str
-) -> None:
-    """The credit office sets the corrected grade of ``subject`` under ``scheme`` with its reason and
-    decision (SPEC §3.5): it stays the grade in force until the facts behind it change."""
-    # wired to grading.grade_in_force_correct by the grade-in-force work
-    regrade_after_commit([subject.pk])
-
-
 def _decide_grade(
     objection: Objection, *, actor: Actor, to: str, reason: str, corrected_grade: str
 ) -> Objection:
@@ -928,7 +919,7 @@ def _decide_grade(
     objection.corrected_grade = _corrected_grade(objection, corrected_grade)
     grade = objection.grade
     assert grade is not None  # a grade objection (the caller's check)
-    _grade_correct(
+    grade_in_force_correct(
         actor=actor,
         subject=objection.subject,
         scheme=grade.scheme,

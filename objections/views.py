@@ -20,7 +20,7 @@ from core.files import file_download_view
 from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from grading.models import Grade
-from grading.selectors import grades_current
+from grading.selectors import grades_in_force
 from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
 from records.models import CreditRecord
@@ -126,14 +126,14 @@ def portal_home(request):
     records = list(portal_records(user=user)[:200])
     for record in records:
         record.can_object = record_objectionable(record)
-    grades = grades_current(subject=subject)
+    grades = grades_in_force(subject_ids=[subject.pk])
     open_grade_ids = set(
         objections_visible_to(user=user)
-        .filter(grade_id__in=[g.pk for g in grades], status__in=OPEN_STATUSES)
+        .filter(grade_id__in=[g.stands_on_id for g in grades], status__in=OPEN_STATUSES)
         .values_list("grade_id", flat=True)
     )
     for grade in grades:
-        grade.can_object = grade.pk not in open_grade_ids
+        grade.can_object = grade.stands_on_id not in open_grade_ids
     return render(
         request,
         "objections/portal_home.html",

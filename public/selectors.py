@@ -1,6 +1,7 @@
 """What the public sees (SPEC §1 "the public", §6, §7): published information only.
 
-- Grades: only grades of a published evaluation run (``Grade.published``), never a working grade.
+- Grades: the grades in force (SPEC §3.5: the value every reader shows — computed from the facts,
+  a published run's, or a person's correction); only the value, never how it was corrected.
 - Records: only records published on the day asked about — effective, current, of a kind that is
   published, decided on or before that day and within their publication period (SPEC §3.4); a repaired,
   revoked, corrected or expired record is no longer published. Never the complainant (000 Art. 13).
@@ -24,7 +25,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grading.models import Grade
+from grading.models import GradeInForce
+from grading.selectors import grades_in_force
 from measures.selectors import list_entries_in_force as measures_list_entries_in_force
 from records.models import CreditRecord, RecordStatus
 from subjects.identifiers import (
@@ -117,7 +119,7 @@ def public_subjects_search(*, q: str) -> QuerySet[Subject]:
 class PublicProfile:
     subject: Subject
     code: str
-    grades: list[Grade] = field(default_factory=list)
+    grades: list[GradeInForce] = field(default_factory=list)
     records: list[CreditRecord] = field(default_factory=list)
     lists: list = field(default_factory=list)
 
@@ -132,15 +134,6 @@ class PublicProfile:
     @property
     def kind_name(self) -> str:
         return str(self.subject.get_kind_display())
-
-
-def published_grades(*, subject_ids: list[int]) -> QuerySet[Grade]:
-    return (
-        Grade.objects.filter(subject_id__in=subject_ids, published=True)
-        .exclude(grade="")
-        .select_related("scheme", "department")
-        .order_by("subject_id", "scheme__owner_id", "scheme__code", "department__sort_order")
-    )
 
 
 def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = None) -> QuerySet:
@@ -186,8 +179,9 @@ def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None
     if not profiles:
         return []
     ids = list(profiles)
-    for grade in published_grades(subject_ids=ids):
-        profiles[grade.subject_id].grades.append(grade)
+    for grade in grades_in_force(subject_ids=ids, with_reasons=False):
+        if grade.grade:  # "not graded" is no grade to show
+            profiles[grade.subject_id].grades.append(grade)
     for record in records_published_on(day=day, subject_ids=ids):
         profiles[record.subject_id].records.append(record)
     by_subject = defaultdict(list)

@@ -21,8 +21,22 @@ may precede publication). "Last year" is the same choice for the year before.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
-from django.db.models import Case, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,11 +44,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.permissions import is_credit_office, is_department_staff
 from grading.models import EvaluationRun, Grade, RunStatus, SchemeKind
+from grading.selectors import grades_in_force_rows
 from records.models import CreditRecord, RecordKind, RecordStatus, Severity
 
 from .models import YearlyReport
 from .tables import Row, Table
 from .work import work_tables
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class Shown(TypedDict):
+        shown: str
+
+    # A run's grades annotated with the grade the summary counts (``_run_grades``), for the type checker.
+    RunGrades: TypeAlias = QuerySet[WithAnnotations[Grade, Shown]]
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -217,11 +241,29 @@ def _levels_of(run: EvaluationRun) -> tuple[list[str], list]:
     return DEPARTMENT_LEVELS, DEPARTMENT_CLASSES
 
 
-def _run_grades(run: EvaluationRun, department: Department | None) -> QuerySet[Grade]:
+def _run_grades(run: EvaluationRun, department: Department | None) -> "RunGrades":
+    """The run's grades, each with ``shown``: the grade the summary counts. For the scheme's newest
+    published run that is the subject's grade in force (SPEC §3.5: the yearly summary shows the value
+    every reader shows — corrected by an objection or an adjustment, or recomputed since); for an
+    older run, or one under review, the run's own grade."""
     qs = Grade.objects.filter(run=run)
     if department is not None:
         qs = qs.filter(subject_id__in=supervised_subject_ids(department=department, on=run.as_of))
-    return qs
+    newest_published = (
+        run.status == RunStatus.PUBLISHED
+        and not EvaluationRun.objects.filter(
+            Q(department_id=run.department_id),  # None: the county scheme (IS NULL)
+            scheme_id=run.scheme_id,
+            status=RunStatus.PUBLISHED,
+            as_of__gt=run.as_of,
+        ).exists()
+    )
+    if not newest_published:
+        return qs.annotate(shown=F("grade"))
+    in_force = grades_in_force_rows().filter(
+        Q(department_id=run.department_id), subject_id=OuterRef("subject_id"), scheme_id=run.scheme_id
+    )
+    return qs.annotate(shown=Coalesce(Subquery(in_force.values("grade")[:1]), F("grade")))
 
 
 def grade_section(
@@ -248,10 +290,10 @@ def grade_section(
             qs = qs.annotate(
                 previous_grade=FilteredRelation("subject__grades", condition=Q(subject__grades__run=previous))
             )
-            rows = qs.values_list("grade", "previous_grade__grade").annotate(n=Count("id")).order_by()
+            rows = qs.values_list("shown", "previous_grade__grade").annotate(n=Count("id")).order_by()
             pairs = {(g, b): n for g, b, n in rows}
         else:
-            pairs = {(g, None): n for g, n in qs.values_list("grade").annotate(n=Count("id")).order_by()}
+            pairs = {(g, None): n for g, n in qs.values_list("shown").annotate(n=Count("id")).order_by()}
     last: dict[str, int] = {}
     if previous is not None:
         last = dict(_run_grades(previous, department).values_list("grade").annotate(n=Count("id")).order_by())

@@ -7,9 +7,14 @@ from subjects.models import SubjectKind
 
 
 class PublicGradeSerializer(serializers.Serializer):
+    """A grade in force (SPEC §3.5, §7): ``id`` is the grade a grade objection names; ``department`` the
+    code of the department grading with a department scheme (null for a county scheme)."""
+
+    id = serializers.IntegerField(source="stands_on_id")
     scheme = serializers.CharField(source="scheme.code")
     scheme_name = serializers.CharField(source="scheme.name")
-    department = serializers.CharField(source="department.name", default=None, allow_null=True)
+    department = serializers.CharField(source="department.code", default=None, allow_null=True)
+    department_name = serializers.CharField(source="department.name", default=None, allow_null=True)
     grade = serializers.CharField()
     as_of = serializers.DateField()
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditLog
-from grading.models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme
+from grading.models import EvaluationRun, Grade, GradeInForce, RunChunk, RunStatus, Scheme
 from grading.runs import chunk_process, grade_adjust, run_distribution, run_publish, run_start
 from grading.services import regrade_all
 from tests.factories import make_company
@@ -75,8 +75,10 @@ def test_review_adjust_and_publish(county, credit_office_user, clerk):
     assert AuditLog.objects.get(action="grade.adjust").reason == "已整改到位，复核调整"
     run_publish(actor=credit_office_user, run=run)
     assert run.grades.filter(published=True).count() == 12
-    with pytest.raises(ValidationError):
-        grade_adjust(actor=credit_office_user, grade=grade, new_grade="B", reason="after publication")
+    # After publication an adjustment corrects the grade in force at once (SPEC §3.5).
+    grade_adjust(actor=credit_office_user, grade=grade, new_grade="B", reason="after publication")
+    in_force = GradeInForce.objects.get(subject=county[1], scheme=run.scheme)
+    assert (in_force.grade, in_force.basis, in_force.reason) == ("B", "corrected", "after publication")
     # The next year's run, once published, takes over as the official grades.
     call_command("yearly_run", as_of="2027-12-15", scheme="public", publish=True, stdout=io.StringIO())
     assert not run.grades.filter(published=True).exists()

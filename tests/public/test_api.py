@@ -58,7 +58,7 @@ def test_detail_shows_published_grades_and_records_published_today(api, firm, cl
     repaired = effective_record(clerk, reviewer, firm, document_number="西发改罚〔2026〕8号", matter="已修复")
     record_repair(actor=reviewer, record=repaired, reason="整改完毕")
     before_publication = api.get(detail(firm.code)).json()
-    assert before_publication["grades"] == []  # a working grade is not published
+    assert before_publication["grades"] == []  # not graded yet: the regrade runs after the commit
     publish_grades()
 
     response = api.get(detail(firm.code))
@@ -87,9 +87,11 @@ def test_published_grade_is_the_run_grade(api, firm, clerk, reviewer):
     body = api.get(detail(firm.code)).json()
     assert body["grades"] == [
         {
+            "id": official.pk,
             "scheme": "public",
             "scheme_name": official.scheme.name,
             "department": None,
+            "department_name": None,
             "grade": official.grade,
             "as_of": official.as_of.isoformat(),
         }

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditLog
 from exchange.models import OutboxItem, OutboxType
-from grading.selectors import grades_current
+from grading.selectors import grades_in_force
 from records.models import RecordStatus
 from records.selectors import records_published
 from records.services import record_revoke
@@ -180,7 +180,7 @@ def test_approval_repairs_the_record_regrades_and_tells_the_platform(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         record = effective_record(clerk, reviewer, firm, decision_date=datetime.date(2026, 6, 1))
-    before = {g.scheme.code: g.grade for g in grades_current(subject=firm)}
+    before = {g.scheme.code: g.grade for g in grades_in_force(subject_ids=[firm.pk])}
     assert before["public"].startswith("C")
     application = _apply(firm_user, record)
     application = repair_accept(actor=reviewer, application=application, today=datetime.date(2026, 2, 13))
@@ -193,7 +193,7 @@ def test_approval_repairs_the_record_regrades_and_tells_the_platform(
     assert application.status == RepairStatus.APPROVED and application.decided_by == reviewer
     assert record.status == RecordStatus.REPAIRED
     assert record.transitions.last().reason == "整改到位"
-    after = {g.scheme.code: g.grade for g in grades_current(subject=firm)}
+    after = {g.scheme.code: g.grade for g in grades_in_force(subject_ids=[firm.pk])}
     assert after["public"] == "A"
     item = OutboxItem.objects.get(type=OutboxType.REPAIR_DECIDED)
     assert item.idempotency_key == f"repair.decided:{application.pk}"
