@@ -26,6 +26,7 @@ from exchange.models import OutboxItem, OutboxType
 from grading.models import EvaluationRun, Grade, GradeInForce, GradeInForceChange, InForceBasis, Scheme
 from grading.runs import grade_adjust
 from grading.services import grade_in_force_correct, regrade_all
+from objections.services import objection_file, objection_partly_uphold, objection_uphold
 from records.services import record_revoke
 from records.validation import SanctionInput
 from repair.services import repair_accept, repair_apply, repair_approve
@@ -468,3 +469,54 @@ def test_a_grade_objection_upheld_through_the_api_sets_the_grade_in_force_everyw
     regrade_all()
     assert GradeInForce.objects.get(subject=firm, scheme__code="public").grade == "B"
     assert len([i for i in changed_items(firm) if i["scheme"] == "public"]) == 1
+
+
+def test_a_record_objection_upheld_revokes_and_puts_the_recomputed_grade_in_force(
+    client, clerk, reviewer, credit_office_user, firm, firm_user, django_capture_on_commit_callbacks
+):
+    """The issue's first path end to end: a serious penalty, the yearly run published (D); the subject
+    objects to the whole record, the department upholds it: the record is revoked and every reader
+    shows the recomputed grade, told to the platform once."""
+    record = enter(clerk, reviewer, firm, django_capture_on_commit_callbacks, sanctions=SERIOUS)
+    publish()
+    assert_everywhere(client, credit_office_user, firm_user, firm, "D")
+    with django_capture_on_commit_callbacks(execute=True):
+        objection = objection_file(actor=firm_user, reasons="该处罚已被复议撤销。", record=record)
+    with django_capture_on_commit_callbacks(execute=True):
+        objection_uphold(actor=reviewer, objection=objection, reason="经核实，处罚决定已撤销。")
+
+    in_force = GradeInForce.objects.get(subject=firm, scheme__code="public")
+    assert in_force.basis == InForceBasis.COMPUTED and in_force.grade not in {"D", "D-"}
+    assert_everywhere(client, credit_office_user, firm_user, firm, in_force.grade)
+    [item] = [i for i in changed_items(firm) if i["scheme"] == "public"]
+    assert (item["previous"], item["grade"]) == ("D", in_force.grade)
+
+
+def test_a_field_objection_partly_upheld_corrects_the_field_and_the_grade_in_force(
+    client, clerk, reviewer, credit_office_user, firm, firm_user, django_capture_on_commit_callbacks
+):
+    """A field objection (the severity) partly upheld: the handler's value is written through the
+    record correction service (a new version, the old kept) and the grade in force follows it."""
+    record = enter(clerk, reviewer, firm, django_capture_on_commit_callbacks, sanctions=SERIOUS)
+    publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        objection = objection_file(
+            actor=firm_user,
+            reasons="情节轻微，应为轻微失信。",
+            record=record,
+            field="severity",
+            claimed_value="轻微",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        objection_partly_uphold(
+            actor=reviewer, objection=objection, reason="情节一般，部分成立。", corrected_value="一般"
+        )
+
+    record.refresh_from_db()
+    objection.refresh_from_db()
+    assert not record.is_current and objection.correction.severity == "general"
+    in_force = GradeInForce.objects.get(subject=firm, scheme__code="public")
+    assert in_force.basis == InForceBasis.COMPUTED and in_force.grade not in {"D", "D-"}
+    assert_everywhere(client, credit_office_user, firm_user, firm, in_force.grade)
+    [item] = [i for i in changed_items(firm) if i["scheme"] == "public"]
+    assert (item["previous"], item["grade"]) == ("D", in_force.grade)

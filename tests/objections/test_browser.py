@@ -4,9 +4,10 @@ reviewer accepts and upholds it, and the grade on the subject's page changes."""
 import pytest
 
 from accounts.models import Role
-from grading.models import Grade
+from grading.models import Grade, GradeInForce
 from objections.models import Objection, ObjectionStatus
 from records.models import CreditRecord, RecordStatus
+from records.validation import SanctionInput
 from tests.factories import make_company, make_resident_id, make_user
 from tests.otp import browser_second_factor
 
@@ -91,15 +92,22 @@ def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
 def test_a_field_objection_with_a_request_for_material_ends_partly_upheld_on_the_portal_and_the_public_page(
     browser_page, live_server, tmp_path
 ):
-    """The subject objects to the decision date with a file and gets its receipt; the reviewer asks
-    for material; the subject answers with another file; the reviewer partly upholds with the date he
-    finds right: the corrected date shows on the portal and on the public page, the decision on the
-    portal."""
+    """The subject objects to the severity of a serious penalty (its county grade D) with a file and
+    gets its receipt; the reviewer asks for material; the subject answers with another file; the
+    reviewer partly upholds with the severity he finds right: the corrected severity, the new grade in
+    force and the decision show on the portal, the new grade on the public page."""
     firm = make_company("西峡县字段异议有限公司", rep=(make_resident_id("19700402"), "钱法人"))
     clerk = make_user(Role.CLERK, "fgw", username="fgw-clerk-f")
     make_user(Role.REVIEWER, "fgw", username="fgw-reviewer-f")
     reviewer = make_user(Role.REVIEWER, "fgw", username="fgw-reviewer-g")
-    record = effective_record(clerk, reviewer, firm, document_number="西发改罚〔2026〕77号")
+    record = effective_record(
+        clerk,
+        reviewer,
+        firm,
+        document_number="西发改罚〔2026〕77号",
+        sanctions=[SanctionInput("吊销许可证件")],
+    )
+    assert GradeInForce.objects.get(subject=firm, scheme__code="public").grade == "D"
     register_linked(firm, "ziduan")
     evidence = tmp_path / "原决定书.pdf"
     evidence.write_bytes(PDF)
@@ -123,15 +131,15 @@ def test_a_field_objection_with_a_request_for_material_ends_partly_upheld_on_the
     page.goto(f"{live_server.url}/portal/")
     page.locator("#records tr", has_text="西发改罚〔2026〕77号").locator("a:has-text('提出异议')").click()
     page.wait_for_url(f"**/portal/records/{record.pk}/object/")
-    page.select_option("select[name=field]", "decision_date")
-    page.fill("input[name=claimed_value]", "2026-02-20")
-    page.fill("textarea[name=reasons]", "决定书落款日期为2月20日。")
+    page.select_option("select[name=field]", "severity")
+    page.fill("input[name=claimed_value]", "轻微")
+    page.fill("textarea[name=reasons]", "违法情节轻微，已当即整改。")
     page.set_input_files("input[name=evidence]", str(evidence))
     page.click("main button:has-text('提交异议')")
     page.wait_for_url("**/objections/*/")
     objection = Objection.objects.get()
     assert objection.number in page.locator("h1").inner_text()
-    assert "2026-02-20" in page.locator("dd.claim").inner_text()
+    assert "轻微" in page.locator("dd.claim").inner_text()
     page.click(f"a:has-text('{objection.receipt_number}')")
     page.wait_for_url(f"**/objections/{objection.pk}/receipt/")
     assert objection.receipt_number in page.locator("p.number").inner_text()
@@ -162,32 +170,33 @@ def test_a_field_objection_with_a_request_for_material_ends_partly_upheld_on_the
 
     login("fgw-reviewer-g", STAFF_PASSWORD)
     page.goto(f"{live_server.url}/objections/{objection.pk}/")
-    page.fill("#decide textarea[name=reason]", "经核对原件，决定日期应为2月25日。")
-    page.fill("#decide input[name=corrected_value]", "2026-02-25")
+    page.fill("#decide textarea[name=reason]", "经核对原件，情节一般，部分成立。")
+    page.fill("#decide input[name=corrected_value]", "一般")
     page.click("#decide button:has-text('部分成立')")
     page.wait_for_url(f"**/objections/{objection.pk}/")
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.PARTLY_UPHELD
-    assert str(objection.correction.decision_date) == "2026-02-25"
+    assert objection.correction.severity == "general"
+    new_grade = GradeInForce.objects.get(subject=firm, scheme__code="public").grade
+    assert new_grade not in {"D", "D-"}
     assert CreditRecord.objects.get(pk=record.pk).status == RecordStatus.CORRECTED
     logout()
 
     login("ziduan", PASSWORD)
     page.goto(f"{live_server.url}/portal/")
-    row = page.locator("#records tr", has_text="西发改罚〔2026〕77号").first
-    assert "2026-02-25" in row.inner_text()
+    assert page.locator("tr.grade-row[data-scheme=public] .grade").inner_text() == new_grade
     assert "部分成立" in page.locator("#objections").inner_text()
     page.goto(f"{live_server.url}/objections/{objection.pk}/")
     assert "经核对原件" in page.locator("dd.decision").inner_text()
-    assert "2026-02-25" in page.locator("dd.record-action").inner_text()
+    assert "一般" in page.locator("dd.record-action").inner_text()
     page.click(f"a:has-text('{objection.decision_number}')")
     page.wait_for_url(f"**/objections/{objection.pk}/decision/")
-    assert "2026-02-25" in page.content() and objection.decision_number in page.content()
+    assert "一般" in page.content() and objection.decision_number in page.content()
     page.click("a:has-text('返回')")
     page.wait_for_url(f"**/objections/{objection.pk}/")
     logout()
 
     page.goto(f"{live_server.url}/public/subjects/{firm.code}/")
-    public_row = page.locator("table.records tr", has_text="西发改罚〔2026〕77号")
-    assert public_row.count() == 1 and "2026-02-25" in public_row.inner_text()
+    assert page.locator("tr.grade-row[data-scheme=public] .grade").inner_text() == new_grade
+    assert page.locator("table.records tr", has_text="西发改罚〔2026〕77号").count() == 1
     page.screenshot(path="/tmp/creditreg-field-objection-public.png", full_page=True)
