@@ -227,14 +227,14 @@ def _records_filter(q: _Query, rules: ConditionRules | ScoreRules, *, window: Wi
 
 
 def _input_grade(q: _Query, rules: ConditionRules | ScoreRules) -> tuple[str, str]:
-    """000 Art. 8: the county grade as an input (engine: ``input_grade`` of the subject, "" if none):
-    the join on ``s`` and the grade's SQL."""
+    """000 Art. 8: the county grade in force as an input (engine: ``input_grade`` of the subject, ""
+    if none; ``services._input_grades``): the join on ``s`` and the grade's SQL. The digest takes it
+    in, so a correction of the county grade regrades the department scheme the next night."""
     input_scheme = rules.input_scheme
     if not input_scheme:
         return "", "''::text"
     join = (
-        "LEFT JOIN grading_grade ig ON ig.subject_id = s.id AND ig.is_current "
-        "AND ig.department_id IS NULL "
+        "LEFT JOIN grading_gradeinforce ig ON ig.subject_id = s.id AND ig.department_id IS NULL "
         f"AND ig.scheme_id = (SELECT id FROM grading_scheme WHERE code = {q.p(input_scheme)})"
     )
     return join, "coalesce(ig.grade, '')"

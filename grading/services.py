@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
@@ -128,10 +129,11 @@ def grades_compute(
 
 
 def _input_grades(scheme_code: str, subject_ids: list[int]) -> dict[int, str]:
-    """000 Art. 8: a department scheme can take the county grade as an input."""
+    """000 Art. 8: a department scheme can take the county grade as an input — the county grade in
+    force (SPEC §3.5/§3.6), so a published run or a correction of it is what the department sees."""
     return dict(
-        Grade.objects.filter(
-            scheme__code=scheme_code, department__isnull=True, is_current=True, subject_id__in=subject_ids
+        GradeInForce.objects.filter(
+            scheme__code=scheme_code, department__isnull=True, subject_id__in=subject_ids
         ).values_list("subject_id", "grade")
     )
 
@@ -276,7 +278,12 @@ def regrade_subjects(
 def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -> dict:
     """The same regrade for a few subjects (a record just changed) in a handful of queries, whatever
     the number of schemes: the published versions, the subjects' current grades, their records in the
-    widest window, then only the changed grades written. The engine grades them."""
+    widest window, then only the changed grades written. The engine grades them.
+
+    The county schemes' grades are written before the department schemes are graded: a department
+    scheme taking the county grade as input (000 Art. 8) reads the county grade in force (SPEC §3.6),
+    which the writer has then set — the new computed grade, or a published or corrected one still
+    standing on an unchanged current grade — so that rule stays in the writer alone."""
     versions = sorted(
         SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("scheme__owner"),
         key=lambda v: (v.scheme.owner_id is not None, v.scheme.code),
@@ -305,26 +312,30 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
             ],
         )
         labels: dict[GradeTarget, str] = {}
-        outcomes: list[tuple[GradeTarget, int, Outcome]] = []
-        computed: dict[str, dict[int, str]] = {}  # scheme code -> subject -> new grade (000 Art. 8 input)
-        for version in versions:
-            scheme, rules = version.scheme, version_rules(version)
-            for department in departments[scheme.pk]:
-                target = GradeTarget.current(
-                    version=version, department=department, as_of=as_of, source=source
-                )
-                labels[target] = f"{scheme.code}:{getattr(department, 'code', '')}"
-                graded = _evaluate_few(
-                    rules=rules,
-                    window=Window.of(version=version, department=department, as_of=as_of),
-                    subject_ids=subject_ids,
-                    rows=rows,
-                    inputs=_inputs_few(rules=rules, computed=computed, current=current),
-                )
-                if department is None:
-                    computed[scheme.code] = {sid: o.grade for sid, o in graded}
-                outcomes += [(target, sid, outcome) for sid, outcome in graded]
-        written = grades_write(outcomes=outcomes, current=current)
+        written: Counter[GradeTarget] = Counter()
+        # The county schemes first, written, then the department schemes (see above).
+        for group in (
+            [v for v in versions if v.scheme.owner_id is None],
+            [v for v in versions if v.scheme.owner_id is not None],
+        ):
+            outcomes: list[tuple[GradeTarget, int, Outcome]] = []
+            for version in group:
+                scheme, rules = version.scheme, version_rules(version)
+                inputs = _input_grades(rules.input_scheme, subject_ids) if rules.input_scheme else {}
+                for department in departments[scheme.pk]:
+                    target = GradeTarget.current(
+                        version=version, department=department, as_of=as_of, source=source
+                    )
+                    labels[target] = f"{scheme.code}:{getattr(department, 'code', '')}"
+                    graded = _evaluate_few(
+                        rules=rules,
+                        window=Window.of(version=version, department=department, as_of=as_of),
+                        subject_ids=subject_ids,
+                        rows=rows,
+                        inputs=inputs,
+                    )
+                    outcomes += [(target, sid, outcome) for sid, outcome in graded]
+            written.update(grades_write(outcomes=outcomes, current=current))
     return {
         label: {"graded": len(subject_ids), "changed": written[target]} for target, label in labels.items()
     }
@@ -422,16 +433,6 @@ def _departments_grading(*, versions, current) -> dict[int, list[Department | No
         )
         result[scheme.pk] = [known[d] for d in ids]
     return result
-
-
-def _inputs_few(*, rules: Rules, computed, current) -> dict[int, str]:
-    code = rules.input_scheme
-    if not code:
-        return {}
-    if code in computed:
-        return computed[code]
-    scheme_ids = set(Scheme.objects.filter(code=code).values_list("pk", flat=True))
-    return {sid: g.grade for (s, d, sid), g in current.items() if d is None and s in scheme_ids}
 
 
 def _evaluate_few(*, rules: Rules, window: Window, subject_ids, rows, inputs) -> list[tuple[int, Outcome]]:

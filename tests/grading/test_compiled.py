@@ -8,13 +8,22 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department
 from grading import services
 from grading.compiled import digests_sql, outcomes_sql
-from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
+from grading.models import (
+    Grade,
+    GradeInForce,
+    GradeSource,
+    InForceBasis,
+    Scheme,
+    SchemeVersion,
+    VersionStatus,
+)
 from grading.rules import MAX_FILTERS, parse_rules, validate_rules
 from grading.services import grades_compute, grades_refresh, regrade_subjects
 from records.models import CreditRecord, RecordKind
@@ -103,17 +112,26 @@ def test_compiled_query_agrees_with_the_engine(subjects):
 
 
 def test_county_grade_as_input(clerk):
-    """000 Art. 8: a condition on the county grade fires from the subject's current county grade."""
+    """000 Art. 8: a condition on the county grade fires from the subject's county grade in force."""
     firm, other = make_company(), make_company()
     public = Scheme.objects.get(code="public")
     public_version = public.versions.get(status=VersionStatus.PUBLISHED)
-    Grade.objects.create(
+    county = Grade.objects.create(
         subject=firm,
         scheme=public,
         version=public_version,
         as_of=AS_OF,
         grade="D",
         source=GradeSource.COMMAND,
+    )
+    GradeInForce.objects.create(
+        subject=firm,
+        scheme=public,
+        stands_on=county,
+        grade="D",
+        as_of=AS_OF,
+        basis=InForceBasis.COMPUTED,
+        since=timezone.now(),
     )
 
     def housing(rules):

@@ -6,6 +6,7 @@ correction by the credit office, a published yearly run. A person's correction s
 regrade while the facts are unchanged; a new fact recomputes it. Runs on SQLite and on PostgreSQL
 (where the nightly goes through the compiled SQL writer)."""
 
+import copy
 import datetime
 import io
 import json
@@ -23,9 +24,18 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from audit.models import AuditLog
 from exchange.models import OutboxItem, OutboxType
-from grading.models import EvaluationRun, Grade, GradeInForce, GradeInForceChange, InForceBasis, Scheme
+from grading.models import (
+    EvaluationRun,
+    Grade,
+    GradeInForce,
+    GradeInForceChange,
+    InForceBasis,
+    Scheme,
+    SchemeVersion,
+    VersionStatus,
+)
 from grading.runs import grade_adjust
-from grading.services import grade_in_force_correct, regrade_all
+from grading.services import grade_in_force_correct, regrade_all, regrade_subjects
 from objections.services import objection_file, objection_partly_uphold, objection_uphold
 from records.services import record_revoke
 from records.validation import SanctionInput
@@ -520,3 +530,49 @@ def test_a_field_objection_partly_upheld_corrects_the_field_and_the_grade_in_for
     assert_everywhere(client, credit_office_user, firm_user, firm, in_force.grade)
     [item] = [i for i in changed_items(firm) if i["scheme"] == "public"]
     assert (item["previous"], item["grade"]) == ("D", in_force.grade)
+
+
+def test_a_department_scheme_reads_the_county_grade_in_force(credit_office_user, firm):
+    """000 Art. 8, SPEC §3.6: a department scheme taking the county grade as input reads the county
+    grade in force, so it follows a person's correction of it — on the dynamic regrade (the few
+    subjects' path) and on the nightly one (the engine on SQLite, the compiled SQL on PostgreSQL)."""
+    public, abc = Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")
+    version = abc.versions.get(status=VersionStatus.PUBLISHED)
+    rules = copy.deepcopy(version.rules)
+    rules["input_scheme"] = "public"
+    rules["conditions"].insert(0, {"grade": "C", "label": "县级评价D级", "input_grades": ["D", "D-"]})
+    SchemeVersion.objects.filter(pk=version.pk).update(rules=rules)
+
+    def department_grade() -> str:
+        current = Grade.objects.get(subject=firm, scheme=abc, is_current=True).grade
+        in_force = GradeInForce.objects.get(subject=firm, scheme=abc).grade
+        assert current == in_force
+        return current
+
+    regrade_subjects(subject_ids=[firm.pk])
+    county = GradeInForce.objects.get(subject=firm, scheme=public, department__isnull=True).grade
+    assert county not in ("D", "D-") and department_grade() == "A"
+
+    def correct(grade: str) -> None:
+        grade_in_force_correct(
+            actor=credit_office_user,
+            subject=firm,
+            scheme=public,
+            grade=grade,
+            reason="复核",
+            decision="objection 5",
+        )
+
+    correct("D")
+    regrade_subjects(subject_ids=[firm.pk])  # the county's current grade is unchanged: the correction stands
+    assert GradeInForce.objects.get(subject=firm, scheme=public).grade == "D"
+    assert department_grade() == "C"
+    correct(county)
+    regrade_all()
+    assert department_grade() == "A"
+    correct("D-")
+    regrade_all()
+    assert department_grade() == "C"
+    correct(county)
+    regrade_subjects(subject_ids=[firm.pk])
+    assert department_grade() == "A"
