@@ -71,10 +71,11 @@ RECORDS = Workflow(
     RecordTransition, RECORD_TRANSITIONS, gettext_lazy("A record that is “%(status)s” cannot be %(action)s.")
 )
 # A correction, once approved, retires the version it replaces (kept, not deleted): that version was
-# effective when the correction started and may have expired, been revoked or repaired since.
+# effective when the correction started and may have expired since. One revoked (an objection upheld,
+# 003 §5(2)) or repaired meanwhile is not brought back into force by its correction: the approval is
+# refused.
 SUPERSEDED: dict[str, tuple[str, ...]] = {
-    status: (RecordStatus.CORRECTED,)
-    for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REVOKED, RecordStatus.REPAIRED)
+    status: (RecordStatus.CORRECTED,) for status in (RecordStatus.EFFECTIVE, RecordStatus.EXPIRED)
 }
 # A correction decided at once (``record_correct_by_decision``) corrects a record in force.
 CORRECTABLE: dict[str, tuple[str, ...]] = {RecordStatus.EFFECTIVE: (RecordStatus.CORRECTED,)}
@@ -212,6 +213,14 @@ def record_approve(*, actor: Actor, record: CreditRecord) -> CreditRecord:
     if record.replaces is not None:
         replaced = _("Replaced by version %(version)s.") % {"version": record.version}
         old = RECORDS.lock(record.replaces)
+        if old.status not in SUPERSEDED:
+            raise ValidationError(
+                _(
+                    "The version this correction replaces is now “%(status)s”: a correction does not bring "
+                    "it back into force. Return the correction to the clerk."
+                )
+                % {"status": old.get_status_display()}
+            )
         old.is_current = False
         RECORDS.transition(
             old,

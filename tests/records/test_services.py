@@ -219,6 +219,33 @@ def test_correction_replaces_the_old_version_which_is_kept(clerk, reviewer, firm
     assert CreditRecord.objects.count() == 2
 
 
+@pytest.mark.parametrize("settle", ["revoke", "repair"])
+def test_a_correction_does_not_bring_back_a_version_revoked_or_repaired_meanwhile(
+    clerk, reviewer, credit_office_user, firm, settle
+):
+    """An objection upheld revokes the record (003 §5(2)); a correction that was waiting must not put it
+    back into force when it is approved: the approval is refused in Chinese and nothing changes."""
+    old = _effective(clerk, reviewer, firm)
+    new = record_correction_start(
+        actor=reviewer,
+        record=old,
+        reason="金额更正",
+        data=penalty_input(sanctions=[SanctionInput("罚款", "3000")]),
+    )
+    record_submit(actor=reviewer, record=new)
+    if settle == "revoke":
+        record_revoke(actor=reviewer, record=old, reason="异议成立")
+    else:
+        record_repair(actor=credit_office_user, record=old, reason="已整改，信用修复")
+    settled = CreditRecord.objects.get(pk=old.pk).status
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="更正不能使其重新生效"):
+        record_approve(actor=make_user(Role.REVIEWER, "fgw"), record=new)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.status, old.is_current) == (settled, True)
+    assert (new.status, new.is_current) == (RecordStatus.SUBMITTED, False)
+
+
 def test_regrade_is_not_announced_when_the_transaction_rolls_back(
     clerk, reviewer, firm, regrades, django_capture_on_commit_callbacks
 ):
