@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from .models import GradeInForce, InForceBasis
+from .models import GradeInForce, GradeInForceChange, InForceBasis
 from .presentation import reasons_text
 
 
@@ -63,3 +63,14 @@ def grades_in_force(
             grade.correction_text = correction
             grade.reason_texts = ([correction] if correction else []) + reasons_text(grade.stands_on.reasons)
     return grades
+
+
+def grade_in_force_changes(*, subject_id: int, limit: int = 50) -> list[GradeInForceChange]:
+    """The subject's changes of grades in force, newest first (SPEC §3.5: each change is kept with when,
+    why, by whom and which decision, and shown to the subject and the credit office)."""
+    return list(
+        GradeInForceChange.objects.filter(subject_id=subject_id)
+        .select_related("scheme", "department", "decided_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )
+

@@ -20,7 +20,7 @@ from core.files import file_download_view
 from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from grading.models import Grade
-from grading.selectors import grades_in_force
+from grading.selectors import grade_in_force_changes, grades_in_force
 from measures.selectors import list_entries_in_force, measures_applicable
 from measures.templatetags.measure_tags import measures_labelled
 from records.models import CreditRecord
@@ -141,6 +141,7 @@ def portal_home(request):
             "subject": subject,
             "records": records,
             "grades": grades,
+            "grade_changes": grade_in_force_changes(subject_id=subject.pk),
             "measures": _measures(subject),
             "list_entries": list(list_entries_in_force(subject_ids=[subject.pk])),
             "objections": objections_visible_to(user=user).order_by("-submitted_at", "-id")[:100],

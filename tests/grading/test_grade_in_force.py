@@ -216,7 +216,14 @@ def test_an_adjustment_after_publication_is_in_force_until_the_facts_change(
     public_page = client.get(f"/public/subjects/{firm.code}/").content.decode()
     for page in (staff_page, portal):
         assert "处罚已履行完毕，复核调整" in page and "更正" in page
-    assert "处罚已履行完毕" not in public_page
+        # The change is kept and shown with when, why and which decision; who decided, to the staff only.
+        changes = re.findall(r'<tr class="grade-change" data-scheme="public">(.*?)</tr>', page, re.S)
+        # Newest first; the first grade is kept too.
+        assert "D → <strong>C</strong>" in changes[0] and "处罚已履行完毕，复核调整" in changes[0]
+        assert "— → <strong>D</strong>" in changes[-1]
+    assert credit_office_user.username in staff_page.split('id="grade-changes"')[1].split("</details>")[0]
+    assert credit_office_user.username not in portal.split('id="grade-changes"')[1].split("</details>")[0]
+    assert "处罚已履行完毕" not in public_page and "grade-change" not in public_page
     [item] = changed_items(firm)
     assert (item["previous"], item["grade"], item["basis"]) == ("D", "C", "corrected")
     assert item["reason"] == "处罚已履行完毕，复核调整" and item["department"] is None
