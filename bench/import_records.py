@@ -129,32 +129,9 @@ def child(kind: str, argument: str) -> None:
 
 
 def build_csv(path: Path, rows: int) -> None:
-    from subjects.identifiers import USCC_ALPHABET, org_code_check_char, uscc_check_char
-
-    rng = random.Random(1215)
-    subjects = []
-    for _ in range(max(1, rows // 5)):
-        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(8))
-        first17 = "91411323" + body + org_code_check_char(body)
-        subjects.append((first17 + uscc_check_char(first17), f"西峡县测试{len(subjects)}有限公司"))
-    kinds = [
-        ("行政处罚", "警告;罚款", "5000"),
-        ("行政处罚", "罚款", "20000"),
-        ("警告", "", ""),
-        ("责令改正", "", ""),
-        ("表彰奖励", "", ""),
-    ]
+    header, body = build_rows(rows)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(
-            "主体名称,主体类别,主体代码,信息类别,决定文书号,决定日期,处罚类别,罚款金额（元）,严重程度,内容\n"
-        )
-        for i in range(rows):
-            code, name = subjects[i % len(subjects)]
-            kind, sanctions, fine = kinds[i % len(kinds)]
-            day = f"2026-{1 + i % 10:02d}-{1 + i % 28:02d}"
-            handle.write(
-                f"{name},法人,{code},{kind},西发改〔2026〕{i}号,{day},{sanctions},{fine},,事项{i % 7}\n"
-            )
+        handle.writelines(",".join(row) + "\n" for row in [header, *body])
 
 
 def main() -> None:

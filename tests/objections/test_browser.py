@@ -18,6 +18,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 STAFF_PASSWORD = "pw-for-tests-2026"
 
 
+def _session(page, live_server):
+    """Log in through the login page (with the second factor) and out through the header's button."""
+
+    def login(username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        browser_second_factor(page, username)
+        page.wait_for_url(f"{live_server.url}/")
+
+    def logout() -> None:
+        page.click("header button:has-text('退出')")
+        page.wait_for_url("**/accounts/login/")
+
+    return login, logout
+
+
 def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
     browser_page, live_server, tmp_path
 ):
@@ -32,17 +50,7 @@ def test_a_subject_objects_online_and_the_upheld_objection_changes_its_grade(
     evidence.write_bytes(PDF)
     page = browser_page
 
-    def login(username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
-        browser_second_factor(page, username)
-        page.wait_for_url(f"{live_server.url}/")
-
-    def logout() -> None:
-        page.click("header button:has-text('退出')")
-        page.wait_for_url("**/accounts/login/")
+    login, logout = _session(page, live_server)
 
     def public_grade() -> str:
         return page.locator("tr.grade-row[data-scheme=public] .grade").inner_text()
@@ -115,17 +123,7 @@ def test_a_field_objection_with_a_request_for_material_ends_partly_upheld_on_the
     answer.write_bytes(PDF)
     page = browser_page
 
-    def login(username: str, password: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
-        browser_second_factor(page, username)
-        page.wait_for_url(f"{live_server.url}/")
-
-    def logout() -> None:
-        page.click("header button:has-text('退出')")
-        page.wait_for_url("**/accounts/login/")
+    login, logout = _session(page, live_server)
 
     login("ziduan", PASSWORD)
     page.goto(f"{live_server.url}/portal/")
