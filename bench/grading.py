@@ -77,7 +77,9 @@ def main() -> None:
         print(f"(database {base}/{name} dropped)")
 
 
-def generate(cursor, n: int, per: int) -> None:
+def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",)) -> None:
+    """The synthetic county: ``n`` subjects with ``per`` records each, entered by ``departments`` in
+    turn (one department by default)."""
     if True:
         cursor.execute(
             """
@@ -89,8 +91,11 @@ def generate(cursor, n: int, per: int) -> None:
         )
         cursor.execute("SELECT id, code FROM records_recordkind")
         kinds = dict((code, pk) for pk, code in cursor.fetchall())
-        cursor.execute("SELECT id FROM accounts_department WHERE code = 'fgw'")
-        department = cursor.fetchone()[0]
+        cursor.execute("SELECT code, id FROM accounts_department WHERE code = ANY(%s)", [list(departments)])
+        ids = dict(cursor.fetchall())
+        department = "CASE ((s.id + r) %% {}) {} END".format(
+            len(departments), " ".join(f"WHEN {i} THEN {ids[code]}" for i, code in enumerate(departments))
+        )
         # kind, severity, fine: a mix where most subjects have something negative.
         mix = [
             ("warning", "minor", 0),
@@ -114,13 +119,13 @@ def generate(cursor, n: int, per: int) -> None:
                legal_basis, severity, severity_source, severity_reason, fine_total, external_grade,
                complainant_name, complainant_contact, status, is_current, version, source, return_reason,
                created_at, updated_at, publish_due, under_objection)
-            SELECT s.id, CASE m {cases} END, %s, 'BENCH-' || s.id || '-' || r, current_date - ((s.id * 7 + r * 37) %% 400)::int,
+            SELECT s.id, CASE m {cases} END, {department}, 'BENCH-' || s.id || '-' || r, current_date - ((s.id * 7 + r * 37) %% 400)::int,
                    'x', 'x' || r, '', '', CASE m {severities} END, 'kind', '', CASE m {fines} END, '', '', '',
                    'effective', true, 1, 'import', '', now(), now(), current_date, false
             FROM subjects_subject s CROSS JOIN generate_series(1, %s) AS r
             CROSS JOIN LATERAL (SELECT ((s.id * 31 + r * 17) %% 10) AS m) mm
             """,
-            [department, per],
+            [per],
         )
         cursor.execute("ANALYZE")
 

@@ -28,17 +28,41 @@ from .models import (
 from .presentation import reasons_text
 from .rules import LEVELS, RulesError, validate_rules
 from .runs import grade_adjust, run_changes, run_distribution, run_publish
-from .versions import version_preview, version_publish
+from .versions import version_copy, version_preview, version_publish
 
 
 class SchemeVersionForm(forms.ModelForm):
     class Meta:
         model = SchemeVersion
-        fields = ["scheme", "number", "window_days", "record_scope", "scope_kinds", "rules", "note"]
+        fields = [
+            "scheme",
+            "department",
+            "number",
+            "window_days",
+            "record_scope",
+            "scope_kinds",
+            "rules",
+            "note",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         scheme, rules = cleaned.get("scheme"), cleaned.get("rules")
+        department = cleaned.get("department")
+        # SPEC §3.6: a department scheme's versions belong to a department each; the county's to none.
+        if scheme and scheme.owner_id is not None and department is None:
+            self.add_error(
+                "department", _("A department scheme's version belongs to a department: choose it.")
+            )
+        elif scheme and scheme.owner_id is None and department is not None:
+            self.add_error("department", _("A county scheme's version belongs to no department."))
+        number = cleaned.get("number")
+        if scheme and number is not None:
+            taken = SchemeVersion.objects.filter(scheme=scheme, department=department, number=number).exclude(
+                pk=self.instance.pk
+            )
+            if taken.exists():
+                self.add_error("number", _("This version number is taken; choose the next one."))
         if scheme and isinstance(rules, dict):
             known = set(RecordKind.objects.values_list("code", flat=True))
             problems = validate_rules(
@@ -62,9 +86,10 @@ class SchemeAdmin(admin.ModelAdmin):
 @admin.register(SchemeVersion)
 class SchemeVersionAdmin(admin.ModelAdmin):
     form = SchemeVersionForm
-    list_display = ["scheme", "number", "status", "window_days", "record_scope", "published_at"]
-    list_filter = ["scheme", "status"]
-    actions = ["publish_versions"]
+    list_display = ["scheme", "department", "number", "status", "window_days", "record_scope", "published_at"]
+    list_filter = ["scheme", "department", "status"]
+    list_select_related = ["scheme", "department"]
+    actions = ["publish_versions", "copy_versions"]
 
     def get_readonly_fields(self, request, obj=None):
         # A published or retired version is evidence for the grades it gave: it never changes.
@@ -100,6 +125,14 @@ class SchemeVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{version}: {'; '.join(exc.messages)}", messages.ERROR)
             else:
                 self.message_user(request, _("%(version)s is published.") % {"version": version})
+
+    @admin.action(description=_("Copy the selected versions as new drafts"))
+    def copy_versions(self, request, queryset):
+        """A new draft from a version, to edit — or, with another department chosen on the draft, to
+        switch that department on with its own version (SPEC §3.6: others start from the fgw rules)."""
+        for version in queryset:
+            draft = version_copy(actor=request.user, version=version)
+            self.message_user(request, _("%(version)s is a new draft.") % {"version": draft})
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -34,6 +34,7 @@ from accounts.models import Department
 from records.models import RecordKind
 
 from .models import SchemeVersion
+from .population import Population
 from .rules import LEVELS, MAX_FILTERS, ConditionRules, ScoreRules, Tally, version_rules
 from .window import Window
 
@@ -138,6 +139,23 @@ def _subject_filter(q: _Query, column: str, *, subject_ids=None, id_range=None, 
     return "TRUE"
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """Who is graded beyond the subjects asked for, and where an input grade comes from: the
+    scheme's population (``population.py``; None: every subject asked for), and the run whose grades
+    are the input (a yearly department run reads the county run of its date, SPEC §3.6; None: the
+    county grade in force)."""
+
+    population: Population | None = None
+    input_run_id: int | None = None
+
+    def subjects(self, q: "_Query", target: dict) -> str:
+        where = _subject_filter(q, "s.id", **target)
+        if self.population is not None and not self.population.everyone:
+            where += " AND " + self.population.sql(q, "s.id")
+        return where
+
+
 def outcomes_sql(
     *,
     version: SchemeVersion,
@@ -146,16 +164,21 @@ def outcomes_sql(
     subject_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
     subject_table: str | None = None,
+    population: Population | None = None,
+    input_run_id: int | None = None,
 ) -> tuple[str, dict]:
     """SQL and parameters of a query answering (subject_id, grade, score, reasons, digest) for every
-    subject asked for (all by default: or a list, an id range, the ids in a temporary table), as
-    ``engine.evaluate`` would; ``digest`` is the one ``digests_sql`` answers."""
+    subject asked for (all by default: or a list, an id range, the ids in a temporary table) that
+    belongs to ``population`` (default: every one), as ``engine.evaluate`` would; ``digest`` is the
+    one ``digests_sql`` answers. ``input_run_id``: the run whose grades a department scheme takes as
+    input (default: the county grade in force)."""
     target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
+    inputs = _Inputs(population=population, input_run_id=input_run_id)
     rules = version_rules(version)
     window = Window.of(version=version, department=department, as_of=as_of)
     if isinstance(rules, ScoreRules):
-        return _score_sql(rules, window=window, target=target)
-    return _conditions_sql(rules, window=window, target=target)
+        return _score_sql(rules, window=window, target=target, inputs=inputs)
+    return _conditions_sql(rules, window=window, target=target, inputs=inputs)
 
 
 # Everything of a counting record that a grade or its reasons can depend on: its kind, severity,
@@ -184,20 +207,22 @@ def digests_sql(
     department: Department | None,
     as_of: datetime.date,
     subject_ids: list[int] | None = None,
+    population: Population | None = None,
 ) -> tuple[str, dict]:
-    """(subject_id, digest) for every subject asked for (all by default): a fingerprint of the
-    subject's counting records (their number and the sum of a hash of each) and of the county grade a
-    department scheme takes as input (000 Art. 8). A grade is a function of its version and these
-    facts, so a current grade of the same version whose stored digest equals this one would be
-    computed again exactly as it is: the nightly regrade (SPEC §3.5) recomputes only the others.
-    It costs one pass over the window's records with two aggregates, about what a hand-written
-    count per subject costs."""
+    """(subject_id, digest) for every subject asked for (all by default) of ``population``: a fingerprint
+    of the subject's counting records (their number and the sum of a hash of each) and of the county
+    grade a department scheme takes as input (000 Art. 8). A grade is a function of its version and
+    these facts, so a current grade of the same version whose stored digest equals this one would be
+    computed again exactly as it is: the nightly regrade (SPEC §3.5) recomputes only the others. It
+    costs one pass over the window's records with two aggregates, about what a hand-written count per
+    subject costs."""
     target = {"subject_ids": subject_ids, "id_range": None, "subject_table": None}
     rules = version_rules(version)
     window = Window.of(version=version, department=department, as_of=as_of)
     q = _new_query()
-    where = _records_filter(q, rules, window=window, target=target)
-    input_join, input_grade = _input_grade(q, rules)
+    inputs = _Inputs(population=population)
+    where = _records_filter(q, rules, window=window, target=target, inputs=inputs)
+    input_join, input_grade = _input_grade(q, rules, inputs)
     if input_join:
         columns = f"count(*) AS n_all, sum({RECORD_HASH}) AS hs"
         digest = _digest(q, count="a.n_all", hashes="a.hs", input_grade=input_grade)
@@ -213,26 +238,37 @@ def digests_sql(
           SELECT r.subject_id, {columns} FROM records_creditrecord r WHERE {where} GROUP BY r.subject_id
         ) a ON a.subject_id = s.id
         {input_join}
-        WHERE {_subject_filter(q, "s.id", **target)}
+        WHERE {inputs.subjects(q, target)}
     """
     return sql, q.params
 
 
-def _records_filter(q: _Query, rules: ConditionRules | ScoreRules, *, window: Window, target) -> str:
-    """The counting records of the window and scope, minus the kinds a score model ignores."""
+def _records_filter(
+    q: _Query, rules: ConditionRules | ScoreRules, *, window: Window, target, inputs: "_Inputs"
+) -> str:
+    """The counting records of the window and scope, minus the kinds a score model ignores, of the
+    subjects asked for in the population (so a department's aggregate reads only its subjects)."""
     where = window.sql(q)
     if isinstance(rules, ScoreRules) and rules.ignore_kinds:
         where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(rules.ignore_kinds))}::int[]))"
+    if inputs.population is not None and not inputs.population.everyone:
+        where += " AND " + inputs.population.sql(q, "r.subject_id")
     return where + " AND " + _subject_filter(q, "r.subject_id", **target)
 
 
-def _input_grade(q: _Query, rules: ConditionRules | ScoreRules) -> tuple[str, str]:
+def _input_grade(q: _Query, rules: ConditionRules | ScoreRules, inputs: _Inputs) -> tuple[str, str]:
     """000 Art. 8: the county grade in force as an input (engine: ``input_grade`` of the subject, ""
-    if none; ``services._input_grades``): the join on ``s`` and the grade's SQL. The digest takes it
-    in, so a correction of the county grade regrades the department scheme the next night."""
+    if none; ``services._input_grades``) — or the grade the county run ``inputs.input_run_id`` gave:
+    the join on ``s`` and the grade's SQL. The digest takes it in, so a correction of the county
+    grade regrades the department scheme the next night."""
     input_scheme = rules.input_scheme
     if not input_scheme:
         return "", "''::text"
+    if inputs.input_run_id is not None:
+        join = (
+            f"LEFT JOIN grading_grade ig ON ig.subject_id = s.id AND ig.run_id = {q.p(inputs.input_run_id)}"
+        )
+        return join, "coalesce(ig.grade, '')"
     join = (
         "LEFT JOIN grading_gradeinforce ig ON ig.subject_id = s.id AND ig.department_id IS NULL "
         f"AND ig.scheme_id = (SELECT id FROM grading_scheme WHERE code = {q.p(input_scheme)})"
@@ -317,10 +353,10 @@ def _aggregate(q: _Query, tallies: list[Tally], *, fines: bool, where: str) -> s
     )
 
 
-def _score_sql(rules: ScoreRules, *, window: Window, target) -> tuple[str, dict]:
+def _score_sql(rules: ScoreRules, *, window: Window, target, inputs: _Inputs) -> tuple[str, dict]:
     items, classes = rules.items, rules.classes
     q = _new_query()
-    where = _records_filter(q, rules, window=window, target=target)
+    where = _records_filter(q, rules, window=window, target=target, inputs=inputs)
     aggregate = _aggregate(q, rules.tallies(), fines=False, where=where)
 
     # Layer 2: each item's points after its cap, and whether it fired (hits and points not zero).
@@ -340,7 +376,7 @@ def _score_sql(rules: ScoreRules, *, window: Window, target) -> tuple[str, dict]
     for j, _band in enumerate(rules.filtered_classes):
         k = len(items) + j
         layer2 += [f"coalesce(a.c{k}, 0) > 0 AS h{j}", f"a.d{k} AS e{j}"]
-    subjects = _subject_filter(q, "s.id", **target)
+    subjects = inputs.subjects(q, target)
     base = _num(q, rules.base)
     score = " + ".join([base] + [f"CASE WHEN c{i} > 0 THEN q{i} ELSE 0 END" for i in range(len(items))])
 
@@ -422,13 +458,13 @@ def _reasons_array(reasons: list[str]) -> str:
     return f"('[' || concat_ws(',', {', '.join(reasons)}) || ']')::jsonb"
 
 
-def _conditions_sql(rules: ConditionRules, *, window: Window, target) -> tuple[str, dict]:
+def _conditions_sql(rules: ConditionRules, *, window: Window, target, inputs: _Inputs) -> tuple[str, dict]:
     conditions, counted = rules.conditions, rules.counted
     q = _new_query()
-    where = _records_filter(q, rules, window=window, target=target)
+    where = _records_filter(q, rules, window=window, target=target, inputs=inputs)
     aggregate = _aggregate(q, rules.tallies(), fines=True, where=where)
-    subjects = _subject_filter(q, "s.id", **target)
-    input_join, input_grade = _input_grade(q, rules)
+    subjects = inputs.subjects(q, target)
+    input_join, input_grade = _input_grade(q, rules, inputs)
 
     fired, reasons = [], []
     i = 0

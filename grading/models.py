@@ -23,7 +23,9 @@ class Scheme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("rule set"), max_length=12, choices=SchemeKind.choices)
-    # Empty: the credit office's county scheme; otherwise the department running it.
+    # Empty: the credit office's county scheme. Otherwise a department scheme (SPEC §3.6): every
+    # department may run it with versions of its own; the owner's versions are the model the others
+    # start from, and the department ``evaluate`` grades for when none is named.
     owner = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("owner")
     )
@@ -52,8 +54,21 @@ class RecordScope(models.TextChoices):
 
 
 class SchemeVersion(models.Model):
+    """One version of a scheme's rules. A department scheme's versions belong to one department each
+    (SPEC §3.6, 000 Art. 7–8, 001 Art. 7–8: each department grades its own subjects by its own rules);
+    a department grades with the scheme while it has a published version of its own."""
+
     scheme = models.ForeignKey(
         Scheme, on_delete=models.PROTECT, related_name="versions", verbose_name=_("scheme")
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+        help_text=_("For a department scheme: the department whose version this is."),
     )
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(
@@ -80,15 +95,33 @@ class SchemeVersion(models.Model):
     class Meta:
         verbose_name = _("scheme version")
         verbose_name_plural = _("scheme versions")
-        ordering = ["scheme", "-number"]
+        ordering = ["scheme", "department", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "number"], name="scheme_version_unique_number"),
             models.UniqueConstraint(
-                fields=["scheme"], condition=Q(status="published"), name="scheme_one_published_version"
+                fields=["scheme", "number"],
+                condition=Q(department__isnull=True),
+                name="scheme_version_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "department", "number"],
+                condition=Q(department__isnull=False),
+                name="scheme_version_unique_dept_number",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme"],
+                condition=Q(status="published", department__isnull=True),
+                name="scheme_one_published_version",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "department"],
+                condition=Q(status="published", department__isnull=False),
+                name="scheme_one_published_dept_version",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.department_id is not None:
+            return f"{self.scheme.code}:{self.department.code} v{self.number}"
         return f"{self.scheme.code} v{self.number}"
 
 
@@ -163,6 +196,8 @@ class EvaluationRun(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.department_id is not None:
+            return f"{self.scheme.code}:{self.department.code} {self.as_of}"
         return f"{self.scheme.code} {self.as_of}"
 
     @property

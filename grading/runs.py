@@ -34,10 +34,17 @@ from core.taskqueue import queued_messages
 from subjects.models import Subject
 
 from .compiled import compiled_grading, compiled_session, outcomes_sql
-from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, VersionStatus
+from .models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme
 from .outbox import run_grades_outbox_enqueue
-from .rules import grades_of_kind
-from .services import grade_in_force_correct, grades_compute, grading_department, version_published
+from .population import Population
+from .rules import grades_of_kind, version_rules
+from .services import (
+    grade_in_force_correct,
+    grades_compute,
+    grading_department,
+    version_published,
+    versions_published,
+)
 from .writer import GradeTarget, grade_adjusted_write, grades_write, grades_write_sql, run_grades_publish
 
 log = logging.getLogger(__name__)
@@ -67,17 +74,23 @@ def run_start(
     department: Department | None = None,
     chunk_subjects: int | None = None,
 ) -> tuple[EvaluationRun, bool]:
-    """The run of ``scheme`` as of ``as_of`` — created with its chunks, or the existing one."""
+    """The run of ``scheme`` (for ``department``, a department scheme) as of ``as_of`` — created with
+    its chunks over the scheme's population (a department's own subjects, SPEC §3.6), or the existing
+    one."""
     chunk_subjects = chunk_subjects or settings.GRADING_CHUNK_SUBJECTS
     department = grading_department(scheme=scheme, department=department)
     existing = EvaluationRun.objects.filter(scheme=scheme, department=department, as_of=as_of).first()
     if existing is not None:
         return existing, False
-    version = version_published(scheme=scheme)
+    version = version_published(scheme=scheme, department=department)
     if version is None:
-        raise RunError(f"scheme {scheme.code} has no published version")
+        raise RunError(
+            f"scheme {scheme.code} has no published version"
+            + (f" for department {department.code}" if department is not None else "")
+        )
+    population = Population.of(version=version, department=department)
     run = EvaluationRun.objects.create(scheme=scheme, version=version, department=department, as_of=as_of)
-    ids = list(Subject.objects.order_by("pk").values_list("pk", flat=True))
+    ids = list(Subject.objects.filter(population.subject_q("pk")).order_by("pk").values_list("pk", flat=True))
     chunks = [
         RunChunk(run=run, first_subject_id=ids[i], last_subject_id=ids[min(i + chunk_subjects, len(ids)) - 1])
         for i in range(0, len(ids), chunk_subjects)
@@ -91,6 +104,7 @@ def run_start(
         target=run,
         after={
             "scheme": scheme.code,
+            "department": getattr(department, "code", None),
             "version": version.number,
             "as_of": as_of.isoformat(),
             "subjects": len(ids),
@@ -152,11 +166,34 @@ def run_stalled(*, run: EvaluationRun, now: datetime.datetime) -> bool:
     ).exists()
 
 
+def run_input(*, run: EvaluationRun) -> EvaluationRun | None:
+    """The county run whose grades ``run`` takes as input (000 Art. 8; SPEC §3.6: a yearly department
+    run reads the county run of the same as-of date, not whatever is in force), or None when its
+    scheme takes no input grade."""
+    input_scheme = version_rules(run.version).input_scheme
+    if not input_scheme:
+        return None
+    return EvaluationRun.objects.filter(
+        scheme__code=input_scheme, department__isnull=True, as_of=run.as_of
+    ).first()
+
+
+def run_waiting(*, run: EvaluationRun) -> bool:
+    """``run`` waits for its input run to finish grading (or for it to be started)."""
+    if not version_rules(run.version).input_scheme:
+        return False
+    source = run_input(run=run)
+    return source is None or source.status == RunStatus.RUNNING
+
+
 def run_dispatch(*, run: EvaluationRun) -> int:
     """Send every chunk not done and not being graded by a live process (pending, or running with a
     stale heartbeat) to the workers; returns how many. Starting or resuming a run comes here, after
-    ``run_start`` has committed, so a worker always finds the chunk it is sent."""
+    ``run_start`` has committed, so a worker always finds the chunk it is sent. A run waiting for its
+    input run sends nothing yet: the input run's completion sends it (``run_finish_if_done``)."""
     _chunks_release_lost(run=run)
+    if run_waiting(run=run):
+        return 0
     return len(_chunks_send(chunks=run.chunks.filter(status=RunChunk.Status.PENDING)))
 
 
@@ -170,8 +207,11 @@ def run_recover(*, run: EvaluationRun) -> int:
       is stalled (no chunk beating or finished lately) and the broker's queue is empty;
     - a run whose chunks are all done but which is still "running" (the process died between the last
       chunk's commit and the run's) is completed.
-    Sending twice is safe: a chunk is claimed atomically and its grades are written once per subject."""
+    Sending twice is safe: a chunk is claimed atomically and its grades are written once per subject.
+    A run waiting for its input run (``run_waiting``) is left alone."""
     _chunks_release_lost(run=run)
+    if run_waiting(run=run):
+        return 0
     now = timezone.now()
     resend_before = now - datetime.timedelta(seconds=settings.GRADING_CHUNK_RESEND_SECONDS)
     if run_stalled(run=run, now=now) and queued_messages() == 0:
@@ -223,6 +263,12 @@ def chunk_process(*, chunk_id: int) -> str:
     a process whose heartbeat is fresh, is skipped, and grades already written for the run are not
     written again (the run's unique (run, subject), ``ON CONFLICT DO NOTHING``) — so a late message for
     a chunk done already, or a chunk taken from a process wrongly thought dead, grades nobody twice."""
+    waiting = RunChunk.objects.filter(pk=chunk_id).select_related("run__version", "run__scheme").first()
+    if waiting is not None and run_waiting(run=waiting.run):
+        # Sent before its input run finished (a message from an earlier start): the input run's
+        # completion sends it again.
+        RunChunk.objects.filter(pk=chunk_id, status=RunChunk.Status.PENDING).update(sent_at=None)
+        return "waiting for the county run"
     token, refused = _chunk_claim(chunk_id=chunk_id)
     if refused:
         return refused
@@ -277,13 +323,24 @@ def chunk_process(*, chunk_id: int) -> str:
 def _chunk_write_compiled(*, run: EvaluationRun, chunk: RunChunk) -> int:
     """The chunk's grades computed and inserted by one statement (grading/compiled.py)."""
     id_range = (chunk.first_subject_id, chunk.last_subject_id)
+    population = Population.of(version=run.version, department=run.department)
+    source = run_input(run=run)
     sql, params = outcomes_sql(
-        version=run.version, department=run.department, as_of=run.as_of, id_range=id_range
+        version=run.version,
+        department=run.department,
+        as_of=run.as_of,
+        id_range=id_range,
+        population=population,
+        input_run_id=getattr(source, "pk", None),
     )
     with transaction.atomic(), connection.cursor() as cursor:
         compiled_session(cursor)
         grades_write_sql(cursor, target=GradeTarget.of_run(run), outcomes=sql, params=params)
-    return Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1]).count()
+    return (
+        Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1])
+        .filter(population.subject_q("pk"))
+        .count()
+    )
 
 
 ENGINE_SLICE = 1000
@@ -292,8 +349,11 @@ ENGINE_SLICE = 1000
 def _chunk_compute_engine(*, run: EvaluationRun, chunk: RunChunk, heartbeat: Heartbeat) -> list:
     """The chunk's outcomes by the Python engine, a slice of subjects at a time with a beat between
     (each slice is fetched whole: no cursor stays open across a beat)."""
+    population = Population.of(version=run.version, department=run.department)
+    source = run_input(run=run)
     subject_ids = list(
         Subject.objects.filter(pk__gte=chunk.first_subject_id, pk__lte=chunk.last_subject_id)
+        .filter(population.subject_q("pk"))
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -304,6 +364,7 @@ def _chunk_compute_engine(*, run: EvaluationRun, chunk: RunChunk, heartbeat: Hea
             department=run.department,
             as_of=run.as_of,
             subject_ids=subject_ids[start : start + ENGINE_SLICE],
+            input_run_id=getattr(source, "pk", None),
         )
         heartbeat.beat()
     return outcomes
@@ -323,7 +384,18 @@ def run_finish_if_done(*, run_id: int) -> bool:
         target=run,
         after={"graded": run.subjects_graded, "seconds": run.seconds},
     )
+    if run.department_id is None:
+        # The department runs of the same date that take this scheme's grade as input were waiting.
+        transaction.on_commit(lambda: _dependent_runs_dispatch(county=run))
     return True
+
+
+def _dependent_runs_dispatch(*, county: EvaluationRun) -> None:
+    for waiting in EvaluationRun.objects.filter(
+        as_of=county.as_of, status=RunStatus.RUNNING, department__isnull=False
+    ).select_related("version__scheme"):
+        if version_rules(waiting.version).input_scheme == county.scheme.code:
+            run_dispatch(run=waiting)
 
 
 def run_distribution(*, run: EvaluationRun) -> list[tuple[str, int, int]]:
@@ -434,18 +506,26 @@ def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
 def yearly_runs_start(
     *, as_of: datetime.date, scheme_code: str = ""
 ) -> list[tuple[EvaluationRun, bool, int]]:
-    """Start (or resume) the yearly evaluation of every scheme with a published version — or of one —
-    as of ``as_of``, and send its chunks to the workers: the December 15 beat entry and the
-    ``yearly_run`` command both come here. Returns (run, created, chunks sent) per scheme.
-    County schemes first: a department scheme may take the county grade as input."""
-    schemes = Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
+    """Start (or resume) the yearly evaluation as of ``as_of`` of every scheme with a published version
+    — the county schemes and each department's own version of a department scheme (SPEC §3.6) — or
+    of one scheme, and send the chunks to the workers: the December 15 beat entry and the
+    ``yearly_run`` command both come here. Returns (run, created, chunks sent) per run.
+
+    County schemes first; a department run taking the county grade as input waits for the county
+    run of its date, which is started with it when only the department scheme is asked for."""
+    versions = versions_published()
     if scheme_code:
-        schemes = schemes.filter(code=scheme_code)
-        if not schemes.exists():
+        versions = [v for v in versions if v.scheme.code == scheme_code]
+        if not versions:
             raise RunError(f"unknown scheme or no published version: {scheme_code}")
+        inputs = {version_rules(v).input_scheme for v in versions} - {"", scheme_code}
+        versions = [
+            v for v in versions_published() if v.scheme.code in inputs and v.scheme.owner_id is None
+        ] + versions
     started = []
-    for scheme in sorted(schemes, key=lambda s: (s.owner_id is not None, s.code)):
-        run, created = run_start(scheme=scheme, as_of=as_of)
+    for version in versions:
+        department = version.department if version.scheme.owner_id is not None else None
+        run, created = run_start(scheme=version.scheme, as_of=as_of, department=department)
         sent = run_dispatch(run=run) if run.status == RunStatus.RUNNING else 0
         started.append((run, created, sent))
     return started

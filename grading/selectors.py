@@ -73,4 +73,3 @@ def grade_in_force_changes(*, subject_id: int, limit: int = 50) -> list[GradeInF
         .select_related("scheme", "department", "decided_by")
         .order_by("-changed_at", "-id")[:limit]
     )
-

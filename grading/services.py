@@ -32,6 +32,7 @@ from subjects.models import Subject
 from .compiled import compiled_grading, compiled_session, digests_sql, outcomes_sql
 from .engine import Fact, Outcome, evaluate
 from .models import EvaluationRun, Grade, GradeInForce, GradeSource, Scheme, SchemeVersion, VersionStatus
+from .population import TOOK_EFFECT, Population
 from .rules import Rules, grades_of_kind, version_rules
 from .window import Window
 from .writer import (
@@ -49,16 +50,35 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 
 
-def version_published(*, scheme: Scheme) -> SchemeVersion | None:
-    return scheme.versions.filter(status=VersionStatus.PUBLISHED).first()
-
-
 def grading_department(*, scheme: Scheme, department: Department | None) -> Department | None:
-    """A department scheme grades with the records of the department running it (by default its owner);
-    the county scheme has no department."""
+    """A department scheme grades for the department running it (by default its owner); the county
+    scheme has no department."""
     if scheme.owner_id is None:
         return None
     return department or scheme.owner
+
+
+def version_published(*, scheme: Scheme, department: Department | None = None) -> SchemeVersion | None:
+    """The published version a scheme grades with: the county's, or for a department scheme the
+    department's own (SPEC §3.6; by default the owner's). None: that department does not grade with
+    the scheme (the credit office switches it on in the admin by publishing a version for it)."""
+    department = grading_department(scheme=scheme, department=department)
+    return (
+        scheme.versions.filter(status=VersionStatus.PUBLISHED, department=department)
+        .select_related("scheme", "department")
+        .first()
+    )
+
+
+def versions_published() -> list[SchemeVersion]:
+    """Every published version, county schemes first (a department scheme may take the county grade
+    as input, 000 Art. 8), then by scheme and department."""
+    return sorted(
+        SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+            "scheme__owner", "department"
+        ),
+        key=lambda v: (v.scheme.owner_id is not None, v.scheme.code, getattr(v.department, "code", "")),
+    )
 
 
 SMALL_SET = 5000
@@ -91,11 +111,19 @@ def grades_compute(
     department: Department | None,
     as_of: datetime.date,
     subject_ids: Iterable[int] | None = None,
+    population: Population | None = None,
+    input_run_id: int | None = None,
 ) -> Iterator[tuple[int, Outcome]]:
-    """(subject id, outcome) for every subject asked for — the whole registry by default — in id order."""
+    """(subject id, outcome) for every subject asked for — the whole registry by default — that belongs
+    to ``population`` (default: every one), in id order. ``input_run_id``: the run whose grades a
+    department scheme takes as input (a yearly run reads the county run of its date); by default the
+    county grade in force."""
     rules = version_rules(version)
     records = Window.of(version=version, department=department, as_of=as_of).records()
     subjects = Subject.objects.order_by("pk")
+    if population is not None and not population.everyone:
+        subjects = subjects.filter(population.subject_q("pk"))
+        records = records.filter(population.subject_q("subject_id"))
     stream = True
     if subject_ids is not None:
         ids = sorted(set(subject_ids))
@@ -109,7 +137,7 @@ def grades_compute(
 
     def flush(chunk_ids: list[int]) -> Iterator[tuple[int, Outcome]]:
         nonlocal pending
-        inputs = _input_grades(input_scheme, chunk_ids) if input_scheme else {}
+        inputs = _input_grades(input_scheme, chunk_ids, run_id=input_run_id) if input_scheme else {}
         for subject_id in chunk_ids:
             subject_facts: list[Fact] = []
             while pending is not None and pending[0] < subject_id:
@@ -128,9 +156,14 @@ def grades_compute(
         yield from flush(chunk)
 
 
-def _input_grades(scheme_code: str, subject_ids: list[int]) -> dict[int, str]:
+def _input_grades(scheme_code: str, subject_ids: list[int], *, run_id: int | None = None) -> dict[int, str]:
     """000 Art. 8: a department scheme can take the county grade as an input — the county grade in
-    force (SPEC §3.5/§3.6), so a published run or a correction of it is what the department sees."""
+    force (SPEC §3.5/§3.6), so a published run or a correction of it is what the department sees;
+    for a yearly run, the grades of the county run of the same date (``run_id``)."""
+    if run_id is not None:
+        return dict(
+            Grade.objects.filter(run_id=run_id, subject_id__in=subject_ids).values_list("subject_id", "grade")
+        )
     return dict(
         GradeInForce.objects.filter(
             scheme__code=scheme_code, department__isnull=True, subject_id__in=subject_ids
@@ -146,12 +179,14 @@ def grades_refresh(
     department: Department | None = None,
     subject_ids: Iterable[int] | None = None,
 ) -> dict[str, int]:
-    """Recompute and store the grades of ``subject_ids`` (all subjects by default) under the scheme's
-    published version; only changed grades are written. Returns counts."""
-    version = version_published(scheme=scheme)
+    """Recompute and store the grades of ``subject_ids`` (all subjects by default) of the scheme's
+    population (a department's own subjects, SPEC §3.6) under its published version; only changed
+    grades are written. Returns counts."""
+    department = grading_department(scheme=scheme, department=department)
+    version = version_published(scheme=scheme, department=department)
     if version is None:
         return {"graded": 0, "changed": 0}
-    department = grading_department(scheme=scheme, department=department)
+    population = Population.of(version=version, department=department)
     if compiled_grading() and (subject_ids is None or len(set(subject_ids)) > SMALL_SET):
         return _refresh_compiled(
             scheme=scheme,
@@ -160,12 +195,13 @@ def grades_refresh(
             as_of=as_of,
             source=source,
             subject_ids=subject_ids,
+            population=population,
         )
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     counts = {"graded": 0, "changed": 0}
     batch: list[tuple[GradeTarget, int, Outcome]] = []
     for subject_id, outcome in grades_compute(
-        version=version, department=department, as_of=as_of, subject_ids=subject_ids
+        version=version, department=department, as_of=as_of, subject_ids=subject_ids, population=population
     ):
         batch.append((target, subject_id, outcome))
         if len(batch) >= CHUNK:
@@ -178,7 +214,9 @@ def grades_refresh(
     return counts
 
 
-def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids) -> dict[str, int]:
+def _refresh_compiled(
+    *, scheme, version, department, as_of, source, subject_ids, population
+) -> dict[str, int]:
     """The set-based refresh, in two passes inside the database. The first fingerprints every
     subject's counting records (``compiled.digests_sql``) and keeps the candidates: no current grade,
     another version, or another digest (the facts changed, or the grade was written by the engine,
@@ -187,7 +225,9 @@ def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids
     A night when little changed costs one pass over the window's records and little more."""
     ids = None if subject_ids is None else sorted(set(subject_ids))
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
-    digests, digest_params = digests_sql(version=version, department=department, as_of=as_of, subject_ids=ids)
+    digests, digest_params = digests_sql(
+        version=version, department=department, as_of=as_of, subject_ids=ids, population=population
+    )
     full, full_params = outcomes_sql(
         version=version, department=department, as_of=as_of, subject_table="grading_candidates"
     )
@@ -215,7 +255,8 @@ def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids
         changed = grades_write_sql(cursor, target=target, outcomes=full, params=full_params)
         cursor.execute("DROP TABLE grading_candidates")
         timings["grades and writes"] = time.perf_counter() - started
-        graded = len(ids) if ids is not None else Subject.objects.count()
+        members = Subject.objects.filter(population.subject_q("pk"))
+        graded = (members.filter(pk__in=ids) if ids is not None else members).count()
     logger.info(
         "graded %s (%s) as of %s: %d subjects, %d candidates, %d changed; %s",
         scheme.code,
@@ -229,32 +270,11 @@ def _refresh_compiled(*, scheme, version, department, as_of, source, subject_ids
     return {"graded": graded, "changed": changed}
 
 
-def grading_targets(*, subject_ids: list[int] | None = None) -> list[tuple[Scheme, Department | None]]:
-    """Every (scheme, department) pair to grade: county schemes first (department schemes may take the
-    county grade as input), then each department scheme for its owner and every other department that
-    grades with it — among ``subject_ids``' grades when given, so a dynamic regrade stays small."""
-    targets: list[tuple[Scheme, Department | None]] = []
-    schemes = (
-        Scheme.objects.filter(versions__status=VersionStatus.PUBLISHED).select_related("owner").distinct()
-    )
-    for scheme in sorted(schemes, key=lambda s: (s.owner_id is not None, s.code)):
-        if scheme.owner_id is None:
-            targets.append((scheme, None))
-            continue
-        graded = Grade.objects.filter(scheme=scheme, is_current=True, department__isnull=False)
-        if subject_ids is not None:
-            graded = graded.filter(subject_id__in=subject_ids)
-        departments = {scheme.owner_id: scheme.owner}
-        departments.update(
-            {
-                d.pk: d
-                for d in Department.objects.filter(pk__in=graded.values("department_id")).exclude(
-                    pk=scheme.owner_id
-                )
-            }
-        )
-        targets.extend((scheme, d) for d in departments.values())
-    return targets
+def grading_targets() -> list[tuple[Scheme, Department | None]]:
+    """Every (scheme, department) pair to grade: the county schemes, then every department with a
+    published version of its own of a department scheme (SPEC §3.6) — county first, for the department
+    schemes that take the county grade as input."""
+    return [(v.scheme, v.department if v.scheme.owner_id is not None else None) for v in versions_published()]
 
 
 def regrade_subjects(
@@ -271,7 +291,7 @@ def regrade_subjects(
             f"{scheme.code}:{getattr(department, 'code', '')}": grades_refresh(
                 scheme=scheme, department=department, as_of=as_of, source=source, subject_ids=ids
             )
-            for scheme, department in grading_targets(subject_ids=ids)
+            for scheme, department in grading_targets()
         }
 
 
@@ -284,22 +304,18 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
     scheme taking the county grade as input (000 Art. 8) reads the county grade in force (SPEC §3.6),
     which the writer has then set — the new computed grade, or a published or corrected one still
     standing on an unchanged current grade — so that rule stays in the writer alone."""
-    versions = sorted(
-        SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("scheme__owner"),
-        key=lambda v: (v.scheme.owner_id is not None, v.scheme.code),
-    )
+    versions = versions_published()
     if not versions or not subject_ids:
         return {}
     widest = Window.widest([Window.of(version=v, department=None, as_of=as_of) for v in versions])
     with transaction.atomic(), connection.cursor() as cursor:
         # The scheme locks serialise every writer of current grades, so they need no row locks (which
         # would also make a regrade that changes nothing write to disk at commit).
-        grading_lock(cursor, scheme_ids=[v.scheme_id for v in versions])
+        grading_lock(cursor, scheme_ids=sorted({v.scheme_id for v in versions}))
         current = {
             (row[2], row[3], row[1]): CurrentGrade(*row)
             for row in _fetch(cursor, "grading_few_grades", [subject_ids])
         }
-        departments = _departments_grading(versions=versions, current=current)
         rows = _fetch(
             cursor,
             "grading_few_records",
@@ -311,8 +327,14 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
                 sorted(widest.in_force_kinds),
             ],
         )
+        # (subject, department) of every record that took effect: whose subjects they are (SPEC §3.6)
+        belongs = {
+            tuple(row)
+            for row in _fetch(cursor, "grading_few_departments", [subject_ids, [str(s) for s in TOOK_EFFECT]])
+        }
         labels: dict[GradeTarget, str] = {}
         written: Counter[GradeTarget] = Counter()
+        graded_counts: Counter[GradeTarget] = Counter()
         # The county schemes first, written, then the department schemes (see above).
         for group in (
             [v for v in versions if v.scheme.owner_id is None],
@@ -321,23 +343,30 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
             outcomes: list[tuple[GradeTarget, int, Outcome]] = []
             for version in group:
                 scheme, rules = version.scheme, version_rules(version)
-                inputs = _input_grades(rules.input_scheme, subject_ids) if rules.input_scheme else {}
-                for department in departments[scheme.pk]:
-                    target = GradeTarget.current(
-                        version=version, department=department, as_of=as_of, source=source
-                    )
-                    labels[target] = f"{scheme.code}:{getattr(department, 'code', '')}"
-                    graded = _evaluate_few(
-                        rules=rules,
-                        window=Window.of(version=version, department=department, as_of=as_of),
-                        subject_ids=subject_ids,
-                        rows=rows,
-                        inputs=inputs,
-                    )
-                    outcomes += [(target, sid, outcome) for sid, outcome in graded]
+                department = version.department if scheme.owner_id is not None else None
+                members = _members(
+                    subject_ids, scheme_id=scheme.pk, department=department, belongs=belongs, current=current
+                )
+                if not members:
+                    continue
+                inputs = _input_grades(rules.input_scheme, members) if rules.input_scheme else {}
+                target = GradeTarget.current(
+                    version=version, department=department, as_of=as_of, source=source
+                )
+                labels[target] = f"{scheme.code}:{getattr(department, 'code', '')}"
+                graded_counts[target] = len(members)
+                graded = _evaluate_few(
+                    rules=rules,
+                    window=Window.of(version=version, department=department, as_of=as_of),
+                    subject_ids=members,
+                    rows=rows,
+                    inputs=inputs,
+                )
+                outcomes += [(target, sid, outcome) for sid, outcome in graded]
             written.update(grades_write(outcomes=outcomes, current=current))
     return {
-        label: {"graded": len(subject_ids), "changed": written[target]} for target, label in labels.items()
+        label: {"graded": graded_counts[target], "changed": written[target]}
+        for target, label in labels.items()
     }
 
 
@@ -356,6 +385,11 @@ FEW_QUERIES = {
         "JOIN records_recordkind k ON k.id = r.kind_id WHERE r.subject_id = ANY({0}) AND r.is_current "
         "AND r.status = ANY({1}) AND (r.decision_date >= {2} OR k.code = ANY({4})) "
         "AND r.decision_date <= {3}",
+    ),
+    "grading_few_departments": (
+        ["integer[]", "text[]"],
+        "SELECT DISTINCT subject_id, department_id FROM records_creditrecord "
+        "WHERE subject_id = ANY({0}) AND is_current AND status = ANY({1})",
     ),
 }
 
@@ -390,6 +424,8 @@ def _fetch(cursor, name: str, params: list) -> list[tuple]:
             prepared[1].add(name)
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(types))})", params)
         rows = cursor.fetchall()
+    if name == "grading_few_departments":
+        return rows
     if name == "grading_few_grades":
         return [
             (*row[:6], _decimal(row[6]), row[7] if isinstance(row[7], list) else json.loads(row[7]))
@@ -414,25 +450,17 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def _departments_grading(*, versions, current) -> dict[int, list[Department | None]]:
-    """Per scheme, who grades with it: nobody (the county scheme) or its owner and every department
-    that already holds a current grade of these subjects under it (as grading_targets)."""
-    others = {department_id for (scheme_id, department_id, _sid) in current if department_id is not None}
-    known = {v.scheme.owner_id: v.scheme.owner for v in versions if v.scheme.owner_id}
-    missing = others - known.keys()
-    if missing:
-        known.update({d.pk: d for d in Department.objects.filter(pk__in=missing)})
-    result: dict[int, list[Department | None]] = {}
-    for version in versions:
-        scheme = version.scheme
-        if scheme.owner_id is None:
-            result[scheme.pk] = [None]
-            continue
-        ids = [scheme.owner_id] + sorted(
-            {d for (s, d, _sid) in current if s == scheme.pk and d is not None} - {scheme.owner_id}
-        )
-        result[scheme.pk] = [known[d] for d in ids]
-    return result
+def _members(subject_ids, *, scheme_id: int, department, belongs, current) -> list[int]:
+    """Which of ``subject_ids`` the target grades (``population.Population``, over rows already read):
+    everyone for the county; for a department, a subject with a record of it that took effect or a
+    current grade of it."""
+    if department is None:
+        return list(subject_ids)
+    return [
+        sid
+        for sid in subject_ids
+        if (sid, department.pk) in belongs or (scheme_id, department.pk, sid) in current
+    ]
 
 
 def _evaluate_few(*, rules: Rules, window: Window, subject_ids, rows, inputs) -> list[tuple[int, Outcome]]:
@@ -440,6 +468,8 @@ def _evaluate_few(*, rules: Rules, window: Window, subject_ids, rows, inputs) ->
     keeps the rows that count."""
     facts: dict[int, list[Fact]] = {sid: [] for sid in subject_ids}
     for sid, department_id, status, kind, polarity, severity, document, fine, day, external in rows:
+        if sid not in facts:  # a subject this target does not grade (another department's)
+            continue
         if window.admits(status=status, kind=kind, decision_date=day, department_id=department_id):
             facts[sid].append(Fact(kind, polarity, severity, document, fine, day, external))
     return [(sid, evaluate(rules, facts[sid], input_grade=inputs.get(sid, ""))) for sid in subject_ids]

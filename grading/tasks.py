@@ -49,6 +49,12 @@ def yearly_run_task(as_of: str | None = None) -> list[dict]:
     office reviews and publishes it in the admin, and publication queues the grades for the platform."""
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return [
-        {"scheme": run.scheme.code, "run": run.pk, "created": created, "sent": sent}
+        {
+            "scheme": run.scheme.code,
+            "department": getattr(run.department, "code", None),
+            "run": run.pk,
+            "created": created,
+            "sent": sent,
+        }
         for run, created, sent in yearly_runs_start(as_of=day)
     ]

@@ -15,6 +15,7 @@ from audit.services import audit_log_write
 from records.models import RecordKind
 
 from .models import Grade, SchemeVersion, VersionStatus
+from .population import Population
 from .rules import validate_rules
 from .services import grades_compute, grading_department
 
@@ -27,10 +28,11 @@ def version_problems(*, version: SchemeVersion) -> list[str]:
 
 
 def version_preview(*, version: SchemeVersion, as_of=None) -> dict:
-    """How many subjects would move between grades if the draft replaced the published version:
-    {"total": n, "changed": m, "moves": {(from, to): count}} (from the current grades)."""
+    """How many subjects would move between grades if the draft replaced the published version (of
+    its department, for a department scheme): {"total": n, "changed": m, "moves": {(from, to):
+    count}} (from the current grades of the scheme's population)."""
     as_of = as_of or timezone.localdate()
-    department = grading_department(scheme=version.scheme, department=None)
+    department = grading_department(scheme=version.scheme, department=version.department)
     current = dict(
         Grade.objects.filter(scheme=version.scheme, department=department, is_current=True).values_list(
             "subject_id", "grade"
@@ -38,7 +40,10 @@ def version_preview(*, version: SchemeVersion, as_of=None) -> dict:
     )
     moves: Counter = Counter()
     total = 0
-    for subject_id, outcome in grades_compute(version=version, department=department, as_of=as_of):
+    population = Population.of(version=version, department=department)
+    for subject_id, outcome in grades_compute(
+        version=version, department=department, as_of=as_of, population=population
+    ):
         total += 1
         before = current.get(subject_id)
         if before != outcome.grade:
@@ -56,7 +61,13 @@ def version_publish(*, actor, version: SchemeVersion) -> SchemeVersion:
     problems = version_problems(version=version)
     if problems:
         raise ValidationError(problems)
-    previous = SchemeVersion.objects.filter(scheme=version.scheme, status=VersionStatus.PUBLISHED).first()
+    if version.scheme.owner_id is not None and version.department_id is None:
+        raise ValidationError(_("A department scheme's version belongs to a department: choose it."))
+    if version.scheme.owner_id is None and version.department_id is not None:
+        raise ValidationError(_("A county scheme's version belongs to no department."))
+    previous = SchemeVersion.objects.filter(
+        scheme=version.scheme, department=version.department, status=VersionStatus.PUBLISHED
+    ).first()
     if previous is not None:
         previous.status = VersionStatus.RETIRED
         previous.save(update_fields=["status"])
@@ -68,6 +79,32 @@ def version_publish(*, actor, version: SchemeVersion) -> SchemeVersion:
         action="scheme.publish",
         target=version,
         before={"published": previous.number if previous else None},
-        after={"published": version.number},
+        after={"published": version.number, "department": getattr(version.department, "code", None)},
     )
     return version
+
+
+@transaction.atomic
+def version_copy(*, actor, version: SchemeVersion) -> SchemeVersion:
+    """A new draft with the rules of ``version``, numbered after the last version of its scheme and
+    department (the credit office edits it, or gives it to another department, before publishing)."""
+    if actor is not None and not is_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office edits the schemes."))
+    last = (
+        SchemeVersion.objects.filter(scheme=version.scheme, department=version.department)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    draft = SchemeVersion.objects.create(
+        scheme=version.scheme,
+        department=version.department,
+        number=(last or 0) + 1,
+        window_days=version.window_days,
+        record_scope=version.record_scope,
+        scope_kinds=list(version.scope_kinds or []),
+        rules=version.rules,
+        note=_("Copied from %(version)s") % {"version": version},
+    )
+    audit_log_write(actor=actor, action="scheme.copy", target=draft, after={"from": str(version)})
+    return draft

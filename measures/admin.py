@@ -190,6 +190,7 @@ class MeasureAdminForm(forms.ModelForm):
             "description",
             "scheme",
             "grades",
+            "grade_department",
             "list_type",
             "legal_basis",
             "departments",
@@ -203,7 +204,7 @@ class MeasureAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the change."))
-        if {"grades", "parameters", "scheme", "list_type"} & set(self.errors):
+        if {"grades", "parameters", "scheme", "list_type", "grade_department"} & set(self.errors):
             return cleaned
         try:
             measure_clean(
@@ -211,6 +212,7 @@ class MeasureAdminForm(forms.ModelForm):
                 grades=cleaned.get("grades"),
                 list_type=cleaned.get("list_type") or "",
                 parameters=cleaned.get("parameters"),
+                grade_department=cleaned.get("grade_department"),
             )
         except ValidationError as exc:
             _errors_to_form(self, exc)
@@ -226,14 +228,23 @@ class MeasureAdmin(SimpleHistoryAdmin):
         "kind",
         "category",
         "scheme",
+        "grade_department",
         "grades_text",
         "list_type",
         "extends_to_legal_representative",
         "is_active",
     ]
-    list_filter = ["kind", "category", "scheme", "list_type", "is_active", "extends_to_legal_representative"]
+    list_filter = [
+        "kind",
+        "category",
+        "scheme",
+        "grade_department",
+        "list_type",
+        "is_active",
+        "extends_to_legal_representative",
+    ]
     search_fields = ["code", "name", "legal_basis"]
-    list_select_related = ["scheme"]
+    list_select_related = ["scheme", "grade_department"]
     filter_horizontal = ["departments"]
 
     @admin.display(description=_("grades"))

@@ -133,8 +133,10 @@ class ListEntry(models.Model):
 
 
 class Measure(models.Model):
-    """One measure of the catalogue. It applies to a subject whose current grade under ``scheme`` is one
-    of ``grades``, or who is on the ``list_type`` list (either suffices)."""
+    """One measure of the catalogue. It applies to a subject whose grade in force under ``scheme`` is one
+    of ``grades`` — for a department scheme, the grade ``grade_department`` gives (SPEC §3.6: each
+    department's measures follow that department's own grade) — or who is on the ``list_type`` list
+    (either suffices)."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -150,6 +152,15 @@ class Measure(models.Model):
         verbose_name=_("scheme"),
     )
     grades = models.JSONField(_("grades"), default=list, blank=True)
+    grade_department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grading department"),
+        help_text=_("For a department scheme: the department whose grade brings this measure."),
+    )
     list_type = models.CharField(_("list"), max_length=10, choices=ListType.choices, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     # Empty: every department that supervises the subject (各行业监管部门, 003 §4).

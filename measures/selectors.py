@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_credit_office, is_department_staff
-from grading.models import Grade, GradeInForce, SchemeVersion, VersionStatus
+from grading.models import Grade, GradeInForce
+from grading.population import department_memberships
 from grading.presentation import reasons_text
 from grading.selectors import grades_in_force
-from grading.services import grades_compute, grading_department
+from grading.services import grades_compute, versions_published
 from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from subjects.models import Subject
 
@@ -52,9 +53,15 @@ def subject_code_checked(*, code: str) -> str:
     )
 
 
-def _grade_order(grade) -> tuple:
-    # The scheme owner's own grading first, then other departments by code.
-    return (grade.department_id != grade.scheme.owner_id, getattr(grade.department, "code", ""))
+def _applies(measure: Measure, grade) -> bool:
+    """A measure of a scheme applies on a grade of that scheme among its grades — for a department
+    scheme, only the grade its grading department gives (SPEC §3.6)."""
+    return (
+        measure.scheme_id is not None
+        and grade.scheme_id == measure.scheme_id
+        and grade.grade in measure.grades
+        and (measure.grade_department_id is None or grade.department_id == measure.grade_department_id)
+    )
 
 
 def _list_reason(entry: ListEntry) -> str:
@@ -78,6 +85,8 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: l
         "scheme": measure.scheme.code if measure.scheme is not None else None,
         "scheme_name": measure.scheme.name if measure.scheme is not None else None,
         "grade": grade.grade if grade is not None else None,
+        # SPEC §3.6: a department grade carries the department's code (None: the county's grade).
+        "department": getattr(grade.department, "code", None) if grade is not None else None,
         "grade_department": getattr(grade.department, "code", None) if grade is not None else None,
         "as_of": grade.as_of.isoformat() if grade is not None else None,
         "list": entry.list_type if entry is not None else None,
@@ -93,20 +102,26 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: l
     }
 
 
-def _grades_not_stored_yet(subject_ids: list[int], stored: set[tuple[int, int]]) -> list[Grade]:
-    """Grades of subjects that have none yet under a published scheme (registered since the last
+def _grades_not_stored_yet(subject_ids: list[int], stored: set[tuple[int, int, int | None]]) -> list[Grade]:
+    """Grades of subjects that have none yet under a published version (registered since the last
     nightly regrade), computed now by the grading service and not stored: "now" does not wait for
-    the night. Costs one query when every grade is stored."""
+    the night. A department's version grades only the department's subjects (SPEC §3.6). Costs a
+    query when every grade is stored."""
     today = timezone.localdate()
     computed: list[Grade] = []
-    for version in SchemeVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
-        "scheme__owner"
-    ):
+    memberships: set[tuple[int, int]] | None = None
+    for version in versions_published():
         scheme = version.scheme
-        missing = [i for i in subject_ids if (i, scheme.pk) not in stored]
+        department = version.department if scheme.owner_id is not None else None
+        department_id = getattr(department, "pk", None)
+        missing = [i for i in subject_ids if (i, scheme.pk, department_id) not in stored]
+        if missing and department_id is not None:
+            # Without a grade of the department yet, a subject is its subject by its records.
+            if memberships is None:
+                memberships = department_memberships(subject_ids)
+            missing = [i for i in missing if (i, department_id) in memberships]
         if not missing:
             continue
-        department = grading_department(scheme=scheme, department=None)
         for subject_id, outcome in grades_compute(
             version=version, department=department, as_of=today, subject_ids=missing
         ):
@@ -141,7 +156,7 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
         represented = list(Subject.objects.filter(legal_representative=subject).order_by("name", "pk"))
     ids = [subject.pk] + [s.pk for s in represented]
     stored = grades_in_force(subject_ids=ids)  # worded once, in the reader's language
-    not_stored = _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id) for g in stored})
+    not_stored = _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id, g.department_id) for g in stored})
     for unstored in not_stored:
         unstored.reason_texts = reasons_text(unstored.reasons)
     grades: dict[int, list] = {i: [] for i in ids}
@@ -161,18 +176,11 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
         departments.setdefault(measure_id, []).append(code)
     items: list[dict] = []
     for source, via in [(subject, None)] + [(firm, firm) for firm in represented]:
-        own_grades = sorted(grades[source.pk], key=_grade_order)
+        own_grades = grades[source.pk]
         for measure in measures:
             if via is not None and not measure.extends_to_legal_representative:
                 continue
-            grade = next(
-                (
-                    g
-                    for g in own_grades
-                    if measure.scheme_id and g.scheme_id == measure.scheme_id and g.grade in measure.grades
-                ),
-                None,
-            )
+            grade = next((g for g in own_grades if _applies(measure, g)), None)
             entry = next(
                 (e for e in entries[source.pk] if measure.list_type and e.list_type == measure.list_type),
                 None,

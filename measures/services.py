@@ -471,6 +471,7 @@ MEASURE_AUDIT_FIELDS = [
     "description",
     "scheme",
     "grades",
+    "grade_department",
     "list_type",
     "legal_basis",
     "extends_to_legal_representative",
@@ -480,10 +481,17 @@ MEASURE_AUDIT_FIELDS = [
 ]
 
 
-def measure_clean(*, scheme, grades, list_type: str, parameters) -> None:
+def measure_clean(*, scheme, grades, list_type: str, parameters, grade_department=None) -> None:
     """The rules of a catalogue entry; raises ``ValidationError`` keyed by field (the admin form and
-    ``measure_save`` both call it)."""
+    ``measure_save`` both call it). A measure of a department scheme names the department whose grade
+    brings it (SPEC §3.6); a county scheme's measure names none."""
     errors: dict[str, list[str]] = {}
+    if scheme is not None and scheme.owner_id is not None and grade_department is None:
+        errors["grade_department"] = [
+            _("A measure of a department scheme follows one department's grade: choose the department.")
+        ]
+    elif grade_department is not None and (scheme is None or scheme.owner_id is None):
+        errors["grade_department"] = [_("Only a measure of a department scheme names a grading department.")]
     if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
         errors["grades"] = [_('Give the grades as a list, for example ["A+", "A"].')]
     elif scheme is not None:
@@ -527,6 +535,7 @@ def measure_save(*, actor: Actor, measure: Measure, departments, reason: str) ->
         grades=measure.grades,
         list_type=measure.list_type,
         parameters=measure.parameters,
+        grade_department=measure.grade_department,
     )
     before = None
     if measure.pk is not None:

@@ -29,7 +29,6 @@ PAGE_SIZE = 50
 COUNT_ROWS_PER_PAGE = 200
 
 
-
 @login_required
 def subject_measures(request, pk: int):
     """The measures that apply to a subject now, with grade and reasons; laid out to be printed."""

@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.summary_index, name="index"),
+    path("shared/", views.shared_results_page, name="shared"),
+    path("shared/<int:pk>.xlsx", views.shared_result_xlsx, name="shared_xlsx"),
     path("generate/", views.reports_generate, name="generate"),
     path("files/<int:pk>/", views.report_download, name="download"),
     path("<int:year>/", views.summary_page, name="county"),

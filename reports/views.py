@@ -18,11 +18,13 @@ from accesslog.services import access_log_export
 from accounts.models import Department
 from accounts.permissions import is_credit_office, is_staff_member
 from core.pages import require
+from core.xlsx import xlsx_bytes
 
 from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
 from .permissions import can_generate_reports, can_view_summary
 from .selectors import MAX_YEAR, MIN_YEAR, reports_visible_to, summary_build, summary_departments_visible_to
 from .services import report_file_name, year_validate
+from .shared import shared_results, shared_run, shared_run_persons, shared_run_rows
 from .spreadsheet import XLSX, summary_title, summary_workbook
 from .tasks import generate_yearly_task
 
@@ -147,3 +149,43 @@ def reports_generate(request):
         % {"year": year},
     )
     return redirect(f"{reverse('reports:index')}?year={year}")
+
+
+@login_required
+def shared_results_page(request):
+    """The departments' published yearly results, shared with every department (003 §3(2))."""
+    require(is_staff_member(request.user))
+    try:
+        year = year_validate(year=request.GET.get("year") or timezone.localdate().year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        year = timezone.localdate().year
+    return render(
+        request, "reports/shared_results.html", {"year": year, "results": shared_results(year=year)}
+    )
+
+
+@login_required
+def shared_result_xlsx(request, pk: int):
+    """One shared run's grades as a spreadsheet (natural persons masked), logged as an export of the
+    natural persons in it (003 §5(1))."""
+    require(is_staff_member(request.user))
+    run = shared_run(pk=pk)
+    if run is None:
+        raise Http404(_("No such published department evaluation."))
+    name = f"{run.department.name}{run.scheme.name}{run.as_of.isoformat()}.xlsx"
+    content = xlsx_bytes(
+        title=str(run.as_of.year),
+        headers=[_("Subject code"), _("Subject name"), _("Grade"), _("Reasons for the grade")],
+        rows=shared_run_rows(run=run),
+    )
+    access_log_export(
+        user=request.user,
+        request=request,
+        name=name,
+        rows=run.subjects_graded,
+        subjects=list(shared_run_persons(run=run)) or None,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

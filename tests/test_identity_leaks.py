@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, VoluntaryFile
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
-from grading.models import Grade
+from grading.models import EvaluationRun, Grade
 from grading.services import regrade_subjects
 from measures.models import Measure, MeasureApplication
 from measures.services import list_entry_add, measure_application_record
@@ -243,6 +243,7 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/repair/<int:pk>/": ids(RepairApplication),
         "api/objections/<int:pk>/": ids(Objection),
         "reports/files/<int:pk>/": ids(YearlyReport),
+        "reports/shared/<int:pk>.xlsx": ids(EvaluationRun),
         "reports/<int:year>/": [(year,)],
         "reports/<int:year>/summary.xlsx": [(year,)],
         "reports/<int:year>/<slug:code>/": [(year, "fgw")],

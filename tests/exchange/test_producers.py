@@ -198,20 +198,34 @@ def test_december_15_beat_entry_starts_every_schemes_run_once(settings):
     for _ in range(3):
         make_company()
     started = yearly_run_task.delay("2026-12-15").get()
-    assert {s["scheme"] for s in started} == {"public", "abc"} and all(s["created"] for s in started)
+    # The county run and each department's own A/B/C run (SPEC §3.6).
+    assert {(s["scheme"], s["department"]) for s in started} == {
+        ("public", None),
+        ("abc", "fgw"),
+        ("abc", "zjj"),
+        ("abc", "scjg"),
+        ("abc", "zfbz"),
+    } and all(s["created"] for s in started)
     again = yearly_run_task.delay("2026-12-15").get()
     assert not any(s["created"] for s in again)
-    assert EvaluationRun.objects.filter(as_of=datetime.date(2026, 12, 15)).count() == 2
+    assert EvaluationRun.objects.filter(as_of=datetime.date(2026, 12, 15)).count() == 5
     assert all(r.status == "completed" for r in EvaluationRun.objects.all())  # awaiting review
 
 
 def test_yearly_run_command_for_any_date_publishes_and_queues_the_grades():
     for _ in range(4):
         make_company()
-    call_command("yearly_run", as_of="2025-06-30", scheme="abc", publish=True, stdout=io.StringIO())
-    run = EvaluationRun.objects.get(scheme__code="abc", as_of=datetime.date(2025, 6, 30))
+    call_command("yearly_run", as_of="2025-06-30", scheme="public", publish=True, stdout=io.StringIO())
+    run = EvaluationRun.objects.get(scheme__code="public", as_of=datetime.date(2025, 6, 30))
     assert run.status == "published"
     items = OutboxItem.objects.filter(type=OutboxType.GRADE_PUBLISHED)
     assert items.count() == 4 and {i.payload["as_of"] for i in items} == {"2025-06-30"}
+    # A department scheme asked for alone: its runs are published; none of these firms is a
+    # department's subject yet, so none is graded (SPEC §3.6).
+    out = io.StringIO()
+    call_command("yearly_run", as_of="2025-06-30", scheme="abc", publish=True, stdout=out)
+    runs = EvaluationRun.objects.filter(scheme__code="abc", as_of=datetime.date(2025, 6, 30))
+    assert runs.count() == 4 and {r.status for r in runs} == {"published"}
+    assert "abc:zjj v1 as of 2025-06-30: published, 0/0 subjects graded" in out.getvalue()
     call_command("yearly_run", as_of="2025-06-30", scheme="abc", publish=True, stdout=io.StringIO())
     assert items.count() == 4

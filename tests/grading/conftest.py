@@ -6,7 +6,8 @@ import pytest
 from hypothesis import strategies as st
 
 from grading.engine import Fact
-from grading.models import SchemeVersion, VersionStatus
+from grading.models import Scheme
+from grading.services import version_published
 from records.models import CreditRecord
 
 AS_OF = datetime.date(2026, 12, 15)
@@ -44,12 +45,12 @@ def fact(
 
 @pytest.fixture
 def abc_rules(db):
-    return SchemeVersion.objects.get(scheme__code="abc", status=VersionStatus.PUBLISHED).rules
+    return version_published(scheme=Scheme.objects.get(code="abc")).rules
 
 
 @pytest.fixture
 def public_rules(db):
-    return SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED).rules
+    return version_published(scheme=Scheme.objects.get(code="public")).rules
 
 
 KINDS = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from grading.models import EvaluationRun, Grade, RunChunk, RunStatus, Scheme, SchemeVersion, VersionStatus
 from grading.runs import run_start
-from grading.services import regrade_all
+from grading.services import regrade_all, version_published
 from grading.versions import version_preview, version_publish
 
 from .test_runs import county  # noqa: F401 - fixture
@@ -58,7 +58,7 @@ def test_run_review_distribution_adjustment_and_publication(client, credit_offic
 
 def test_draft_version_preview_and_publication(credit_office_user, county):  # noqa: F811
     regrade_all(as_of=AS_OF)
-    published = SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED)
+    published = version_published(scheme=Scheme.objects.get(code="public"))
     rules = copy.deepcopy(published.rules)
     rules["classes"][3] = {"label": "轻微失信", "severities": ["minor"], "best": "C", "worst": "C"}
     draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="all")
@@ -82,7 +82,7 @@ def test_draft_version_preview_and_publication(credit_office_user, county):  # n
 
 
 def test_an_invalid_draft_cannot_be_published(client, credit_office_user):
-    published = SchemeVersion.objects.get(scheme__code="abc", status=VersionStatus.PUBLISHED)
+    published = version_published(scheme=Scheme.objects.get(code="abc"))
     rules = copy.deepcopy(published.rules)
     rules["conditions"][0]["grade"] = "E"
     draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="kinds")

@@ -25,7 +25,7 @@ from grading.models import (
     VersionStatus,
 )
 from grading.rules import MAX_FILTERS, parse_rules, validate_rules
-from grading.services import grades_compute, grades_refresh, regrade_subjects
+from grading.services import grades_compute, grades_refresh, regrade_subjects, version_published
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
@@ -64,9 +64,7 @@ def _check(version, department, ids):
 
 def _variant(code: str, change) -> SchemeVersion:
     """The published version with its rules changed (not saved: both sides grade the same object)."""
-    version = copy.copy(
-        SchemeVersion.objects.select_related("scheme").get(scheme__code=code, status=VersionStatus.PUBLISHED)
-    )
+    version = copy.copy(version_published(scheme=Scheme.objects.get(code=code)))
     version.rules = copy.deepcopy(version.rules)
     change(version.rules)
     return version
@@ -115,7 +113,7 @@ def test_county_grade_as_input(clerk):
     """000 Art. 8: a condition on the county grade fires from the subject's county grade in force."""
     firm, other = make_company(), make_company()
     public = Scheme.objects.get(code="public")
-    public_version = public.versions.get(status=VersionStatus.PUBLISHED)
+    public_version = version_published(scheme=public)
     county = Grade.objects.create(
         subject=firm,
         scheme=public,
@@ -272,7 +270,7 @@ def test_the_nightly_after_any_change_gives_the_grades_computed_from_scratch(sub
     for scheme in schemes:
         grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
     for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
-        version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+        version = version_published(scheme=scheme)
         expected = _engine(version, department, ids)
         stored = {
             g.subject_id: (g.grade, g.score, g.reasons)
@@ -388,7 +386,7 @@ def test_the_nightly_sees_each_fact_a_grade_depends_on(field, value):
     }
     assert changed >= 1 and after != before
     for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
-        version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+        version = version_published(scheme=scheme)
         assert after[scheme.pk] == _engine(version, department, [firm.pk])[firm.pk]
 
 
@@ -408,7 +406,7 @@ def test_the_nightly_regrades_everyone_after_a_record_kind_is_edited():
     RecordKind.objects.filter(code="warning").update(polarity="positive")
     assert grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)["changed"] >= 1
     after = Grade.objects.get(subject=firm, scheme=scheme, is_current=True)
-    version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+    version = version_published(scheme=scheme)
     assert (after.grade, after.score, after.reasons) != (before.grade, before.score, before.reasons)
     assert (after.grade, after.score, after.reasons) == _engine(version, None, [firm.pk])[firm.pk]
 

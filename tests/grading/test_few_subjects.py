@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Department
-from grading.models import Grade, GradeSource, SchemeVersion, VersionStatus
-from grading.services import grades_compute, grading_targets, regrade_subjects
-from records.models import RecordKind
+from grading.models import Grade, Scheme, SchemeVersion
+from grading.population import TOOK_EFFECT, Population
+from grading.services import grades_compute, grading_targets, regrade_subjects, version_published
+from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
 from .conftest import AS_OF, record, records_create
@@ -40,9 +41,7 @@ department_scheme = st.fixed_dictionaries(
 def seeded(db):
     """The seeded rules, read once before the examples change the published versions."""
     return {
-        code: copy.deepcopy(
-            SchemeVersion.objects.get(scheme__code=code, status=VersionStatus.PUBLISHED).rules
-        )
+        code: copy.deepcopy(version_published(scheme=Scheme.objects.get(code=code)).rules)
         for code in ("public", "abc")
     }
 
@@ -61,11 +60,12 @@ def _publish_variant(version: SchemeVersion, original: dict, window: dict, **fie
 def _engine(ids):
     """Per (scheme, department) that grades these subjects, the engine's grades."""
     expected = {}
-    for scheme, department in grading_targets(subject_ids=ids):
-        version = SchemeVersion.objects.select_related("scheme").get(
-            scheme=scheme, status=VersionStatus.PUBLISHED
-        )
-        for sid, o in grades_compute(version=version, department=department, as_of=AS_OF, subject_ids=ids):
+    for scheme, department in grading_targets():
+        version = version_published(scheme=scheme, department=department)
+        population = Population.of(version=version, department=department)  # a department's own (§3.6)
+        for sid, o in grades_compute(
+            version=version, department=department, as_of=AS_OF, subject_ids=ids, population=population
+        ):
             score = None if o.score is None else round(o.score, 2)
             expected[(scheme.code, getattr(department, "code", None), sid)] = (o.grade, score, o.reasons)
     return expected
@@ -92,8 +92,8 @@ def test_the_few_subjects_regrade_stores_what_the_engine_computes(
 ):
     kinds = {k.code: k for k in RecordKind.objects.all()}
     departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
-    public = SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED)
-    abc = SchemeVersion.objects.get(scheme__code="abc", status=VersionStatus.PUBLISHED)
+    public = version_published(scheme=Scheme.objects.get(code="public"))
+    abc = version_published(scheme=Scheme.objects.get(code="abc"))
     abc_rules = copy.deepcopy(seeded["abc"])
     if department["county_grade_as_input"]:  # 000 Art. 8
         abc_rules["input_scheme"] = "public"
@@ -111,20 +111,17 @@ def test_the_few_subjects_regrade_stores_what_the_engine_computes(
     for firm, rows in zip(firms, subjects, strict=True):
         records_create(firm, rows, kinds, departments)
     ids = [firm.pk for firm in firms]
-    # Another department grading with the owner's scheme: the regrade finds it by its current grade.
-    Grade.objects.create(
-        subject=firms[0],
-        scheme=abc.scheme,
-        version=abc,
-        department=departments["zjj"],
-        as_of=AS_OF,
-        grade="A",
-        source=GradeSource.COMMAND,
-    )
-
     regrade_subjects(subject_ids=ids, as_of=AS_OF)
     expected = _engine(ids)
-    assert {key[:2] for key in expected} == {("public", None), ("abc", "fgw"), ("abc", "zjj")}
+    # Each department grades its own subjects (SPEC §3.6): those with a record of it that took effect
+    # — the housing bureau by its own version, which takes the county grade as input (000 Art. 8).
+    own = set(
+        CreditRecord.objects.filter(subject_id__in=ids, is_current=True, status__in=TOOK_EFFECT).values_list(
+            "department__code", "subject_id"
+        )
+    )
+    assert {(key[1], key[2]) for key in expected if key[0] == "abc"} == own
+    assert {key[2] for key in expected if key[0] == "public"} == set(ids)
     assert _stored(ids) == expected
 
     # More records, and the regrade again: changed grades replaced, the others kept as they are.
@@ -134,5 +131,9 @@ def test_the_few_subjects_regrade_stores_what_the_engine_computes(
     expected_again = _engine(ids)
     assert _stored(ids) == expected_again
     kept = Grade.objects.filter(pk__in=before, is_current=True).count()
-    assert sum(c["changed"] for c in counts.values()) == len(before) - kept
-    assert sum(expected[key] != value for key, value in expected_again.items()) == len(before) - kept
+    # Written: the grades replaced, and the first grades of subjects a department now has (SPEC §3.6).
+    new = len(expected_again.keys() - expected.keys())
+    assert sum(c["changed"] for c in counts.values()) == len(before) - kept + new
+    assert (
+        sum(expected.get(key) != value for key, value in expected_again.items()) == len(before) - kept + new
+    )

@@ -6,7 +6,6 @@ correction by the credit office, a published yearly run. A person's correction s
 regrade while the facts are unchanged; a new fact recomputes it. Runs on SQLite and on PostgreSQL
 (where the nightly goes through the compiled SQL writer)."""
 
-import copy
 import datetime
 import io
 import json
@@ -31,8 +30,6 @@ from grading.models import (
     GradeInForceChange,
     InForceBasis,
     Scheme,
-    SchemeVersion,
-    VersionStatus,
 )
 from grading.runs import grade_adjust
 from grading.services import grade_in_force_correct, regrade_all, regrade_subjects
@@ -540,25 +537,26 @@ def test_a_field_objection_partly_upheld_corrects_the_field_and_the_grade_in_for
 
 
 def test_a_department_scheme_reads_the_county_grade_in_force(credit_office_user, firm):
-    """000 Art. 8, SPEC §3.6: a department scheme taking the county grade as input reads the county
-    grade in force, so it follows a person's correction of it — on the dynamic regrade (the few
-    subjects' path) and on the nightly one (the engine on SQLite, the compiled SQL on PostgreSQL)."""
+    """000 Art. 8, SPEC §3.6: the housing bureau's shipped version takes the county grade as input and
+    reads the county grade in force, so it follows a person's correction of it — on the dynamic
+    regrade (the few subjects' path) and on the nightly one (the engine on SQLite, the compiled SQL
+    on PostgreSQL)."""
     public, abc = Scheme.objects.get(code="public"), Scheme.objects.get(code="abc")
-    version = abc.versions.get(status=VersionStatus.PUBLISHED)
-    rules = copy.deepcopy(version.rules)
-    rules["input_scheme"] = "public"
-    rules["conditions"].insert(0, {"grade": "C", "label": "县级评价D级", "input_grades": ["D", "D-"]})
-    SchemeVersion.objects.filter(pk=version.pk).update(rules=rules)
+    zjj_clerk, zjj_reviewer = make_user(Role.CLERK, "zjj"), make_user(Role.REVIEWER, "zjj")
+    effective_record(zjj_clerk, zjj_reviewer, firm, kind="警告", sanctions=[])  # the bureau's subject
+    own = "B"  # its own warning: B, and the county's B → B
 
     def department_grade() -> str:
-        current = Grade.objects.get(subject=firm, scheme=abc, is_current=True).grade
-        in_force = GradeInForce.objects.get(subject=firm, scheme=abc).grade
+        current = Grade.objects.get(subject=firm, scheme=abc, department__code="zjj", is_current=True).grade
+        in_force = GradeInForce.objects.get(subject=firm, scheme=abc, department__code="zjj").grade
         assert current == in_force
         return current
 
     regrade_subjects(subject_ids=[firm.pk])
     county = GradeInForce.objects.get(subject=firm, scheme=public, department__isnull=True).grade
-    assert county not in ("D", "D-") and department_grade() == "A"
+    assert county == "B" and department_grade() == own
+    # Not the development & reform bureau's subject: no grade of it.
+    assert not Grade.objects.filter(subject=firm, scheme=abc, department__code="fgw").exists()
 
     def correct(grade: str) -> None:
         grade_in_force_correct(
@@ -576,10 +574,10 @@ def test_a_department_scheme_reads_the_county_grade_in_force(credit_office_user,
     assert department_grade() == "C"
     correct(county)
     regrade_all()
-    assert department_grade() == "A"
+    assert department_grade() == own
     correct("D-")
     regrade_all()
     assert department_grade() == "C"
     correct(county)
     regrade_subjects(subject_ids=[firm.pk])
-    assert department_grade() == "A"
+    assert department_grade() == own

@@ -8,6 +8,7 @@ from django.utils import translation
 from grading.compiled import compiled_session
 from grading.models import Scheme, SchemeVersion, VersionStatus
 from grading.rules import MAX_FILTERS, Filter, parse_rules, validate_rules
+from grading.services import version_published
 from grading.versions import version_publish
 from records.models import RecordKind
 
@@ -74,7 +75,7 @@ def test_a_version_over_the_limit_is_never_published(credit_office_user):
     assert "62" in " ".join(refused.value.messages)
     version.refresh_from_db()
     assert version.status == VersionStatus.DRAFT
-    assert scheme.versions.get(status=VersionStatus.PUBLISHED).number == 1
+    assert version_published(scheme=scheme).number == 1
 
 
 def test_a_number_that_is_not_one_is_refused_when_validated():

@@ -29,18 +29,30 @@ def test_yearly_run_grades_everyone_once_and_agrees_with_the_dynamic_grades(coun
     call_command("yearly_run", as_of=AS_OF.isoformat(), stdout=out)
     assert "public v1 as of 2026-12-15: completed, 12/12 subjects graded" in out.getvalue()
     regrade_all(as_of=AS_OF)
-    for code in ("public", "abc"):
-        run = EvaluationRun.objects.get(scheme__code=code, as_of=AS_OF)
+    # The county run and one run per department grading with its own A/B/C version (SPEC §3.6).
+    runs = EvaluationRun.objects.filter(as_of=AS_OF).select_related("scheme", "department")
+    assert sorted((r.scheme.code, getattr(r.department, "code", None)) for r in runs) == [
+        ("abc", "fgw"),
+        ("abc", "scjg"),
+        ("abc", "zfbz"),
+        ("abc", "zjj"),
+        ("public", None),
+    ]
+    for run in runs:
         yearly = dict(run.grades.values_list("subject_id", "grade"))
         dynamic = dict(
-            Grade.objects.filter(scheme__code=code, is_current=True).values_list("subject_id", "grade")
+            Grade.objects.filter(scheme=run.scheme, department=run.department, is_current=True).values_list(
+                "subject_id", "grade"
+            )
         )
-        assert yearly == dynamic and len(yearly) == 12
+        assert yearly == dynamic
+        assert len(yearly) == (12 if run.department is None else run.subjects_total)
+    total = Grade.objects.filter(run__isnull=False).count()
     # Twice: no second run, no second grades.
     out = io.StringIO()
     call_command("yearly_run", as_of=AS_OF.isoformat(), stdout=out)
     assert "resumed" in out.getvalue()
-    assert EvaluationRun.objects.count() == 2 and Grade.objects.filter(run__isnull=False).count() == 24
+    assert EvaluationRun.objects.count() == 5 and Grade.objects.filter(run__isnull=False).count() == total
 
 
 def test_a_chunk_done_twice_grades_nobody_twice(county):

@@ -110,17 +110,27 @@ def test_evaluate_agrees_with_the_stored_grades(clerk, reviewer, tmp_path):
         path = tmp_path / f"{code}.jsonl"
         call_command("evaluate", scheme=code, as_of=AS_OF.isoformat(), output=str(path))
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-        assert len(lines) == 4
+        assert len(lines) == 4  # SPEC §7: every subject
         stored = dict(
             Grade.objects.filter(scheme__code=code, is_current=True).values_list("subject__code", "grade")
         )
-        assert {line["subject_code"]: line["grade"] for line in lines} == stored
+        evaluated = {line["subject_code"]: line["grade"] for line in lines}
+        assert {key: evaluated[key] for key in stored} == stored
+        # The county grades everyone; the department stores the grades of its own subjects (SPEC §3.6).
+        own = {f.code for f in firms[:2]} if code == "abc" else {f.code for f in firms}
+        assert set(stored) == own
         line = next(row for row in lines if row["subject_code"] == firms[0].code)
         assert line["scheme"] == code and line["scheme_version"] == 1 and line["as_of"] == "2026-12-15"
         assert any("西发改罚〔2026〕1号" in reason for reason in line["reasons"])
     out = io.StringIO()
     call_command("evaluate", scheme="abc", department="zjj", as_of="2026-12-15", stdout=out)
-    assert len(out.getvalue().splitlines()) == 4  # zjj's own records: none, so all A
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) == 4 and {line["department"] for line in lines} == {"zjj"}
+    # zjj's own version grades by the county grade (000 Art. 8), which its reasons name.
+    by_code = {line["subject_code"]: line for line in lines}
+    warned = by_code[firms[1].code]  # a warning: county B → zjj B
+    assert warned["grade"] == "B" and any("县公共信用综合评价" in r for r in warned["reasons"])
+    assert by_code[firms[2].code]["grade"] == "A"
 
 
 @pytest.mark.parametrize(

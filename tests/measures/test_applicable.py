@@ -18,12 +18,22 @@ def codes(items, *, via=None):
     return {i["measure_code"] for i in items if i["via_subject"] == via}
 
 
-def expected(scheme: str, grade: str) -> set[str]:
-    return {m.code for m in Measure.objects.filter(scheme__code=scheme, is_active=True) if grade in m.grades}
+def expected(scheme: str, grade: str | None, department: str | None = None) -> set[str]:
+    """The catalogue's measures of ``grade`` — for a department scheme, those following that
+    department's grade (SPEC §3.6)."""
+    measures = Measure.objects.filter(scheme__code=scheme, is_active=True)
+    if department is not None:
+        measures = measures.filter(grade_department__code=department)
+    return {m.code for m in measures if grade in m.grades}
 
 
-def current(subject, scheme):
-    return Grade.objects.get(subject=subject, scheme__code=scheme, is_current=True).grade
+def current(subject, scheme, department=None):
+    """The subject's current grade under ``scheme`` (for ``department``), or None: not graded there."""
+    grades = Grade.objects.filter(subject=subject, scheme__code=scheme, is_current=True)
+    if department is not None:
+        grades = grades.filter(department__code=department)
+    grade = grades.first()
+    return None if grade is None else grade.grade
 
 
 def inspection_cap(items):
@@ -37,8 +47,9 @@ def inspection_cap(items):
 
 
 SCENARIOS = [
-    # (records, county grades possible, abc grade, random-inspection cap)
-    ([], {"A"}, "A", 0),
+    # (records, county grades possible, the development & reform bureau's grade, random-inspection cap);
+    # a subject without a record of the bureau is not its subject and has no grade of it (SPEC §3.6)
+    ([], {"A"}, None, 0),
     ([("表彰奖励", {})], {"A+"}, "A", 0),
     ([("警告", {})], {"B"}, "B", 1),
     ([("行政处罚", {})], {"C", "C-"}, "B", 3),
@@ -53,9 +64,10 @@ def test_the_measures_of_each_grade(clerk, reviewer, records, county, abc, cap):
         effective(clerk, reviewer, firm, kind, **extra)
     graded([firm.pk])
     grade = current(firm, "public")
-    assert grade in county and current(firm, "abc") == abc
+    assert grade in county and current(firm, "abc", "fgw") == abc
+    assert current(firm, "abc", "zjj") is None  # not the housing bureau's subject
     items = measures_applicable(subject=firm)
-    assert codes(items) == expected("public", grade) | expected("abc", abc)
+    assert codes(items) == expected("public", grade) | expected("abc", abc, "fgw")
     assert inspection_cap(items) == cap
     for item in items:
         assert item["grade"] in (grade, abc) and item["via_subject"] is None and item["list"] is None
@@ -95,12 +107,14 @@ def test_black_list_measures_and_their_removal(credit_office_user):
     assert any("失信被执行人" in r for r in listed["wd-black-market"]["reasons"])
     assert listed["wd-d-market-ban"]["grade"] == "D-"  # by grade and by list, listed once
     assert [i["measure_code"] for i in items].count("wd-d-market-ban") == 1
-    assert codes(items) >= expected("public", "D-") | expected("abc", "C")
+    # Listed by the credit office: no department grades the firm (SPEC §3.6), the county grade acts.
+    assert current(firm, "abc") is None
+    assert codes(items) >= expected("public", "D-")
     list_entry_remove(actor=credit_office_user, entry=entry, removed_on=days_ago(0), reason="已履行")
     graded([firm.pk])
     items = measures_applicable(subject=firm)
     assert not any(i["list"] for i in items)
-    assert codes(items) == expected("public", "A") | expected("abc", "A")
+    assert codes(items) == expected("public", "A")
 
 
 def test_red_list_measures(credit_office_user):
@@ -139,15 +153,19 @@ def test_measures_extend_to_the_legal_representative(clerk, reviewer, credit_off
     graded([firm.pk, other.pk, person.pk])
     items = measures_applicable(subject=person)
     own = codes(items)
-    assert own == expected("public", "A") | expected("abc", "A")  # the person's own record is clean
+    assert own == expected("public", "A")  # the person's own record is clean; no department grades them
     via_firm = codes(items, via=firm.code)
     assert via_firm == {
         m.code
-        for m in Measure.objects.filter(extends_to_legal_representative=True)
+        for m in Measure.objects.filter(extends_to_legal_representative=True).select_related(
+            "grade_department"
+        )
         if (m.scheme and m.scheme.code == "public" and current(firm, "public") in m.grades)
-        or (m.scheme and m.scheme.code == "abc" and "C" in m.grades)
+        or (m.scheme and m.scheme.code == "abc" and "C" in m.grades and m.grade_department.code == "fgw")
     }
-    assert {"abc000-c-market-ban", "abc001-c-market-ban", "wd-d-market-ban"} <= via_firm
+    assert {"abc001-c-market-ban", "wd-d-market-ban"} <= via_firm
+    # The housing bureau's ban follows its own grade, and the firm is not its subject (SPEC §3.6).
+    assert "abc000-c-market-ban" not in via_firm
     assert "pub-d-key-target" not in via_firm  # does not extend
     via_other = codes(items, via=other.code)
     assert {"wd-black-personal-liability", "wd-black-administrative", "wd-black-market"} <= via_other
@@ -162,10 +180,11 @@ def test_a_subject_not_graded_yet_is_graded_on_the_fly(clerk, reviewer):
     clean, dishonest = make_company(), make_company()
     effective(clerk, reviewer, dishonest, "行政处罚", serious=True)  # no regrade ran
     assert not Grade.objects.filter(subject__in=[clean, dishonest]).exists()
-    assert codes(measures_applicable(subject=clean)) == expected("public", "A") | expected("abc", "A")
+    assert codes(measures_applicable(subject=clean)) == expected("public", "A")
     items = measures_applicable(subject=dishonest)
     county = next(i["grade"] for i in items if i["scheme"] == "public")
-    assert county in ("D", "D-") and codes(items) == expected("public", county) | expected("abc", "C")
+    assert county in ("D", "D-") and codes(items) == expected("public", county) | expected("abc", "C", "fgw")
+    assert {i["department"] for i in items if i["scheme"] == "abc"} == {"fgw"}
     assert not Grade.objects.filter(subject__in=[clean, dishonest]).exists()  # computed, not stored
 
 
@@ -185,6 +204,7 @@ def test_the_number_of_queries_does_not_grow(
         effective(clerk, reviewer, firm, "行政处罚", serious=True)
     person = firms[0].legal_representative
     graded([f.pk for f in firms] + [person.pk])
-    with django_assert_max_num_queries(6):
+    # One more than before department schemes: which departments' subjects they are (SPEC §3.6).
+    with django_assert_max_num_queries(7):
         items = measures_applicable(subject=person)
     assert len({i["via_subject"] for i in items if i["via_subject"]}) == 3

@@ -74,6 +74,7 @@ def _form(measure: Measure, **changes) -> dict:
         "description": measure.description,
         "scheme": measure.scheme_id or "",
         "grades": '["' + '", "'.join(measure.grades) + '"]' if measure.grades else "[]",
+        "grade_department": measure.grade_department_id or "",
         "list_type": measure.list_type,
         "legal_basis": measure.legal_basis,
         "departments": [d.pk for d in measure.departments.all()],
@@ -165,3 +166,28 @@ def test_changing_the_implementing_departments_is_audited(client, credit_office_
     log = AuditLog.objects.get(action="measure.update", target_id=str(measure.pk))
     assert log.before == {"departments": ["fgw"]} and log.after == {"departments": ["fgw", "scjg"]}
     assert measure.history.first().departments.count() == 2  # the version keeps its departments
+
+
+def test_a_department_scheme_measure_names_the_department_whose_grade_brings_it(client, credit_office_user):
+    """SPEC §3.6: each department's measures follow that department's own grade, so a measure of the
+    A/B/C scheme without its grading department is refused, and a county measure takes none."""
+    from accounts.models import Department
+
+    client.force_login(credit_office_user)
+    measure = Measure.objects.get(code="abc000-a-green-channel")
+    assert measure.grade_department.code == "zjj"
+    assert Measure.objects.get(code="abc001-a-green-channel").grade_department.code == "fgw"
+    response = client.post(
+        reverse("admin:measures_measure_change", args=[measure.pk]), _form(measure, grade_department="")
+    )
+    assert response.status_code == 200
+    assert "grade_department" in response.context["adminform"].form.errors
+    assert Measure.objects.get(pk=measure.pk).grade_department.code == "zjj"
+    county = Measure.objects.get(code="pub-aa-publicity")
+    fgw = Department.objects.get(code="fgw")
+    response = client.post(
+        reverse("admin:measures_measure_change", args=[county.pk]), _form(county, grade_department=fgw.pk)
+    )
+    assert response.status_code == 200
+    assert "grade_department" in response.context["adminform"].form.errors
+    assert Measure.objects.get(pk=county.pk).grade_department is None

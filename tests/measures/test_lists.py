@@ -51,14 +51,14 @@ def test_black_listing_gives_d_minus_and_c_and_removal_restores(credit_office_us
     with regrading():
         entry = black(credit_office_user, firm)
     assert grade(firm, "public") == "D-"
-    assert grade(firm, "abc") == "C"
+    # Listed by the credit office, the firm is no department's subject: no A/B/C grade (SPEC §3.6).
+    assert not Grade.objects.filter(subject=firm, scheme__code="abc").exists()
     record = entry.record
     assert record.status == RecordStatus.EFFECTIVE and record.kind.code == "joint_punishment_list"
     assert record.subject_id == firm.pk and record.decision_date == entry.listed_on
     with regrading():
         list_entry_remove(actor=credit_office_user, entry=entry, removed_on=days_ago(0), reason="履行完毕")
     assert grade(firm, "public") == "A"
-    assert grade(firm, "abc") == "A"
     record.refresh_from_db()
     assert record.status == RecordStatus.REVOKED
     entry.refresh_from_db()
@@ -86,7 +86,7 @@ def test_red_listing_raises_an_a_subject_to_a_plus(credit_office_user, regrading
     with regrading():
         entry = red(credit_office_user, firm)
     assert entry.record.kind.code == "red_list"
-    assert grade(firm, "public") == "A+" and grade(firm, "abc") == "A"
+    assert grade(firm, "public") == "A+"
     with regrading():
         list_entry_remove(actor=credit_office_user, entry=entry, removed_on=days_ago(0), reason="期满")
     assert grade(firm, "public") == "A"

@@ -54,7 +54,7 @@ def test_subject_page_shows_published_information(web, clerk, reviewer, credit_o
 
     official = Grade.objects.get(subject=firm, published=True)
     assert "生效的信用等级" in text and official.scheme.name in text
-    assert f"<strong class=\"grade\">{official.grade}</strong>" in text
+    assert f'<strong class="grade">{official.grade}</strong>' in text
     assert "拒不履行生效判决" in text and "西峡县人民法院" in text
 
 

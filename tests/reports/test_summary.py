@@ -23,12 +23,20 @@ pytestmark = pytest.mark.django_db
 ORDER = ["A+", "A", "B", "C", "C-", "D", "D-"]
 
 
-def _run(code, as_of):
-    return EvaluationRun.objects.get(scheme__code=code, as_of=as_of)
+def _run(code, as_of, department="fgw"):
+    """The county's run of ``code``, or a department's (fgw's by default) of the A/B/C scheme."""
+    runs = EvaluationRun.objects.filter(scheme__code=code, as_of=as_of)
+    if code == "public":
+        return runs.get(department__isnull=True)
+    return runs.get(department__code=department)
 
 
-def _section(summary, code):
-    return next(s for s in summary.grade_sections if s.scheme_code == code)
+def _section(summary, code, department="fgw"):
+    return next(
+        s
+        for s in summary.grade_sections
+        if s.scheme_code == code and (code == "public" or s.department.code == department)
+    )
 
 
 def _grades(run, subject_ids=None):
@@ -76,7 +84,22 @@ def test_the_county_grades_and_changes_match_the_runs(county):
     # The department scheme's runs are in the county's summary too, with A/B/C.
     abc = _section(summary, "abc")
     assert [lv.grade for lv in abc.levels] == ["A", "B", "C"]
-    assert abc.total_now == 7 and abc.department.code == "fgw"
+    # fgw grades its own subjects (SPEC §3.6): those with a record of it that took effect.
+    own = set(
+        CreditRecord.objects.filter(
+            department__code="fgw",
+            is_current=True,
+            status__in=["effective", "expired", "repaired", "revoked"],
+        ).values_list("subject_id", flat=True)
+    )
+    assert abc.total_now == len(_grades(_run("abc", THIS))) == len(own) and abc.department.code == "fgw"
+    # Every department grading with its own version has its section.
+    assert {s.department.code for s in summary.grade_sections if s.scheme_code == "abc"} == {
+        "fgw",
+        "zjj",
+        "scjg",
+        "zfbz",
+    }
 
 
 def test_a_department_counts_the_subjects_it_has_records_about(county):
@@ -94,8 +117,11 @@ def test_a_department_counts_the_subjects_it_has_records_about(county):
     assert section.upgraded == 2 and section.downgraded == 0
     scjg = summary_build(year=YEAR, department=Department.objects.get(code="scjg"))
     assert _section(scjg, "public").total_now == 2
-    # A department sees the county scheme and its own scheme only.
-    assert {s.scheme_code for s in scjg.grade_sections} == {"public"}
+    # A department sees the county scheme and its own scheme only (scjg grades with its own version).
+    assert {(s.scheme_code, getattr(s.department, "code", None)) for s in scjg.grade_sections} == {
+        ("public", None),
+        ("abc", "scjg"),
+    }
     assert {s.scheme_code for s in summary.grade_sections} == {"public", "abc"}
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Department, Role
-from grading.models import Grade
+from grading.models import EvaluationRun, Grade
 from reports.models import YearlyReport
 from reports.services import reports_generate_all
 from tests.factories import make_company, make_user
@@ -32,8 +32,10 @@ def test_the_county_page_draws_its_charts_without_any_external_address(client, c
     assert response.status_code == 200
     html = response.content.decode()
     assert f"{YEAR}年度信用分级分类监管工作总结（全县）" in html
-    # Two charts per yearly run (public and abc): the distribution and the change from last year.
-    assert html.count('<svg class="chart"') == 4
+    # Two charts per yearly run (public and each department's abc, SPEC §3.6): the distribution and
+    # the change from last year.
+    runs = EvaluationRun.objects.filter(as_of=THIS).count()
+    assert runs == 5 and html.count('<svg class="chart"') == 2 * runs
     assert "各等级主体：公共信用综合评价" in html and "与上年相比的变化：公共信用综合评价" in html
     assert _external_references(html) == []
     assert "<script" not in html
@@ -51,7 +53,8 @@ def test_the_page_makes_the_same_few_queries_for_more_subjects_and_records(
     client.force_login(credit_office_user)
     url = reverse("reports:county", args=[YEAR])
     dept_url = reverse("reports:department", args=[YEAR, "fgw"])
-    with django_assert_max_num_queries(25) as small:
+    # A few queries per yearly run of the year (five: the county's and four departments').
+    with django_assert_max_num_queries(31) as small:
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(25) as small_dept:
         assert client.get(dept_url).status_code == 200

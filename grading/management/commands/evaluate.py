@@ -39,10 +39,14 @@ class Command(BaseCommand):
             department = Department.objects.filter(code=options["department"]).first()
             if department is None:
                 raise CommandError(f"unknown department: {options['department']}")
-        version = version_published(scheme=scheme)
-        if version is None:
-            raise CommandError(f"scheme {scheme.code} has no published version")
         department = grading_department(scheme=scheme, department=department)
+        # A department scheme grades with the department's own version (SPEC §3.6).
+        version = version_published(scheme=scheme, department=department)
+        if version is None:
+            raise CommandError(
+                f"scheme {scheme.code} has no published version"
+                + (f" for department {department.code}" if department is not None else "")
+            )
         out = open(options["output"], "w", encoding="utf-8") if options["output"] else self.stdout  # noqa: SIM115
         count = 0
         try:
@@ -60,7 +64,8 @@ class Command(BaseCommand):
         finally:
             if out is not self.stdout:
                 out.close()
-        self.stderr.write(f"{count} subjects graded under {scheme.code} v{version.number} as of {as_of}")
+        label = f"{scheme.code}:{department.code}" if department is not None else scheme.code
+        self.stderr.write(f"{count} subjects graded under {label} v{version.number} as of {as_of}")
 
     def _write(self, out, batch, scheme, version, department, as_of) -> int:
         rows = Subject.objects.filter(pk__in=[sid for sid, _o in batch]).values_list("pk", "code", "name")

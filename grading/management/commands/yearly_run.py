@@ -43,9 +43,7 @@ class Command(BaseCommand):
         runs = []
         for run, created, sent in started:
             verb = "started" if created else "resumed"
-            self.stdout.write(
-                f"{run.scheme.code}: run {run.pk} {verb}, {run.chunks_total} chunks, {sent} sent"
-            )
+            self.stdout.write(f"{_label(run)}: run {run.pk} {verb}, {run.chunks_total} chunks, {sent} sent")
             runs.append(run)
         deadline = time.monotonic() + options["timeout"]
         # Look for lost chunks as often as a process can be found dead: once a beat.
@@ -60,13 +58,21 @@ class Command(BaseCommand):
                 if time.monotonic() >= recover_at:
                     sent = run_recover(run=run)
                     if sent:
-                        self.stdout.write(f"{run.scheme.code}: run {run.pk}, {sent} lost chunks sent again")
+                        self.stdout.write(f"{_label(run)}: run {run.pk}, {sent} lost chunks sent again")
                     recover_at = time.monotonic() + every
                 time.sleep(min(1.0, every))
             run.refresh_from_db()
-            if options["publish"] and run.status == RunStatus.COMPLETED:
+            # Only the runs asked for: a county run started for a department scheme's input stays
+            # for the credit office to review.
+            asked = not options["scheme"] or run.scheme.code == options["scheme"]
+            if options["publish"] and asked and run.status == RunStatus.COMPLETED:
                 run = run_publish(actor=None, run=run)
             self.stdout.write(
-                f"{run.scheme.code} v{run.version.number} as of {run.as_of}: {run.status}, "
+                f"{_label(run)} v{run.version.number} as of {run.as_of}: {run.status}, "
                 f"{run.subjects_graded}/{run.subjects_total} subjects graded, {run.seconds} s"
             )
+
+
+def _label(run: EvaluationRun) -> str:
+    """The scheme, and for a department scheme the department (SPEC §3.6: its code everywhere)."""
+    return f"{run.scheme.code}:{run.department.code}" if run.department_id else run.scheme.code

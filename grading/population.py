@@ -1,0 +1,91 @@
+"""Whom a scheme grades (SPEC §3.6). The county schemes grade every subject in the registry. A
+department grades its own subjects (000 Art. 2, 001 Art. 2: the subjects under its supervision): those
+with a record of the department that took effect — and, once graded, a subject stays graded, so its
+grade keeps following the facts instead of standing still when a record moves to another subject.
+
+Said once here in the two media the graders need, side by side: a queryset condition on subjects
+(the engine paths and the yearly run's chunks) and a SQL condition on ``subjects_subject s`` (the
+compiled query)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from records.models import CreditRecord, RecordStatus
+
+from .models import Grade
+from .window import SqlParameters
+
+# A record that took effect makes its subject the department's, whatever happened to it since
+# (expired, repaired, revoked on an objection): only drafts and records never approved do not.
+TOOK_EFFECT = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REPAIRED, RecordStatus.REVOKED]
+
+
+@dataclass(frozen=True)
+class Population:
+    """The subjects graded under ``scheme_id`` for ``department_id`` (None: the county, everyone)."""
+
+    scheme_id: int
+    department_id: int | None
+
+    @classmethod
+    def of(cls, *, version, department) -> "Population":
+        return cls(version.scheme_id, getattr(department, "pk", None))
+
+    @property
+    def everyone(self) -> bool:
+        return self.department_id is None
+
+    def subject_q(self, field: str = "pk") -> Q:
+        """The condition on a subject id ``field`` (a Subject's ``pk``, or a ``subject_id``)."""
+        if self.everyone:
+            return Q()
+        records = CreditRecord.objects.filter(
+            department_id=self.department_id, is_current=True, status__in=TOOK_EFFECT
+        ).values("subject_id")
+        graded = Grade.objects.filter(
+            scheme_id=self.scheme_id, department_id=self.department_id, is_current=True
+        ).values("subject_id")
+        return Q(**{f"{field}__in": records}) | Q(**{f"{field}__in": graded})
+
+    def sql(self, q: SqlParameters, column: str = "s.id") -> str:
+        """The same condition on ``column`` (a subject id) in SQL."""
+        if self.everyone:
+            return "TRUE"
+        department = q.p(self.department_id)
+        return (
+            f"({column} IN (SELECT p.subject_id FROM records_creditrecord p WHERE p.department_id = "
+            f"{department} AND p.is_current AND p.status = ANY({q.p([str(s) for s in TOOK_EFFECT])})) "
+            f"OR {column} IN (SELECT pg.subject_id FROM grading_grade pg WHERE pg.scheme_id = "
+            f"{q.p(self.scheme_id)} AND pg.department_id = {department} AND pg.is_current))"
+        )
+
+    def members(self, subject_ids: list[int]) -> set[int]:
+        """Which of ``subject_ids`` belong (two small queries; everyone for the county)."""
+        if self.everyone:
+            return set(subject_ids)
+        return set(
+            CreditRecord.objects.filter(
+                subject_id__in=subject_ids,
+                department_id=self.department_id,
+                is_current=True,
+                status__in=TOOK_EFFECT,
+            ).values_list("subject_id", flat=True)
+        ) | set(
+            Grade.objects.filter(
+                subject_id__in=subject_ids,
+                scheme_id=self.scheme_id,
+                department_id=self.department_id,
+                is_current=True,
+            ).values_list("subject_id", flat=True)
+        )
+
+
+def department_memberships(subject_ids: list[int]) -> set[tuple[int, int]]:
+    """(subject id, department id) of every department whose subject each of ``subject_ids`` is by
+    its records (one query; a subject graded already is one too, by its grades)."""
+    return set(
+        CreditRecord.objects.filter(subject_id__in=subject_ids, is_current=True, status__in=TOOK_EFFECT)
+        .values_list("subject_id", "department_id")
+        .distinct()
+    )
