@@ -10,9 +10,9 @@ from .models import AccessEntry
 class AccessEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, and for the credit office only: the log is evidence of who read what (003 §5(1))."""
 
-    list_display = ["at", "user_label", "department", "subject", "kind", "description", "address"]
-    list_filter = ["kind", "at"]
-    search_fields = ["user_label", "description"]
+    list_display = ["at", "user_label", "department", "subject", "kind", "purpose", "description", "address"]
+    list_filter = ["kind", "purpose", "at"]
+    search_fields = ["user_label", "description", "purpose_detail"]
     date_hierarchy = "at"
     list_select_related = ["department", "subject"]
     raw_id_fields = ["user", "subject"]

@@ -20,6 +20,8 @@ class Note:
     subject_id: int | None
     kind: str
     description: object = ""  # text, or a lazy translation rendered in the site's language when written
+    purpose: str = ""  # why a credit file was opened (AccessPurpose), and in the reader's words
+    purpose_detail: str = ""
 
 
 _notes: ContextVar[dict | None] = ContextVar("accesslog_notes", default=None)
@@ -42,16 +44,27 @@ def collecting() -> bool:
     return _notes.get() is not None
 
 
-def access_note(*, user, subject_id: int | None, kind: str, description: object = "") -> bool:
+def access_note(
+    *,
+    user,
+    subject_id: int | None,
+    kind: str,
+    description: object = "",
+    purpose: str = "",
+    purpose_detail: str = "",
+) -> bool:
     """Note that ``user`` read ``kind`` of the subject ``subject_id`` (``None``: an export without a
-    subject) in the current request; once per user, subject and kind (and description, for reads
-    without a subject). Returns whether a request is collecting."""
+    subject) in the current request, with the purpose stated for it if any; once per user, subject and
+    kind (and description, for reads without a subject). Returns whether a request is collecting."""
     notes = _notes.get()
     if notes is None:
         return False
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     key = (user_id, subject_id, kind, str(description) if subject_id is None else "")
-    notes.setdefault(key, Note(user_id, subject_id, kind, description))
+    noted = notes.get(key)
+    # A read with a stated purpose is the one to keep: it says why the file was opened.
+    if noted is None or (purpose and not noted.purpose):
+        notes[key] = Note(user_id, subject_id, kind, description, purpose, purpose_detail)
     return True
 
 

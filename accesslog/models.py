@@ -26,6 +26,29 @@ class AccessKind(models.TextChoices):
 PORTAL_KINDS = (AccessKind.CREDIT_FILE, AccessKind.CREDIT_REPORT)
 
 
+class AccessPurpose(models.TextChoices):
+    """Why a staff member opens a subject's credit file (信用档案). 004 §4(2) shares credit information
+    between departments "按需共享" — on demand, for a use in supervision — so each opening states its use:
+    one of the uses the seeds name (licensing and 容缺受理, 002 §3(2); supervision and random
+    inspections, 003 §3(4), 004 §5(2); procurement and commendations, 003 §4; joint incentives and
+    punishments, 004 §6(1); objections and repair, 003 §5) or another one, typed out."""
+
+    LICENSING = "licensing", _("Administrative licensing")
+    SUPERVISION = "supervision", _("Daily supervision")
+    INSPECTION = "inspection", _("Random inspection")
+    ENFORCEMENT = "enforcement", _("Law enforcement case")
+    PROCUREMENT = "procurement", _("Public procurement and bidding")
+    COMMENDATION = "commendation", _("Commendation and selection")
+    FUNDING = "funding", _("Government funding and support")
+    JOINT_MEASURES = "joint_measures", _("Joint incentives and punishments")
+    OBJECTION_REPAIR = "objection_repair", _("Objection or credit repair")
+    OTHER = "other", _("Other (state it)")
+
+
+# Characters of the purpose a reader types for opening a credit file.
+PURPOSE_DETAIL_MAX = 200
+
+
 class AccessEntry(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
@@ -59,6 +82,11 @@ class AccessEntry(models.Model):
     description = models.CharField(_("description"), max_length=255, blank=True)
     address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
+    # Why a credit file was opened (004 §4(2) 按需共享): the use picked, and the reader's own words.
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices, blank=True)
+    purpose_detail = models.CharField(
+        _("purpose in the reader's words"), max_length=PURPOSE_DETAIL_MAX, blank=True
+    )
 
     class Meta:
         verbose_name = _("access log entry")

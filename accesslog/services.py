@@ -3,7 +3,9 @@
 ``access_log_record`` is the one way rows are written: the views of the credit file, the credit report
 and the exports call it directly; the reads of unmasked identity numbers, which happen in lists as well
 as on detail pages, are noted by the selector that unmasks them and written by the middleware through
-``access_log_record_notes`` in one insert per request.
+``access_log_record_notes`` in one insert per request. Opening a subject's credit file (信用档案) takes
+a stated purpose (004 §4(2) 按需共享): ``access_purpose_clean`` checks it for the page and the API, and
+``access_log_credit_file`` logs the opening with it.
 
 Nothing here is chained into the audit log: a read changes nothing, and one insert (a bulk insert for
 an export or a list) is all a read costs. The purge is a change, so it is audited.
@@ -15,10 +17,11 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.permissions import is_subject_user
 from audit.services import audit_log_write
@@ -27,7 +30,7 @@ from core.masking import mask_resident_id
 
 from .checks import MIN_RETENTION_DAYS
 from .collector import Note, access_note
-from .models import AccessEntry, AccessKind
+from .models import PURPOSE_DETAIL_MAX, AccessEntry, AccessKind, AccessPurpose
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,17 @@ def _reader(user) -> tuple[int | None, str, int | None, int | None]:
     return user.pk, user.get_username(), user.department_id, own_subject
 
 
-def _entries(*, user, kind: str, subject_ids: Iterable[int | None], description: str, address, path):
+def _entries(
+    *,
+    user,
+    kind: str,
+    subject_ids: Iterable[int | None],
+    description: str,
+    address,
+    path,
+    purpose: str = "",
+    purpose_detail: str = "",
+):
     user_id, label, department_id, own_subject = _reader(user)
     now = timezone.now()
     for subject_id in subject_ids:
@@ -77,6 +90,8 @@ def _entries(*, user, kind: str, subject_ids: Iterable[int | None], description:
             description=description,
             address=address,
             path=path,
+            purpose=purpose,
+            purpose_detail=purpose_detail,
         )
 
 
@@ -119,12 +134,15 @@ def access_log_record(
     request: HttpRequest | None = None,
     address: str | None = None,
     path: str = "",
+    purpose: str = "",
+    purpose_detail: str = "",
 ) -> int:
     """Log that ``user`` read ``kind`` of each of ``subjects`` (subject objects or ids); with no subject
     (an export of aggregated figures) one row without a subject. ``request`` gives the client address
-    (``core.http.client_address``: never a header the client can forge) and the path. Returns the
-    number of rows written (in a request: noted, and written by the middleware with the request's
-    other reads)."""
+    (``core.http.client_address``: never a header the client can forge) and the path; ``purpose`` and
+    ``purpose_detail`` the use stated for the read (``access_purpose_clean``). Returns the number of
+    rows written (in a request: noted, and written by the middleware with the request's other
+    reads)."""
     if kind not in AccessKind.values:
         raise ValueError(f"unknown access kind {kind!r}")
     if subjects is None:
@@ -134,7 +152,15 @@ def access_log_record(
     if request is not None:
         # Served in a request: noted, and written with the request's other reads in one insert.
         noted = [
-            access_note(user=user, subject_id=i, kind=kind, description=description) for i in subject_ids
+            access_note(
+                user=user,
+                subject_id=i,
+                kind=kind,
+                description=description,
+                purpose=purpose,
+                purpose_detail=purpose_detail,
+            )
+            for i in subject_ids
         ]
         if all(noted):
             return len(subject_ids)
@@ -148,9 +174,54 @@ def access_log_record(
             description=_text(description),
             address=address,
             path=path[:PATH_MAX],
+            purpose=purpose,
+            purpose_detail=purpose_detail[:PURPOSE_DETAIL_MAX],
         )
     )
     return _write(rows)
+
+
+def access_purpose_clean(*, purpose: str, detail: str = "") -> tuple[str, str]:
+    """The purpose stated for opening a credit file, checked (004 §4(2) 按需共享: information is shared
+    on demand, for a stated use): one of ``AccessPurpose``, and for "other" the use in the reader's
+    own words. The one check of the staff page's form and the API; refused in the user's language,
+    by field (``purpose``, ``purpose_detail``)."""
+    purpose = (purpose or "").strip()
+    detail = " ".join((detail or "").split())
+    errors: dict[str, str] = {}
+    if not purpose:
+        errors["purpose"] = _("Choose the purpose for which you open the credit file.")
+    elif purpose not in AccessPurpose.values:
+        errors["purpose"] = _("Choose one of the listed purposes.")
+    elif purpose == AccessPurpose.OTHER and not detail:
+        errors["purpose_detail"] = _("State the purpose for which you open the credit file.")
+    if len(detail) > PURPOSE_DETAIL_MAX:
+        errors["purpose_detail"] = _("State the purpose in at most %(n)s characters.") % {
+            "n": PURPOSE_DETAIL_MAX
+        }
+    if errors:
+        raise ValidationError(errors)
+    return purpose, detail
+
+
+def access_log_credit_file(
+    *, user, subject, purpose: str, purpose_detail: str = "", request: HttpRequest, description=""
+) -> int:
+    """``user`` opened ``subject``'s credit file (信用档案, 002 §4(2)) for the stated purpose (004 §4(2)
+    按需共享; 003 §5(1) 查询使用): one row with who, when, which subject, why, from where. The purpose
+    is checked again here, so that no opening is logged — or shown — without one."""
+    purpose, purpose_detail = access_purpose_clean(purpose=purpose, detail=purpose_detail)
+    # Typed by a person: an identity number in it is kept masked, like one in the path.
+    purpose_detail = IDENTITY_NUMBER_IN_PATH.sub(lambda m: mask_resident_id(m.group(0)), purpose_detail)
+    return access_log_record(
+        user=user,
+        kind=AccessKind.CREDIT_FILE,
+        subjects=[subject],
+        description=description,
+        request=request,
+        purpose=purpose,
+        purpose_detail=purpose_detail,
+    )
 
 
 def access_log_credit_report(
@@ -196,6 +267,8 @@ def access_log_record_notes(*, notes: list[Note], users: dict, request: HttpRequ
                 description=_text(note.description),
                 address=address,
                 path=path,
+                purpose=note.purpose,
+                purpose_detail=note.purpose_detail[:PURPOSE_DETAIL_MAX],
             )
         )
     return _write(rows)

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from accounts.ratelimit import PublicPagesThrottle, rate_limited
 from workbench import views as workbench_views
+from workbench.api.views import CreditFileApi
 
 admin.site.site_header = _("Credit office administration")
 admin.site.site_title = _("creditreg administration")
@@ -52,6 +53,8 @@ urlpatterns = [
     path("portal/", include("objections.portal_urls")),
     path("objections/", include("objections.urls")),
     path("admin/", admin.site.urls),
+    # A subject's credit file in the staff API (workbench: it reads across the domain apps).
+    path("api/subjects/<str:code>/file/", CreditFileApi.as_view(), name="api-subject-credit-file"),
     path("api/subjects/", include("subjects.api.urls")),
     path("api/records/", include("records.api.urls")),
     path("api/public/subjects/", include("public.api.urls")),
@@ -60,6 +63,7 @@ urlpatterns = [
     path("api/objections/", include("objections.api.urls")),
     path("reports/", include("reports.urls")),
     path("access-log/", include("workbench.access_log_urls")),
+    path("credit-files/", include("workbench.credit_file_urls")),
     path("measures/", include("measures.urls")),
     path("api/measures/", include("measures.api.urls")),
     path("api/exchange/", include("measures.api.pulldown_urls")),

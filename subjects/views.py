@@ -22,7 +22,6 @@ from .services import subject_register, subject_update
 PAGE_SIZE = 50
 
 
-
 def _apply_service(form, call):
     """Run a service with the form's data; its ValidationError becomes the form's errors."""
     try:
@@ -80,6 +79,8 @@ def subject_detail(request, pk: int):
             "history": history,
             "can_change": can_change_subject(request.user),
             "can_see_access_log": is_credit_office(request.user),
+            # The credit file (workbench) is for staff of any department and the credit office.
+            "can_open_credit_file": is_staff_member(request.user),
         },
     )
 

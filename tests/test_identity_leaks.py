@@ -23,6 +23,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Department, Role, User
@@ -249,6 +250,10 @@ def _args(world) -> dict[str, list[tuple]]:
         "reports/<int:year>/<slug:code>/": [(year, "fgw")],
         "reports/<int:year>/<slug:code>/summary.xlsx": [(year, "fgw")],
         "measures/subjects/<int:pk>/": ids(Subject),
+        # The credit file: the purpose form, and the file (which asks for the purpose first).
+        "credit-files/<int:pk>/": ids(Subject),
+        "credit-files/<int:pk>/file/": ids(Subject),
+        "api/subjects/<str:code>/file/": codes,
         # Routes that only act (POST) answer a GET with 405; one object each is enough.
         "records/<int:pk>/<slug:action>/": [(records[0][0], "submit")],
         "reminders/<int:pk>/<slug:action>/": [(pk, "register") for (pk,) in ids(Reminder)[:1]],
@@ -370,3 +375,35 @@ def test_no_page_or_api_shows_an_identity_number_a_role_may_not_see(db, client, 
         # The scan is not blind: where a role may see them, the pages do show numbers and complainant.
         assert world["person"].code in seen and complainant_seen
         assert len(seen & world["numbers"]) >= 4, seen
+
+
+STAFF_ROLES = ["fgw_clerk", "fgw_reviewer", "scjg_clerk", "scjg_reviewer", "credit_office"]
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_the_credit_file_shows_no_identity_number_a_role_may_not_see_and_no_complainant(
+    db, client, world, role
+):
+    """The scan above reaches the credit file only up to its purpose form; here every subject's file
+    is opened with a purpose, on the page and in the API. The complainant is in no one's file (000
+    Art. 13), the credit office's included: the file is shared across departments."""
+    client.force_login(world["users"][role])
+    allowed, _sees_complainant = _allowed(role, world)
+    leaks, seen, opened = [], set(), 0
+    for subject in Subject.objects.order_by("pk"):
+        opening = client.post(reverse("creditfile:open", args=[subject.pk]), {"purpose": "supervision"})
+        assert opening.status_code == 302, (subject.pk, opening.status_code)
+        page = client.get(opening["Location"])
+        api = client.get(reverse("api-subject-credit-file", args=[subject.code]), {"purpose": "inspection"})
+        for response in (page, api):
+            assert response.status_code == 200, (subject.pk, response.status_code)
+            text = _text(response)
+            found = _identity_numbers(text) | (world["numbers"] & {t.upper() for t in ID_LIKE.findall(text)})
+            seen |= found
+            leaks += [(subject.pk, number) for number in sorted(found - allowed)]
+            leaks += [(subject.pk, secret) for secret in COMPLAINANT if secret in text]
+        opened += 1
+    assert not leaks, "\n".join(map(str, leaks))
+    assert opened >= 5
+    if role == "credit_office":
+        assert world["person"].code in seen  # the scan is not blind

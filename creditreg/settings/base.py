@@ -299,6 +299,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # refused by a system check and by the purge. The audit log is never purged.
 ACCESS_LOG_RETENTION_DAYS = env.int("CREDITREG_ACCESS_LOG_RETENTION_DAYS", default=365)
 CELERY_BEAT_SCHEDULE["accesslog-purge"] = {"task": "accesslog.purge", "schedule": crontab(hour=3, minute=15)}
+# Minutes the purpose a staff member stated for opening a subject's credit file holds for that file
+# (004 §4(2) 按需共享; workbench/openings.py); then it is asked again.
+CREDIT_FILE_OPENING_MINUTES = env.int("CREDITREG_CREDIT_FILE_OPENING_MINUTES", default=30)
 
 # --- grading runs -----------------------------------------------------------------------------------
 # Subjects per chunk of a yearly run: the unit of work a worker takes (and does again after a crash).

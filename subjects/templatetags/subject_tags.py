@@ -1,7 +1,7 @@
 from django import template
 
 from subjects.identifiers import mask_resident_ids_in_text
-from subjects.selectors import subject_visible_code
+from subjects.selectors import identity_numbers_visible_to, subject_visible_code
 
 register = template.Library()
 
@@ -10,6 +10,16 @@ register = template.Library()
 def visible_code(context, subject) -> str:
     """The subject's code as the current user may see it (identity numbers masked by role)."""
     return subject_visible_code(user=context["request"].user, subject=subject)
+
+
+@register.simple_tag(takes_context=True)
+def visible_text(context, text) -> str:
+    """Free text typed by staff or a subject (a record's content, a reminder's, a reason), with any
+    identity number in it masked for a user who may not see numbers whole (SPEC §6)."""
+    text = "" if text is None else str(text)
+    if identity_numbers_visible_to(user=context["request"].user):
+        return text
+    return mask_resident_ids_in_text(text)
 
 
 @register.filter
