@@ -18,6 +18,7 @@ POLARITY = {
     "red_list": "positive",
     "public_evaluation": "neutral",
     "national_evaluation": "neutral",
+    "administrative_licence": "neutral",
 }
 
 
@@ -65,6 +66,7 @@ KINDS = [
     "low_grade",
     "good_grade",
     "national_evaluation",
+    "administrative_licence",
 ]
 _matter_keys = itertools.count()
 
