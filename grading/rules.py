@@ -246,6 +246,17 @@ def parse_rules(kind: str, rules: dict) -> Rules:
         raise RulesError(_("The rules could not be read (%(error)s).") % {"error": exc}) from exc
 
 
+def named_kinds(rules: dict) -> set[str]:
+    """The record kinds a version's rules name in a condition, a score item or a class: the kinds the
+    version weighs by name (``window.uncounted_kinds``)."""
+    return {
+        kind
+        for part in ("conditions", "items", "classes")
+        for rule in rules.get(part, [])
+        for kind in rule.get("kinds", [])
+    }
+
+
 def version_rules(version) -> Rules:
     """The typed rules of a scheme version (read each time: a version being previewed may be edited)."""
     return parse_rules(version.scheme.kind, version.rules)
@@ -264,13 +275,13 @@ def validate_rules(kind: str, rules: dict, *, known_kinds: set[str], scope_kinds
         parsed: Rules | None = parse_rules(kind, rules)
     except RulesError as exc:
         parsed, unreadable = None, str(exc)
-    named = []
+    named = list(named_kinds(rules))
     for part in ("conditions", "items", "classes"):
         for rule in rules.get(part, []):
-            named.extend(rule.get("kinds", []))
             if not rule.get("label"):
                 problems.append(_("Every rule needs a label (%(part)s).") % {"part": part})
     named.extend(rules.get("ignore_kinds", []))
+    named.extend(rules.get("uncounted_kinds", []))
     unknown = sorted(set(named) - known_kinds)
     if unknown:
         problems.append(_("Unknown record kinds: %(kinds)s.") % {"kinds": ", ".join(unknown)})

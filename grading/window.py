@@ -7,7 +7,10 @@ say the same thing in three media, side by side; the equivalence tests hold them
   counts however long ago it was decided (``in_force_kinds``);
 - what counts (SPEC §3.4): current records of the counting statuses;
 - the scope (000 Art. 8, 001 Art. 4): a department scheme counts its department's own records, all
-  departments' records, or its own and the named kinds from the others.
+  departments' records, or its own and the named kinds from the others;
+- information that is not conduct (an administrative licence, 004 §4(3)): counted only by a version
+  whose rules name its kind (``uncounted_kinds``), so entering it changes no grade until a scheme
+  version says so — not even a subject's "no records at all" default (SPEC §3.1).
 """
 
 import datetime
@@ -19,6 +22,7 @@ from django.db.models import Q, QuerySet
 from records.models import CreditRecord, RecordStatus
 
 from .models import RecordScope
+from .rules import named_kinds
 
 # SPEC §3.4: an expired record (publication over) still counts in the window; repaired, revoked and
 # corrected ones do not. A version may say otherwise in its rules ("count_statuses").
@@ -27,6 +31,11 @@ COUNTING_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED]
 # 002 §3(1), §4(3); 004 §6(1): a red or black listing holds until it is removed (its record is then
 # revoked), however long ago it was decided, so its record counts outside the one-year window too.
 IN_FORCE_KINDS = ["joint_punishment_list", "red_list"]
+
+
+# Kinds that are information rather than conduct: a version counts them only where its rules name them
+# in a condition, item or class. A version may list its own in its rules ("uncounted_kinds").
+UNCOUNTED_KINDS = ["administrative_licence"]
 
 
 def window_start(*, version, as_of: datetime.date) -> datetime.date:
@@ -42,6 +51,12 @@ def counting_statuses(*, version) -> list[str]:
     return [str(s) for s in version.rules.get("count_statuses", COUNTING_STATUSES)]
 
 
+def uncounted_kinds(*, version) -> list[str]:
+    """The kinds this version does not count: the uncounted kinds its rules do not name."""
+    uncounted = set(version.rules.get("uncounted_kinds", UNCOUNTED_KINDS))
+    return sorted(uncounted - named_kinds(version.rules))
+
+
 class SqlParameters(Protocol):
     """What ``Window.sql`` needs of a query being built (compiled._Query)."""
 
@@ -54,8 +69,8 @@ class SqlParameters(Protocol):
 class Window:
     """The records one scheme version counts for one grading department (or the county) as of a day:
     current records of ``statuses`` decided from ``first_day`` (or of an in-force kind, any day) to
-    ``last_day``; with ``department_id``, only that department's records and those of ``other_kinds``
-    from the other departments."""
+    ``last_day``, none of the ``uncounted`` kinds; with ``department_id``, only that department's
+    records and those of ``other_kinds`` from the other departments."""
 
     statuses: frozenset[str]
     first_day: datetime.date
@@ -63,6 +78,7 @@ class Window:
     in_force_kinds: frozenset[str]
     department_id: int | None = None
     other_kinds: frozenset[str] = frozenset()
+    uncounted: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, *, version, department, as_of: datetime.date) -> "Window":
@@ -78,12 +94,13 @@ class Window:
             in_force_kinds=frozenset(in_force_kinds(version=version)),
             department_id=department_id,
             other_kinds=other_kinds,
+            uncounted=frozenset(uncounted_kinds(version=version)),
         )
 
     @classmethod
     def widest(cls, windows: list["Window"]) -> "Window":
-        """A window holding every record any of ``windows`` counts (scope aside): one read for several
-        versions, each then keeping its own records with ``admits``."""
+        """A window holding every record any of ``windows`` counts (scope and uncounted kinds aside):
+        one read for several versions, each then keeping its own records with ``admits``."""
         return cls(
             statuses=frozenset().union(*(w.statuses for w in windows)),
             first_day=min(w.first_day for w in windows),
@@ -93,7 +110,7 @@ class Window:
 
     def admits(self, *, status: str, kind: str, decision_date: datetime.date, department_id: int) -> bool:
         """Whether a current record with these facts counts."""
-        if status not in self.statuses or decision_date > self.last_day:
+        if status not in self.statuses or decision_date > self.last_day or kind in self.uncounted:
             return False
         if decision_date < self.first_day and kind not in self.in_force_kinds:
             return False
@@ -107,6 +124,8 @@ class Window:
             is_current=True,
             decision_date__lte=self.last_day,
         )
+        if self.uncounted:
+            qs = qs.exclude(kind__code__in=sorted(self.uncounted))
         if self.department_id is not None and self.other_kinds:
             qs = qs.filter(Q(department_id=self.department_id) | Q(kind__code__in=sorted(self.other_kinds)))
         elif self.department_id is not None:
@@ -122,6 +141,8 @@ class Window:
             f"OR r.kind_id = ANY({q.p(q.kind_ids(self.in_force_kinds))}::int[]))",
             f"r.decision_date <= {q.p(self.last_day)}",
         ]
+        if self.uncounted:
+            parts.append(f"NOT (r.kind_id = ANY({q.p(q.kind_ids(self.uncounted))}::int[]))")
         if self.department_id is not None and self.other_kinds:
             parts.append(
                 f"(r.department_id = {q.p(self.department_id)} "

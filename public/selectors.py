@@ -135,6 +135,12 @@ class PublicProfile:
     def kind_name(self) -> str:
         return str(self.subject.get_kind_display())
 
+    @property
+    def licences(self) -> list[CreditRecord]:
+        """The published records that are administrative licences (双公示 行政许可, 004 §4(3)), shown
+        with their licence fields: an invalid or expired licence is not published at all."""
+        return [record for record in self.records if record.kind.has_licence]
+
 
 def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = None) -> QuerySet:
     """Records published on ``day``: effective, current, of a published kind, decided by then and within
@@ -161,7 +167,16 @@ def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = 
             "severity",
             "kind__code",
             "kind__name",
+            "kind__has_licence",
             "department__name",
+            "content",
+            "licence_category",
+            "licence_category_note",
+            "licence_certificate",
+            "licence_number",
+            "licence_valid_from",
+            "licence_valid_to",
+            "licence_authority",
         )
         .order_by("subject_id", "-decision_date", "-id")
     )

@@ -1,15 +1,16 @@
 """Forms only collect input; ``record_clean`` and the services validate it, for every entry path.
 
 The record form shows only what its kind needs (001 Art. 9: sanctions only for penalties; 000
-Art. 13: a complainant only on complaints)."""
+Art. 13: a complainant only on complaints; the licence's fields only on an administrative licence,
+004 §4(3))."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from subjects.models import SubjectKind
 
-from .models import Polarity, RecordKind, SanctionKind, Severity
-from .validation import RecordInput, SanctionInput
+from .models import LicenceCategory, LicenceStatus, Polarity, RecordKind, SanctionKind, Severity
+from .validation import LicenceInput, RecordInput, SanctionInput
 
 
 class DateInput(forms.DateInput):
@@ -54,6 +55,48 @@ class RecordForm(forms.Form):
     complainant_contact = forms.CharField(
         label=_("Complainant contact (kept confidential)"), max_length=100, required=False
     )
+    # An administrative licence (双公示 行政许可); ``record_clean`` checks them (dates, category, code).
+    licence_document_name = forms.CharField(
+        label=_("Licence decision document"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. 准予行政许可决定书"),
+    )
+    licence_category = forms.ChoiceField(
+        label=_("Licence category"), required=False, choices=[("", "—")] + list(LicenceCategory.choices)
+    )
+    licence_category_note = forms.CharField(
+        label=_("Which other category"), max_length=50, required=False, help_text=_("Only for “Other”.")
+    )
+    licence_certificate = forms.CharField(label=_("Licence certificate"), max_length=200, required=False)
+    licence_number = forms.CharField(label=_("Licence number"), max_length=100, required=False)
+    licence_valid_from = forms.DateField(
+        label=_("Licence valid from"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Empty: the decision date."),
+    )
+    licence_valid_to = forms.DateField(
+        label=_("Licence valid to"),
+        widget=DateInput,
+        required=False,
+        help_text=_("2099-12-31 for a licence without end. The licence is published until this day."),
+    )
+    licence_authority = forms.CharField(
+        label=_("Licensing authority"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: your department."),
+    )
+    licence_authority_code = forms.CharField(
+        label=_("Licensing authority's unified social credit code"), max_length=18, required=False
+    )
+    licence_status = forms.ChoiceField(
+        label=_("Licence status"),
+        choices=LicenceStatus.choices,
+        initial=LicenceStatus.VALID,
+        help_text=_("An invalid licence (revoked, cancelled) is not published."),
+    )
     evidence = forms.FileField(
         label=_("Evidence file"),
         required=False,
@@ -82,10 +125,23 @@ class RecordForm(forms.Form):
             drop.add("external_grade")
         if not kind.has_complainant:
             drop |= {"complainant_name", "complainant_contact"}
+        if kind.has_licence:
+            # The matter of a licence is its certificate or content (record_clean); no legal basis column.
+            drop |= {"matter", "legal_basis"}
+            self.fields["content"].label = _("Licence content (what it permits)")
+        else:
+            drop |= set(LICENCE_FIELDS)
         if kind.polarity == Polarity.POSITIVE:
             self.fields["matter"].label = _("Commendation or matter")
         for name in drop:
             del self.fields[name]
+        if kind.has_licence:
+            # In the order of the 双公示 licence columns.
+            self.order_fields(
+                ["subject_code", "subject_kind", "subject_name", "licence_document_name", "document_number"]
+                + [name for name in LICENCE_FIELDS if name.startswith(("licence_category", "licence_cert"))]
+                + ["licence_number", "content", "decision_date"]
+            )
         if stored_complainant is not None and "complainant_name" in self.fields and any(stored_complainant):
             for name in ("complainant_name", "complainant_contact"):
                 self.fields[name].help_text = _(
@@ -98,7 +154,7 @@ class RecordForm(forms.Form):
             kind=self.kind.code,
             document_number=data["document_number"],
             decision_date=data["decision_date"],
-            matter=data["matter"],
+            matter=data.get("matter", ""),
             content=data.get("content", ""),
             legal_basis=data.get("legal_basis", ""),
             sanctions=sanctions,
@@ -107,6 +163,22 @@ class RecordForm(forms.Form):
             external_grade=data.get("external_grade", ""),
             complainant_name=self._complainant("complainant_name", 0),
             complainant_contact=self._complainant("complainant_contact", 1),
+            licence=self._licence() if self.kind.has_licence else None,
+        )
+
+    def _licence(self) -> LicenceInput:
+        data = self.cleaned_data
+        return LicenceInput(
+            category=data.get("licence_category", ""),
+            category_note=data.get("licence_category_note", ""),
+            document_name=data.get("licence_document_name", ""),
+            certificate=data.get("licence_certificate", ""),
+            number=data.get("licence_number", ""),
+            valid_from=data.get("licence_valid_from"),
+            valid_to=data.get("licence_valid_to"),
+            authority=data.get("licence_authority", ""),
+            authority_code=data.get("licence_authority_code", ""),
+            status=data.get("licence_status", ""),
         )
 
     def _complainant(self, name: str, index: int) -> str:
@@ -145,6 +217,20 @@ def sanction_initial(record) -> list[dict]:
     ]
 
 
+LICENCE_FIELDS = (
+    "licence_document_name",
+    "licence_category",
+    "licence_category_note",
+    "licence_certificate",
+    "licence_number",
+    "licence_valid_from",
+    "licence_valid_to",
+    "licence_authority",
+    "licence_authority_code",
+    "licence_status",
+)
+
+
 def record_initial(record, *, with_complainant: bool = True) -> dict:
     """The form's initial values; the complainant (000 Art. 13) only for an editor who may see it."""
     initial = {
@@ -157,6 +243,8 @@ def record_initial(record, *, with_complainant: bool = True) -> dict:
         "severity_reason": record.severity_reason,
         "external_grade": record.external_grade,
     }
+    if record.kind.has_licence:
+        initial.update({name: getattr(record, name) for name in LICENCE_FIELDS})
     if with_complainant:
         initial["complainant_name"] = record.complainant_name
         initial["complainant_contact"] = record.complainant_contact

@@ -166,6 +166,7 @@ def _fail(batch_id: int, message: str) -> None:
 TEMPLATE_LABELS = {
     ImportBatch.Template.GENERAL: gettext_lazy("General record template"),
     ImportBatch.Template.PENALTY: gettext_lazy("Platform administrative-penalty template (双公示)"),
+    ImportBatch.Template.LICENCE: gettext_lazy("Platform administrative-licence template (双公示)"),
 }
 
 

@@ -45,6 +45,7 @@ from .models import (
     CreditRecord,
     ImportBatch,
     ImportRowError,
+    LicenceStatus,
     RecordSource,
     RecordStatus,
     RecordTransition,
@@ -135,6 +136,24 @@ def record_values(clean: CleanRecord) -> dict:
         "complainant_contact": clean.complainant_contact,
         "publish_due": clean.publish_due,
         "publish_until": clean.publish_until,
+        **licence_values(clean),
+    }
+
+
+def licence_values(clean: CleanRecord) -> dict:
+    """The licence fields of a clean record (blank for a record of another kind)."""
+    licence = clean.licence
+    return {
+        "licence_document_name": licence.document_name if licence else "",
+        "licence_category": licence.category if licence else "",
+        "licence_category_note": licence.category_note if licence else "",
+        "licence_certificate": licence.certificate if licence else "",
+        "licence_number": licence.number if licence else "",
+        "licence_valid_from": licence.valid_from if licence else None,
+        "licence_valid_to": licence.valid_to if licence else None,
+        "licence_authority": licence.authority if licence else "",
+        "licence_authority_code": licence.authority_code if licence else "",
+        "licence_status": licence.status if licence else "",
     }
 
 
@@ -161,6 +180,7 @@ class EnteredRecord(NamedTuple):
     status: str
     document_number: str
     matter: str
+    licence_status: str = ""
 
 
 def records_entered(
@@ -178,11 +198,11 @@ def records_entered(
         ).order_by()
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
-        for code, number, matter_key, pk, status, matter in rows.values_list(
-            "subject__code", "document_number", "matter_key", "pk", "status", "matter"
+        for code, number, matter_key, pk, status, matter, licence_status in rows.values_list(
+            "subject__code", "document_number", "matter_key", "pk", "status", "matter", "licence_status"
         ):
             if (code, number, matter_key) in keys:
-                found[(code, number, matter_key)] = EnteredRecord(pk, status, number, matter)
+                found[(code, number, matter_key)] = EnteredRecord(pk, status, number, matter, licence_status)
     return found
 
 
@@ -191,6 +211,32 @@ def duplicate_of(
 ) -> EnteredRecord | None:
     entered = records_entered(department_id=department_id, entries=[(subject, clean)], exclude_pk=exclude_pk)
     return entered.get(duplicate_key(subject, clean))
+
+
+def licence_status_changed(existing: EnteredRecord | None, clean: CleanRecord) -> ValidationError | None:
+    """A licence given again with another 当前状态 than the one entered (the platform's way of saying a
+    licence was revoked or cancelled) is not a duplicate to skip: entering it again would leave the
+    record saying the opposite. Intake never changes an entered record, so it is refused with what to
+    do instead (correct or revoke the record, which keeps the four-eyes review)."""
+    if existing is None or clean.licence is None or not existing.licence_status:
+        return None
+    if existing.licence_status == clean.licence.status:
+        return None
+    return ValidationError(
+        {
+            "licence_status": _(
+                "Licence %(number)s is already entered as record %(id)s with the status “%(stored)s”, "
+                "and is given here as “%(given)s”. Intake does not change an entered record: correct "
+                "or revoke record %(id)s on its page."
+            )
+            % {
+                "number": existing.document_number,
+                "id": existing.pk,
+                "stored": LicenceStatus(existing.licence_status).label,
+                "given": LicenceStatus(clean.licence.status).label,
+            }
+        }
+    )
 
 
 def duplicate_error(existing: EnteredRecord) -> ValidationError:
@@ -330,6 +376,10 @@ def records_write(
     for item, subject in good:
         key = duplicate_key(subject, item.record)
         if key in entered or key in seen:
+            changed = licence_status_changed(entered.get(key), item.record)
+            if changed is not None:
+                outcome.rejected.append((item, changed))
+                continue
             outcome.duplicates.append((item, entered.get(key)))
             continue
         seen.add(key)

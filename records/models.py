@@ -53,6 +53,9 @@ class RecordKind(models.Model):
     has_sanctions = models.BooleanField(_("has sanctions"), default=False)
     has_complainant = models.BooleanField(_("has a confidential complainant"), default=False)
     has_external_grade = models.BooleanField(_("carries another grading's result"), default=False)
+    # An administrative licence (行政许可, 004 §4(3)): the record carries the licence's fields, and its
+    # publication runs to the end of the licence's validity (records.publication).
+    has_licence = models.BooleanField(_("carries an administrative licence"), default=False)
     is_published = models.BooleanField(_("published"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -86,6 +89,24 @@ class SanctionKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LicenceCategory(models.TextChoices):
+    """许可类别 of the 双公示 standard (XK_XKLB); the Chinese names are in ``exchange.columns``."""
+
+    ORDINARY = "ordinary", _("Ordinary licence")
+    FRANCHISE = "franchise", _("Franchise")
+    RECOGNITION = "recognition", _("Recognition")
+    APPROVAL = "approval", _("Approval")
+    REGISTRATION = "registration", _("Registration")
+    OTHER = "other", _("Other")
+
+
+class LicenceStatus(models.TextChoices):
+    """当前状态 of the 双公示 standard (XK_ZT): 1 valid, 2 invalid (revoked, cancelled, withdrawn)."""
+
+    VALID = "valid", _("Valid")
+    INVALID = "invalid", _("Invalid")
 
 
 class RecordStatus(models.TextChoices):
@@ -132,6 +153,7 @@ class ImportBatch(models.Model):
     class Template(models.TextChoices):
         GENERAL = "general", _("General record template")
         PENALTY = "penalty", _("Platform administrative-penalty template (双公示)")
+        LICENCE = "licence", _("Platform administrative-licence template (双公示)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -244,6 +266,24 @@ class CreditRecord(models.Model):
     # 000 Art. 13: never in lists, exports, logs or history; visible to the reviewer and the credit office.
     complainant_name = EncryptedTextField(_("complainant"), blank=True)
     complainant_contact = EncryptedTextField(_("complainant contact"), blank=True)
+    # An administrative licence (kinds with ``has_licence``; 双公示 行政许可, 004 §4(3)): the decision's
+    # number and date are ``document_number`` and ``decision_date``, 许可内容 is ``content``; these hold
+    # the rest. Scalars of one kind on the record itself, as the complainant and the external grade are,
+    # so every version, history row, audit entry and correction carries them without a step of its own.
+    licence_document_name = models.CharField(_("licence decision document"), max_length=200, blank=True)
+    licence_category = models.CharField(
+        _("licence category"), max_length=20, choices=LicenceCategory.choices, blank=True
+    )
+    licence_category_note = models.CharField(_("licence category (other)"), max_length=50, blank=True)
+    licence_certificate = models.CharField(_("licence certificate"), max_length=200, blank=True)
+    licence_number = models.CharField(_("licence number"), max_length=100, blank=True)
+    licence_valid_from = models.DateField(_("licence valid from"), null=True, blank=True)
+    licence_valid_to = models.DateField(_("licence valid to"), null=True, blank=True)
+    licence_authority = models.CharField(_("licensing authority"), max_length=200, blank=True)
+    licence_authority_code = models.CharField(_("licensing authority's code"), max_length=18, blank=True)
+    licence_status = models.CharField(
+        _("licence status"), max_length=10, choices=LicenceStatus.choices, blank=True
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.DRAFT, db_index=True
@@ -299,7 +339,8 @@ class CreditRecord(models.Model):
     effective_at = models.DateTimeField(_("effective since"), null=True, blank=True)
     # 004 §4(3): published within 7 working days of the decision.
     publish_due = models.DateField(_("to be published by"))
-    # SPEC §3.4: publication window by severity, from the decision date; empty = not published.
+    # SPEC §3.4: publication window by severity, from the decision date; a licence's runs to the end of
+    # its validity (records.publication); empty = not published.
     publish_until = models.DateField(_("published until"), null=True, blank=True)
     # 003 §5(2): marked on every page and export while an objection against it is open; kept by
     # objections.services through ``record_objection_mark``.

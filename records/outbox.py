@@ -4,7 +4,8 @@ replaced by a new one), revoked, repaired — keyed by the record version's id, 
 twice stays one item.
 
 Every payload carries ``subject_code``, ``subject_name`` and ``subject_kind`` and the record's own
-fields. A complainant's identity is never part of a payload (000 Art. 13).
+fields; an administrative licence's also ``licence``, its licence fields (the 双公示 行政许可 export,
+``exchange.formats``). A complainant's identity is never part of a payload (000 Art. 13).
 """
 
 from collections.abc import Iterable
@@ -12,13 +13,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from exchange.columns import wan_from_yuan
+from exchange.columns import LICENCE_STATUS_CODE, wan_from_yuan
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue, outbox_enqueue_many
 from subjects.models import Subject
 from subjects.outbox import subject_payload
 
 from .models import CreditRecord
+from .validation import licence_category_name
 
 RECORD_TYPE_BY_STATUS = {
     "effective": OutboxType.RECORD_EFFECTIVE,
@@ -33,10 +35,29 @@ def _wan(amount) -> str:
     return format(wan_from_yuan(Decimal(amount or 0)), "f")
 
 
+def licence_payload(record) -> dict:
+    """An administrative licence's own fields, as the platform's 行政许可 columns take them."""
+    return {
+        "document_name": record.licence_document_name,
+        "category": record.licence_category,
+        "category_note": record.licence_category_note,
+        "category_name": licence_category_name(record.licence_category, record.licence_category_note),
+        "certificate": record.licence_certificate,
+        "number": record.licence_number,
+        "valid_from": record.licence_valid_from,
+        "valid_to": record.licence_valid_to,
+        "authority": record.licence_authority,
+        "authority_code": record.licence_authority_code,
+        "status": record.licence_status,
+        "status_code": LICENCE_STATUS_CODE.get(record.licence_status, ""),
+    }
+
+
 def record_payload(*, record, subject, representative=None, sanctions: Iterable, reason: str = "") -> dict:
     """The outbox payload of one record version; ``subject``, ``record.kind``, ``record.department`` and
     the sanctions (with their kinds) are passed in already loaded, so bulk callers query nothing."""
     sanctions = list(sanctions)
+    licence = {"licence": licence_payload(record)} if record.kind.has_licence else {}
     return {
         **subject_payload(subject),
         "legal_representative_name": getattr(representative, "name", ""),
@@ -65,6 +86,7 @@ def record_payload(*, record, subject, representative=None, sanctions: Iterable,
         "publish_until": record.publish_until,
         "reason": reason,
         "changed_at": timezone.now(),
+        **licence,
     }
 
 

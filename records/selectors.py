@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.permissions import is_reviewer, is_subject_user, scope_by_role
 from subjects.identifiers import normalize_identifier
 
-from .models import CreditRecord, RecordStatus
+from .models import CreditRecord, LicenceStatus, RecordStatus
 
 NOT_YET_EFFECTIVE = (RecordStatus.DRAFT, RecordStatus.SUBMITTED, RecordStatus.RETURNED)
 
@@ -86,6 +86,20 @@ def records_published(*, queryset: QuerySet[CreditRecord] | None = None, on=None
     queryset = CreditRecord.objects.all() if queryset is None else queryset
     return queryset.filter(
         status=RecordStatus.EFFECTIVE, is_current=True, kind__is_published=True, publish_until__gte=on
+    )
+
+
+def licences_in_force(*, subject_ids: list[int], on=None) -> QuerySet[CreditRecord]:
+    """The administrative licences of these subjects shown on ``on`` (default today) — on the staff
+    subject page, the subject's portal and, through ``records_published``, the public look-up: records
+    published that day (effective, current, within the licence's validity: ``publish_until`` is its
+    有效期至, records.publication) whose licence is valid (当前状态 有效). Soonest to end first."""
+    return (
+        records_published(on=on)
+        .filter(subject_id__in=subject_ids, kind__has_licence=True, licence_status=LicenceStatus.VALID)
+        .select_related("kind", "department")
+        .defer("complainant_name", "complainant_contact")
+        .order_by("publish_until", "-decision_date", "id")
     )
 
 

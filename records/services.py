@@ -61,6 +61,27 @@ RECORD_AUDIT_FIELDS = [
     "publish_due",
     "publish_until",
 ]
+# An administrative licence's own fields, audited with the records that have them.
+LICENCE_AUDIT_FIELDS = [
+    "licence_document_name",
+    "licence_category",
+    "licence_category_note",
+    "licence_certificate",
+    "licence_number",
+    "licence_valid_from",
+    "licence_valid_to",
+    "licence_authority",
+    "licence_authority_code",
+    "licence_status",
+]
+
+
+def record_audit_fields(record: CreditRecord) -> list[str]:
+    return RECORD_AUDIT_FIELDS + (LICENCE_AUDIT_FIELDS if record.kind.has_licence else [])
+
+
+def _snapshot(record: CreditRecord) -> dict:
+    return model_snapshot(record, record_audit_fields(record))
 
 
 def _status_label(status: str) -> str:
@@ -130,14 +151,14 @@ def record_create(
         source=source,
         unit=unit or actor.unit,
     )
+    if outcome.rejected:  # e.g. a licence entered already, given with another status
+        raise outcome.rejected[0][1]
     if outcome.duplicates:
         existing = outcome.duplicates[0][1]
         assert existing is not None  # a single item duplicates only a record already entered
         raise duplicate_error(existing)
     record = outcome.records[0]
-    audit_log_write(
-        actor=actor, action="record.create", target=record, after=model_snapshot(record, RECORD_AUDIT_FIELDS)
-    )
+    audit_log_write(actor=actor, action="record.create", target=record, after=_snapshot(record))
     return record
 
 
@@ -181,7 +202,7 @@ def record_update(
         record,
         actor=actor,
         action="record.update",
-        fields=RECORD_AUDIT_FIELDS,
+        fields=record_audit_fields(record),
         values=record_values(clean) | {"subject": subject},
     )
     record.sanctions.all().delete()  # sanctions of a draft are its input, replaced as a whole
@@ -358,8 +379,8 @@ def record_correction_start(
         action="record.correction_start",
         target=new,
         reason=reason,
-        before=model_snapshot(record, RECORD_AUDIT_FIELDS),
-        after=model_snapshot(new, RECORD_AUDIT_FIELDS),
+        before=_snapshot(record),
+        after=_snapshot(new),
     )
     return new
 
@@ -395,7 +416,7 @@ def record_correct_by_decision(
     subject = subject or record.subject
     clean = _correction_clean(record, data=data, subject=subject)
     why = _("Corrected by decision %(decision)s: %(reason)s") % {"decision": decision, "reason": reason}
-    before = model_snapshot(record, RECORD_AUDIT_FIELDS)
+    before = _snapshot(record)
     # The old version leaves force first: one current version per violation (the unique constraint).
     record.is_current = False
     replaced = _("Replaced by version %(version)s.") % {"version": record.version + 1}
@@ -425,7 +446,7 @@ def record_correct_by_decision(
         target=new,
         reason=why,
         before=before,
-        after=model_snapshot(new, RECORD_AUDIT_FIELDS),
+        after=_snapshot(new),
     )
     record_outbox_enqueue(record=record, reason=replaced)
     record_outbox_enqueue(record=new, reason=why)
@@ -505,6 +526,8 @@ def record_enter_effective(
         source=RecordSource.WEB,
         reason=reason,
     )
+    if outcome.rejected:  # e.g. a licence entered already, given with another status
+        raise outcome.rejected[0][1]
     if outcome.duplicates:
         existing = outcome.duplicates[0][1]
         assert existing is not None  # a single item duplicates only a record already entered
@@ -514,7 +537,7 @@ def record_enter_effective(
         actor=actor,
         action="record.create_effective",
         target=record,
-        after=model_snapshot(record, RECORD_AUDIT_FIELDS),
+        after=_snapshot(record),
         reason=reason,
     )
     regrade_after_commit([record.subject_id])

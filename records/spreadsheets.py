@@ -1,12 +1,14 @@
 """Reading the record spreadsheets (SPEC §5 record intake, §7 ``import_records``): a file's rows become
 validated intake items with their row numbers; ``records.intake`` writes them.
 
-Two templates are accepted, told apart by their header row:
+Three templates are accepted, told apart by their header row:
 
 - the general record template, one record per row
   (主体名称, 主体类别, 主体代码, 信息类别, 决定文书号, 决定日期, 处罚类别, 罚款金额（元）, 严重程度, 内容);
 - the platform's 双公示 administrative-penalty template (``exchange.columns``), with Chinese headers
-  or the national field codes (CF_XDR_MC …); fines there are in 万元.
+  or the national field codes (CF_XDR_MC …); fines there are in 万元;
+- the platform's 双公示 administrative-licence template (``exchange.columns``, 004 §4(3)), with
+  Chinese headers or the national field codes (XK_XDR_MC …): each row an administrative licence.
 
 Every row goes through the same validation as a single entry (``record_clean``; the subject registry's
 identifier rules when the writer registers its subject). A file is read streaming and bounded: an
@@ -29,12 +31,28 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from core.text import UNSAFE, unsafe_character_message
-from exchange.columns import PENALTY_HEADER_OF_CODE, PENALTY_HEADERS, PENALTY_REQUIRED, yuan_from_wan
+from exchange.columns import (
+    LICENCE_HEADER_OF_CODE,
+    LICENCE_HEADERS,
+    LICENCE_REQUIRED,
+    PENALTY_HEADER_OF_CODE,
+    PENALTY_HEADERS,
+    PENALTY_REQUIRED,
+    yuan_from_wan,
+)
 from subjects.models import SubjectKind
 
 from .intake import IntakeItem, SubjectInput, error_messages
 from .models import ImportBatch, ImportRowError
-from .validation import RecordCatalog, RecordInput, SanctionInput, parse_amount, record_clean, squash
+from .validation import (
+    LicenceInput,
+    RecordCatalog,
+    RecordInput,
+    SanctionInput,
+    parse_amount,
+    record_clean,
+    squash,
+)
 
 # Columns read from a sheet; the templates have at most 30. A row padded to a sheet's declared width
 # (up to 16,384 columns) would otherwise cost that much per row.
@@ -94,6 +112,8 @@ GENERAL_FIELD_COLUMNS = {
     "external_grade": "评定等级",
     "complainant_name": "投诉举报人",
     "legal_representative": "",
+    # A licence has a template of its own: the general one is refused for it on its kind.
+    "licence_category": "信息类别",
 }
 PENALTY_FIELD_COLUMNS = {
     "subject": "统一社会信用代码",
@@ -107,6 +127,26 @@ PENALTY_FIELD_COLUMNS = {
     "matter": "违法行为类型",
     "severity": "处罚类别",
     "legal_representative": "法定代表人证件号码",
+}
+LICENCE_FIELD_COLUMNS = {
+    "subject": "统一社会信用代码",
+    "code": "统一社会信用代码",
+    "kind_subject": "行政相对人类别",
+    "name": "行政相对人名称",
+    "document_number": "行政许可决定文书号",
+    "decision_date": "许可决定日期",
+    "matter": "许可内容",
+    "content": "许可内容",
+    "legal_representative": "法定代表人证件号码",
+    "licence_document_name": "行政许可决定文书名称",
+    "licence_category": "许可类别",
+    "licence_certificate": "许可证书名称",
+    "licence_number": "许可编号",
+    "licence_valid_from": "有效期自",
+    "licence_valid_to": "有效期至",
+    "licence_authority": "许可机关",
+    "licence_authority_code": "许可机关统一社会信用代码",
+    "licence_status": "当前状态",
 }
 
 
@@ -290,14 +330,30 @@ def detect_template(headers: list[str]) -> tuple[str, dict[str, int]]:
     """The template of a header row and the position of each known column (Chinese name as key)."""
     position = {h: i for i, h in enumerate(headers) if h}
     penalty = {PENALTY_HEADER_OF_CODE.get(h, h): i for h, i in position.items()}
+    licence = {LICENCE_HEADER_OF_CODE.get(h, h): i for h, i in position.items()}
     if all(c in position for c in GENERAL_COLUMNS):
         return ImportBatch.Template.GENERAL, position
     if all(c in penalty for c in PENALTY_REQUIRED):
         return ImportBatch.Template.PENALTY, penalty
+    if all(c in licence for c in LICENCE_REQUIRED):
+        return ImportBatch.Template.LICENCE, licence
     general_missing = [c for c in GENERAL_COLUMNS if c not in position]
     penalty_missing = [c for c in PENALTY_REQUIRED if c not in penalty]
-    looks_like_penalty = any(h in PENALTY_HEADER_OF_CODE or h in PENALTY_HEADERS for h in position)
-    missing = penalty_missing if looks_like_penalty else general_missing
+    licence_missing = [c for c in LICENCE_REQUIRED if c not in licence]
+    # The columns only one 双公示 template has tell which one the file was meant to be.
+    shared = set(PENALTY_HEADERS) & set(LICENCE_HEADERS)
+    looks_like_penalty = any(
+        h in PENALTY_HEADER_OF_CODE or (h in PENALTY_HEADERS and h not in shared) for h in position
+    )
+    looks_like_licence = any(
+        h in LICENCE_HEADER_OF_CODE or (h in LICENCE_HEADERS and h not in shared) for h in position
+    )
+    if looks_like_licence and not looks_like_penalty:
+        missing = licence_missing
+    elif looks_like_penalty or any(h in shared for h in position):
+        missing = penalty_missing
+    else:
+        missing = general_missing
     raise ImportFileError(
         _(
             "The header row does not match a template; missing columns: %(columns)s. Download the blank template."  # noqa: E501
@@ -403,6 +459,48 @@ def _penalty_row(get, catalog: RecordCatalog) -> tuple[SubjectInput, RecordInput
     )
 
 
+def _licence_row(get, catalog: RecordCatalog) -> tuple[SubjectInput, RecordInput]:
+    """One row of the 双公示 licence template: the subject as in the penalty template, the decision's
+    number and date, 许可内容 as the content, and the licence's own fields (``record_clean`` reads
+    the category, the status and the dates, and derives the matter)."""
+    category = _text(get("行政相对人类别"))
+    code = _text(get("证件号码")) if category == "自然人" else _text(get("统一社会信用代码"))
+    subject = SubjectInput(
+        kind_given=category,
+        code=code,
+        name=_text(get("行政相对人名称")),
+        representative_code=_text(get("法定代表人证件号码")),
+        representative_name=_text(get("法定代表人")),
+    )
+    return subject, RecordInput(
+        kind="administrative_licence",
+        document_number=_text(get("行政许可决定文书号")),
+        decision_date=_date_cell(get("许可决定日期")),
+        matter="",
+        content=_text(get("许可内容")),
+        licence=LicenceInput(
+            category=_text(get("许可类别")),
+            document_name=_text(get("行政许可决定文书名称")),
+            certificate=_text(get("许可证书名称")),
+            number=_text(get("许可编号")),
+            valid_from=_date_cell(get("有效期自")),
+            valid_to=_date_cell(get("有效期至")),
+            authority=_text(get("许可机关")),
+            authority_code=_text(get("许可机关统一社会信用代码")),
+            status=_text(get("当前状态")),
+        ),
+    )
+
+
+# Per template: the row builder, where a field's message goes, and whether the subject's code of a
+# natural person is in 证件号码 (the 双公示 templates) rather than in the code column.
+BUILDERS = {
+    ImportBatch.Template.GENERAL: (_general_row, GENERAL_FIELD_COLUMNS, False),
+    ImportBatch.Template.PENALTY: (_penalty_row, PENALTY_FIELD_COLUMNS, True),
+    ImportBatch.Template.LICENCE: (_licence_row, LICENCE_FIELD_COLUMNS, True),
+}
+
+
 class SheetParser:
     """The rows of one file, given its template and column positions (``import_file_scan``), as
     validated intake items. A row that cannot be read or holds a forbidden character is refused here,
@@ -411,9 +509,7 @@ class SheetParser:
 
     def __init__(self, *, template: str, columns: dict[str, int]):
         self.template, self.columns = template, columns
-        self.penalty = template == ImportBatch.Template.PENALTY
-        self.field_columns = PENALTY_FIELD_COLUMNS if self.penalty else GENERAL_FIELD_COLUMNS
-        self.builder = _penalty_row if self.penalty else _general_row
+        self.builder, self.field_columns, self.person_code_apart = BUILDERS[template]
         self.catalog = RecordCatalog()
         self.today = timezone.localdate()
 
@@ -468,7 +564,7 @@ class SheetParser:
         errors = []
         for field_name, text in error_messages(exc):
             column = self.field_columns.get(field_name, "")
-            if field_name == "code" and person and self.penalty:
+            if field_name == "code" and person and self.person_code_apart:
                 column = "证件号码"
             errors.append(
                 ImportRowError(row_number=item.position, column=column, message=text, values=item.values)
@@ -479,4 +575,6 @@ class SheetParser:
 def template_headers(template: str) -> list[str]:
     if template == ImportBatch.Template.GENERAL:
         return GENERAL_COLUMNS + GENERAL_OPTIONAL
+    if template == ImportBatch.Template.LICENCE:
+        return list(LICENCE_HEADERS)
     return list(PENALTY_HEADERS)

@@ -14,12 +14,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import unsafe_character_message
+from exchange.columns import LICENCE_CATEGORY_NAME, LICENCE_CATEGORY_OF_NAME, LICENCE_STATUS_OF_CODE
+from subjects.identifiers import normalize_identifier, validate_uscc
 
-from .models import Polarity, RecordKind, SanctionKind, Severity, SeveritySource
+from .models import (
+    LicenceCategory,
+    LicenceStatus,
+    Polarity,
+    RecordKind,
+    SanctionKind,
+    Severity,
+    SeveritySource,
+)
 from .publication import publish_due_date, publish_until_date
 
 MAX_FINE = Decimal("100000000000")
 EARLIEST_DECISION = datetime.date(1990, 1, 1)
+# The 双公示 standard writes 2099-12-31 in 有效期至 for a licence without end (长期); nothing is later.
+LATEST_LICENCE_END = datetime.date(2099, 12, 31)
+# A licence may start some time after its decision (a renewal decided early), not years later.
+LICENCE_START_AFTER_DECISION = datetime.timedelta(days=366)
 
 
 @dataclass
@@ -27,6 +41,22 @@ class SanctionInput:
     kind: str  # code or Chinese name
     fine_amount: Decimal | str | None = None
     detail: str = ""
+
+
+@dataclass
+class LicenceInput:
+    """An administrative licence's own fields (双公示 行政许可), as given; ``record_clean`` reads them."""
+
+    category: str = ""  # code, or the standard's name: 普通, 特许, 认可, 核准, 登记, 其他（…）
+    category_note: str = ""  # what 其他 is
+    document_name: str = ""  # 行政许可决定文书名称
+    certificate: str = ""  # 许可证书名称
+    number: str = ""  # 许可编号
+    valid_from: datetime.date | str | None = None  # empty: the decision date
+    valid_to: datetime.date | str | None = None  # empty: published as records.publication says
+    authority: str = ""  # 许可机关
+    authority_code: str = ""  # 许可机关统一社会信用代码
+    status: str = ""  # code, 1/2 or 有效/无效 (当前状态); empty: valid
 
 
 @dataclass
@@ -43,6 +73,7 @@ class RecordInput:
     external_grade: str = ""
     complainant_name: str = ""
     complainant_contact: str = ""
+    licence: LicenceInput | None = None  # an administrative licence's fields; None for other kinds
 
 
 @dataclass
@@ -50,6 +81,20 @@ class CleanSanction:
     kind: SanctionKind
     fine_amount: Decimal | None
     detail: str
+
+
+@dataclass
+class CleanLicence:
+    document_name: str
+    category: str
+    category_note: str
+    certificate: str
+    number: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    authority: str
+    authority_code: str
+    status: str
 
 
 @dataclass
@@ -71,6 +116,7 @@ class CleanRecord:
     complainant_contact: str
     publish_due: datetime.date
     publish_until: datetime.date | None
+    licence: CleanLicence | None = None
 
 
 class RecordCatalog:
@@ -105,7 +151,29 @@ def record_input_of(record) -> RecordInput:
         external_grade=record.external_grade,
         complainant_name=record.complainant_name,
         complainant_contact=record.complainant_contact,
+        licence=licence_input_of(record) if record.kind.has_licence else None,
     )
+
+
+def licence_input_of(record) -> LicenceInput:
+    return LicenceInput(
+        category=record.licence_category,
+        category_note=record.licence_category_note,
+        document_name=record.licence_document_name,
+        certificate=record.licence_certificate,
+        number=record.licence_number,
+        valid_from=record.licence_valid_from,
+        valid_to=record.licence_valid_to,
+        authority=record.licence_authority,
+        authority_code=record.licence_authority_code,
+        status=record.licence_status,
+    )
+
+
+def licence_category_name(category: str, note: str = "") -> str:
+    """许可类别 as the standard writes it: 普通 … 其他, with what 其他 is (其他（备案）)."""
+    name = LICENCE_CATEGORY_NAME.get(category, "")
+    return f"{name}（{note}）" if name and note else name
 
 
 def squash(text: str | None) -> str:
@@ -205,9 +273,20 @@ def record_clean(
             elif decision_date < EARLIEST_DECISION:
                 fail("decision_date", _("The decision date %(date)s is too early.") % {"date": decision_date})
                 decision_date = None
+    licence = None
+    if kind is not None and kind.has_licence:
+        licence = _licence_clean(data, decision_date=decision_date, fail=fail)
+    elif _licence_given(data.licence):
+        fail("licence_category", _("Only an administrative licence has licence fields."))
     matter = squash(data.matter)
+    if not matter and kind is not None and kind.has_licence:
+        # A licence's matter (what the duplicate rule keys on beside the document number): the
+        # certificate it grants, or else the beginning of what it permits (许可内容, required).
+        # Empty only when 许可内容 is missing too, which is said on its own field.
+        matter = squash(getattr(data.licence, "certificate", ""))[:200] or squash(data.content)[:200]
     if not matter:
-        fail("matter", _("Enter the violation or matter."))
+        if kind is None or not kind.has_licence:
+            fail("matter", _("Enter the violation or matter."))
     elif len(matter) > 200:
         fail("matter", _("The violation or matter is too long (at most 200 characters)."))
 
@@ -301,5 +380,180 @@ def record_clean(
         complainant_name=complainant_name,
         complainant_contact=complainant_contact,
         publish_due=publish_due_date(decision_date),
-        publish_until=publish_until_date(kind=kind, severity=severity, decision_date=decision_date),
+        publish_until=publish_until_date(
+            kind=kind,
+            severity=severity,
+            decision_date=decision_date,
+            licence_valid_to=licence.valid_to if licence else None,
+            licence_valid=licence is None or licence.status == LicenceStatus.VALID,
+        ),
+        licence=licence,
+    )
+
+
+def _licence_given(licence: LicenceInput | None) -> bool:
+    return licence is not None and any(
+        isinstance(value, datetime.date) or squash(value) for value in vars(licence).values()
+    )
+
+
+def _licence_category(text: str) -> tuple[str, str] | None:
+    """(category, note) of 许可类别 as written — our code or the standard's name, 其他 followed by what
+    it is (其他（备案）, 其他-备案) — or None when it names no category."""
+    if text in LicenceCategory.values:
+        return text, ""
+    if text in LICENCE_CATEGORY_OF_NAME:
+        return LICENCE_CATEGORY_OF_NAME[text], ""
+    if text.startswith("其他"):
+        return LicenceCategory.OTHER, text[2:].strip(" （）()-—:：、")
+    return None
+
+
+def _licence_date(value, *, key: str, label, fail) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = parse_date(value)
+    except ValueError:
+        fail(
+            key,
+            _("%(field)s: “%(value)s” is not a date; write it as YYYY-MM-DD.")
+            % {"field": label, "value": value},
+        )
+        return None
+    if day < EARLIEST_DECISION:
+        fail(key, _("%(field)s %(date)s is too early.") % {"field": label, "date": day})
+        return None
+    if day > LATEST_LICENCE_END:
+        fail(
+            key,
+            _("%(field)s %(date)s is too late; write 2099-12-31 for a licence without end.")
+            % {"field": label, "date": day},
+        )
+        return None
+    return day
+
+
+def _licence_clean(data: RecordInput, *, decision_date: datetime.date | None, fail) -> CleanLicence | None:
+    """The licence's own fields, refused field by field as the rest of the record is (SPEC §5 record
+    intake; 双公示 行政许可 columns, SPEC §7 where they follow the penalty template)."""
+    given = data.licence
+    if given is None:
+        fail(
+            "licence_category",
+            _(
+                "An administrative licence needs its licence fields: enter it with the licence form or "
+                "the 双公示 administrative-licence template."
+            ),
+        )
+        return None
+    problems: list[str] = []
+
+    def wrong(key: str, message: str) -> None:
+        problems.append(key)
+        fail(key, message)
+
+    for key, value in (
+        ("licence_category", given.category),
+        ("licence_category", given.category_note),
+        ("licence_document_name", given.document_name),
+        ("licence_certificate", given.certificate),
+        ("licence_number", given.number),
+        ("licence_valid_from", given.valid_from),
+        ("licence_valid_to", given.valid_to),
+        ("licence_authority", given.authority),
+        ("licence_authority_code", given.authority_code),
+        ("licence_status", given.status),
+    ):
+        message = unsafe_character_message(value)
+        if message:
+            wrong(key, message)
+    if problems:
+        return None
+    category_text = squash(given.category)
+    category = _licence_category(category_text)
+    if not category_text:
+        wrong("licence_category", _("Enter the licence category (普通, 特许, 认可, 核准, 登记 or 其他)."))
+    elif category is None:
+        wrong(
+            "licence_category",
+            _(
+                "Unknown licence category “%(value)s”; use 普通, 特许, 认可, 核准, 登记 or 其他 (followed by "
+                "what it is, e.g. 其他（备案）)."
+            )
+            % {"value": category_text},
+        )
+    code, note = category or ("", "")
+    note = (note or squash(given.category_note)) if code == LicenceCategory.OTHER else ""
+    if len(note) > 50:
+        wrong("licence_category", _("What the other licence category is: at most 50 characters."))
+    texts = {}
+    for key, value, limit in (
+        ("licence_document_name", given.document_name, 200),
+        ("licence_certificate", given.certificate, 200),
+        ("licence_number", given.number, 100),
+        ("licence_authority", given.authority, 200),
+    ):
+        texts[key] = squash(value)
+        if len(texts[key]) > limit:
+            wrong(key, _("At most %(limit)s characters.") % {"limit": limit})
+    if not squash(data.content):
+        wrong("content", _("Enter the licence content (许可内容)."))
+    authority_code = normalize_identifier(squash(given.authority_code))
+    if authority_code:
+        try:
+            authority_code = validate_uscc(authority_code)
+        except ValidationError as exc:
+            for message in exc.messages:
+                wrong("licence_authority_code", message)
+    status_text = squash(given.status)
+    status = LICENCE_STATUS_OF_CODE.get(status_text) or (
+        status_text if status_text in LicenceStatus.values else ""
+    )
+    if not status_text:
+        status = LicenceStatus.VALID
+    elif not status:
+        wrong(
+            "licence_status",
+            _("Unknown licence status “%(value)s”; write 1 (有效, valid) or 2 (无效, invalid).")
+            % {"value": status_text},
+        )
+    valid_from = _licence_date(
+        given.valid_from, key="licence_valid_from", label=_("Licence valid from"), fail=wrong
+    )
+    valid_to = _licence_date(given.valid_to, key="licence_valid_to", label=_("Licence valid to"), fail=wrong)
+    if given.valid_from in (None, "") and decision_date is not None:
+        valid_from = decision_date  # 有效期自 left empty: from the decision
+    if valid_from is not None and decision_date is not None:
+        if valid_from > decision_date + LICENCE_START_AFTER_DECISION:
+            wrong(
+                "licence_valid_from",
+                _("Valid from %(date)s is more than a year after the decision date %(decision)s.")
+                % {"date": valid_from, "decision": decision_date},
+            )
+    if valid_to is not None:
+        if valid_from is not None and valid_to < valid_from:
+            wrong(
+                "licence_valid_to",
+                _("Valid to %(to)s is before valid from %(from)s.") % {"to": valid_to, "from": valid_from},
+            )
+        elif decision_date is not None and valid_to < decision_date:
+            wrong(
+                "licence_valid_to",
+                _("Valid to %(to)s is before the decision date %(decision)s.")
+                % {"to": valid_to, "decision": decision_date},
+            )
+    if problems or valid_from is None:
+        return None
+    return CleanLicence(
+        document_name=texts["licence_document_name"],
+        category=code,
+        category_note=note,
+        certificate=texts["licence_certificate"],
+        number=texts["licence_number"],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        authority=texts["licence_authority"],
+        authority_code=authority_code,
+        status=status,
     )

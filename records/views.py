@@ -22,6 +22,7 @@ from subjects.identifiers import mask_resident_ids_in_text
 from subjects.selectors import identity_numbers_visible_to, subject_get
 
 from . import services
+from .blank_templates import FILE_NAMES, blank_template
 from .evidence import evidence_attach
 from .filtersets import CreditRecordFilterSet
 from .forms import (
@@ -33,7 +34,7 @@ from .forms import (
     sanction_initial,
     sanctions_from,
 )
-from .importing import TEMPLATE_LABELS, error_workbook, workbook_bytes
+from .importing import TEMPLATE_LABELS, error_workbook
 from .jobs import import_job_stalled, import_job_start
 from .models import ImportBatch, RecordKind, RecordStatus
 from .permissions import (
@@ -51,7 +52,7 @@ from .selectors import (
     records_visible_to,
     review_queue,
 )
-from .spreadsheets import ImportFileError, template_headers
+from .spreadsheets import ImportFileError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -394,5 +395,4 @@ def import_template_download(request, template: str):
     require(can_enter_records(request.user))
     if template not in TEMPLATE_LABELS:
         raise Http404(_("No such template."))
-    name = "信用记录通用模板.xlsx" if template == ImportBatch.Template.GENERAL else "双公示行政处罚模板.xlsx"
-    return _xlsx_response(workbook_bytes(template_headers(template)), name)
+    return _xlsx_response(blank_template(template), FILE_NAMES[template])

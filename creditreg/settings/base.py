@@ -236,6 +236,9 @@ EVIDENCE_MAX_BYTES = env.int("CREDITREG_EVIDENCE_MAX_BYTES", default=10 * 1024 *
 # SPEC §3.4: months a record stays published after its decision date, by severity (the maximum of
 # each range by default) and for positive records (our choice: one year, the grading window).
 RECORD_PUBLICATION_MONTHS = {"minor": 3, "general": 12, "serious": 36, "positive": 12}
+# An administrative licence is published until its 有效期至; one given without it, this many months from
+# the decision (records/publication.py).
+LICENCE_PUBLICATION_MONTHS_WITHOUT_END = env.int("CREDITREG_LICENCE_PUBLICATION_MONTHS", default=36)
 IMPORT_MAX_BYTES = env.int("CREDITREG_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Caps of an upload on the web (records/importing.py): data rows, and the unpacked size of an .xlsx
 # (a zip archive). ``manage.py import_records`` (the credit office's historical migrations) has its

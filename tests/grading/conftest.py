@@ -19,6 +19,7 @@ POLARITY = {
     "red_list": "positive",
     "public_evaluation": "neutral",
     "national_evaluation": "neutral",
+    "administrative_licence": "neutral",
 }
 
 
@@ -66,6 +67,7 @@ KINDS = [
     "low_grade",
     "good_grade",
     "national_evaluation",
+    "administrative_licence",
 ]
 _matter_keys = itertools.count()
 

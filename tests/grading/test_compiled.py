@@ -91,10 +91,12 @@ def test_compiled_query_agrees_with_the_engine(subjects):
     _check(abc, departments["zjj"], ids)
 
     # Variants the defaults do not use: no cap, a polarity and external-grade match, a band with one
-    # severity, an own-records scope, no default labels.
+    # severity, an own-records scope, no default labels, licences counted (named by a rule; or no kind
+    # left uncounted).
     def public_variant(rules):
         rules["items"][0].pop("max_points")
         rules["items"].append({"label": "外部评价", "external_grades": ["C"], "points": 7})
+        rules["items"].append({"label": "行政许可", "kinds": ["administrative_licence"], "points": 3})
         rules["classes"].insert(0, {"label": "仅一般", "severities": ["general"], "best": "B", "worst": "C"})
 
     _check(_variant("public", public_variant), None, ids)
@@ -102,6 +104,7 @@ def test_compiled_query_agrees_with_the_engine(subjects):
     def abc_variant(rules):
         rules["no_record_grade"] = ""
         rules.pop("no_record_label")
+        rules["uncounted_kinds"] = []
         rules["conditions"].insert(0, {"grade": "C", "label": "正面评价", "polarity": "positive", "min": 2})
 
     version = _variant("abc", abc_variant)

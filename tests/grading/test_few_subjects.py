@@ -25,6 +25,8 @@ window = st.fixed_dictionaries(
         "window_days": st.sampled_from([365, 30, 1]),
         "count_statuses": st.sampled_from([None, ["effective"], ["effective", "expired", "repaired"]]),
         "in_force_kinds": st.sampled_from([None, [], ["red_list"], ["warning", "joint_punishment_list"]]),
+        # None: licences uncounted (the default); [] counts them; a named kind stays counted.
+        "uncounted_kinds": st.sampled_from([None, [], ["complaint", "administrative_licence"], ["warning"]]),
     }
 )
 department_scheme = st.fixed_dictionaries(
@@ -49,7 +51,7 @@ def seeded(db):
 def _publish_variant(version: SchemeVersion, original: dict, window: dict, **fields) -> None:
     """The published version changed in place (both paths read it from the database)."""
     rules = copy.deepcopy(original)
-    for key in ("count_statuses", "in_force_kinds"):
+    for key in ("count_statuses", "in_force_kinds", "uncounted_kinds"):
         if window[key] is not None:
             rules[key] = window[key]
     SchemeVersion.objects.filter(pk=version.pk).update(

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
-from records.validation import RecordInput, SanctionInput
+from records.services import record_approve, record_create, record_submit
+from records.validation import LicenceInput, RecordInput, SanctionInput
 from tests.factories import make_company, make_user
 
 
@@ -33,3 +35,29 @@ def penalty_input(**overrides) -> RecordInput:
     )
     values.update(overrides)
     return RecordInput(**values)
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def licence(clerk, reviewer, subject, document: str, *, approve: bool = True, decided=-30, **fields):
+    """An administrative licence entered by ``clerk`` and (unless ``approve`` is off) approved by
+    ``reviewer``; ``fields`` are its licence fields (``LicenceInput``), valid for a year by default."""
+    values = {"category": "普通", "certificate": f"证书{document}", "valid_to": days(365)} | fields
+    record = record_create(
+        actor=clerk,
+        subject=subject,
+        data=RecordInput(
+            kind="administrative_licence",
+            document_number=document,
+            decision_date=days(decided),
+            matter="",
+            content="食品经营",
+            licence=LicenceInput(**values),
+        ),
+    )
+    if not approve:
+        return record
+    record_submit(actor=clerk, record=record)
+    return record_approve(actor=reviewer, record=record)

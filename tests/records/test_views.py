@@ -42,6 +42,8 @@ def _post_data(kind: RecordKind, **extra) -> dict:
         data["external_grade"] = "良好"
     if kind.has_complainant:
         data.update({"complainant_name": "王保密", "complainant_contact": "13900000000"})
+    if kind.has_licence:
+        data.update({"licence_category": "ordinary", "licence_status": "valid"})
     data.update(extra)
     return data
 

@@ -13,8 +13,9 @@ from records.spreadsheets import ImportFileError
 class Command(BaseCommand):
     help = (
         "Import credit records from a .csv (UTF-8, with or without BOM) or .xlsx file in the general "
-        "record template or the platform's administrative-penalty (双公示) template. Good rows are kept; "
-        "bad rows are listed; the exit status is non-zero if any row was rejected."
+        "record template or the platform's administrative-penalty or administrative-licence (双公示) "
+        "template. Good rows are kept; bad rows are listed; the exit status is non-zero if any row was "
+        "rejected."
     )
 
     def add_arguments(self, parser):
