@@ -14,11 +14,18 @@ from django.db.models import Q
 from records.models import CreditRecord, RecordStatus
 
 from .models import Grade
-from .window import SqlParameters
+from .window import UNCOUNTED_KINDS, SqlParameters
 
 # A record that took effect makes its subject the department's, whatever happened to it since
-# (expired, repaired, revoked on an objection): only drafts and records never approved do not.
+# (expired, repaired, revoked on an objection): only drafts and records never approved do not — nor
+# information that is not conduct (a licence, ``window.UNCOUNTED_KINDS``), which changes no grade.
 TOOK_EFFECT = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED, RecordStatus.REPAIRED, RecordStatus.REVOKED]
+
+
+def _records_of(**filters):
+    return CreditRecord.objects.filter(is_current=True, status__in=TOOK_EFFECT, **filters).exclude(
+        kind__code__in=UNCOUNTED_KINDS
+    )
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,7 @@ class Population:
         """The condition on a subject id ``field`` (a Subject's ``pk``, or a ``subject_id``)."""
         if self.everyone:
             return Q()
-        records = CreditRecord.objects.filter(
-            department_id=self.department_id, is_current=True, status__in=TOOK_EFFECT
-        ).values("subject_id")
+        records = _records_of(department_id=self.department_id).values("subject_id")
         graded = Grade.objects.filter(
             scheme_id=self.scheme_id, department_id=self.department_id, is_current=True
         ).values("subject_id")
@@ -55,7 +60,8 @@ class Population:
         department = q.p(self.department_id)
         return (
             f"({column} IN (SELECT p.subject_id FROM records_creditrecord p WHERE p.department_id = "
-            f"{department} AND p.is_current AND p.status = ANY({q.p([str(s) for s in TOOK_EFFECT])})) "
+            f"{department} AND p.is_current AND p.status = ANY({q.p([str(s) for s in TOOK_EFFECT])}) "
+            f"AND NOT (p.kind_id = ANY({q.p(q.kind_ids(UNCOUNTED_KINDS))}::int[]))) "
             f"OR {column} IN (SELECT pg.subject_id FROM grading_grade pg WHERE pg.scheme_id = "
             f"{q.p(self.scheme_id)} AND pg.department_id = {department} AND pg.is_current))"
         )
@@ -65,12 +71,9 @@ class Population:
         if self.everyone:
             return set(subject_ids)
         return set(
-            CreditRecord.objects.filter(
-                subject_id__in=subject_ids,
-                department_id=self.department_id,
-                is_current=True,
-                status__in=TOOK_EFFECT,
-            ).values_list("subject_id", flat=True)
+            _records_of(subject_id__in=subject_ids, department_id=self.department_id).values_list(
+                "subject_id", flat=True
+            )
         ) | set(
             Grade.objects.filter(
                 subject_id__in=subject_ids,
@@ -84,8 +87,4 @@ class Population:
 def department_memberships(subject_ids: list[int]) -> set[tuple[int, int]]:
     """(subject id, department id) of every department whose subject each of ``subject_ids`` is by
     its records (one query; a subject graded already is one too, by its grades)."""
-    return set(
-        CreditRecord.objects.filter(subject_id__in=subject_ids, is_current=True, status__in=TOOK_EFFECT)
-        .values_list("subject_id", "department_id")
-        .distinct()
-    )
+    return set(_records_of(subject_id__in=subject_ids).values_list("subject_id", "department_id").distinct())

@@ -34,7 +34,7 @@ from .engine import Fact, Outcome, evaluate
 from .models import EvaluationRun, Grade, GradeInForce, GradeSource, Scheme, SchemeVersion, VersionStatus
 from .population import TOOK_EFFECT, Population
 from .rules import Rules, grades_of_kind, version_rules
-from .window import Window
+from .window import UNCOUNTED_KINDS, Window
 from .writer import (
     CurrentGrade,
     GradeTarget,
@@ -330,7 +330,11 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
         # (subject, department) of every record that took effect: whose subjects they are (SPEC §3.6)
         belongs = {
             tuple(row)
-            for row in _fetch(cursor, "grading_few_departments", [subject_ids, [str(s) for s in TOOK_EFFECT]])
+            for row in _fetch(
+                cursor,
+                "grading_few_departments",
+                [subject_ids, [str(s) for s in TOOK_EFFECT], UNCOUNTED_KINDS],
+            )
         }
         labels: dict[GradeTarget, str] = {}
         written: Counter[GradeTarget] = Counter()
@@ -387,9 +391,10 @@ FEW_QUERIES = {
         "AND r.decision_date <= {3}",
     ),
     "grading_few_departments": (
-        ["integer[]", "text[]"],
-        "SELECT DISTINCT subject_id, department_id FROM records_creditrecord "
-        "WHERE subject_id = ANY({0}) AND is_current AND status = ANY({1})",
+        ["integer[]", "text[]", "text[]"],
+        "SELECT DISTINCT r.subject_id, r.department_id FROM records_creditrecord r "
+        "JOIN records_recordkind k ON k.id = r.kind_id "
+        "WHERE r.subject_id = ANY({0}) AND r.is_current AND r.status = ANY({1}) AND NOT k.code = ANY({2})",
     ),
 }
 

@@ -18,7 +18,7 @@ def grading_departments(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grading', '0007_department_versions'),
+        ('grading', '0009_department_version_constraints'),
         ('accounts', '0004_user_password_change_required'),
         ('measures', '0003_measures_catalogue_reference_data'),
     ]

@@ -84,11 +84,17 @@ def test_compiled_query_agrees_with_the_engine(subjects):
         scheme__code="public", status=VersionStatus.PUBLISHED
     )
     abc = SchemeVersion.objects.select_related("scheme").get(
-        scheme__code="abc", status=VersionStatus.PUBLISHED
+        scheme__code="abc", department__code="fgw", status=VersionStatus.PUBLISHED
     )
     _check(public, None, ids)
     _check(abc, departments["fgw"], ids)
     _check(abc, departments["zjj"], ids)
+    # The housing bureau's own version: the county grade in force as input (000 Art. 8, SPEC §3.6).
+    grades_refresh(scheme=public.scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
+    zjj = SchemeVersion.objects.select_related("scheme").get(
+        scheme__code="abc", department__code="zjj", status=VersionStatus.PUBLISHED
+    )
+    _check(zjj, departments["zjj"], ids)
 
     # Variants the defaults do not use: no cap, a polarity and external-grade match, a band with one
     # severity, an own-records scope, no default labels, licences counted (named by a rule; or no kind

@@ -13,6 +13,7 @@ from accounts.models import Department
 from grading.models import Grade, Scheme, SchemeVersion
 from grading.population import TOOK_EFFECT, Population
 from grading.services import grades_compute, grading_targets, regrade_subjects, version_published
+from grading.window import UNCOUNTED_KINDS
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
@@ -118,9 +119,9 @@ def test_the_few_subjects_regrade_stores_what_the_engine_computes(
     # Each department grades its own subjects (SPEC §3.6): those with a record of it that took effect
     # — the housing bureau by its own version, which takes the county grade as input (000 Art. 8).
     own = set(
-        CreditRecord.objects.filter(subject_id__in=ids, is_current=True, status__in=TOOK_EFFECT).values_list(
-            "department__code", "subject_id"
-        )
+        CreditRecord.objects.filter(subject_id__in=ids, is_current=True, status__in=TOOK_EFFECT)
+        .exclude(kind__code__in=UNCOUNTED_KINDS)  # a licence makes nobody a department's subject
+        .values_list("department__code", "subject_id")
     )
     assert {(key[1], key[2]) for key in expected if key[0] == "abc"} == own
     assert {key[2] for key in expected if key[0] == "public"} == set(ids)

@@ -37,7 +37,9 @@ def test_licences_change_no_grade(clerk, reviewer, django_capture_on_commit_call
     ids = [bare.pk, fined.pk]
     regrade_subjects(subject_ids=ids)
     before = _grades(ids)
-    assert len(before) >= 4  # the county and the department scheme, for both
+    # The county grades both; fgw grades the fined firm, its subject (SPEC §3.6) — a licence makes
+    # nobody a department's subject, or it would change a grade.
+    assert len(before) == 3
     with django_capture_on_commit_callbacks(execute=True):
         for n, subject in enumerate([bare, fined, bare]):
             _licence(clerk, reviewer, subject, f"西发改许〔2026〕{n}号")
@@ -51,7 +53,7 @@ def test_the_no_records_default_and_a_version_that_names_licences(clerk, reviewe
     _licence(clerk, reviewer, firm, "西发改许〔2026〕9号")
     fgw = Department.objects.get(code="fgw")
     abc = SchemeVersion.objects.select_related("scheme").get(
-        scheme__code="abc", status=VersionStatus.PUBLISHED
+        scheme__code="abc", department__code="fgw", status=VersionStatus.PUBLISHED
     )
     [(_id, outcome)] = grades_compute(version=abc, department=fgw, as_of=TODAY, subject_ids=[firm.pk])
     # Still "no records" for grading: the label of a subject without any record.

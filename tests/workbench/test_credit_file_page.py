@@ -88,7 +88,8 @@ def test_the_complainant_is_never_shown(client, file_world, role, request):
 
 
 def test_the_grades_in_force_of_every_scheme_and_department(client, other_clerk, file_world):
-    """SPEC §3.5: the value every reader shows, the county scheme and the department scheme of 发改委."""
+    """SPEC §3.5: the value every reader shows — the county scheme, and the A/B/C grade of each
+    department that has the firm as its subject (SPEC §3.6: 发改委 and 市场监管局 have records of it)."""
     firm = file_world["firm"]
     client.force_login(other_clerk)
     html = open_file(client, firm).content.decode()
@@ -96,6 +97,7 @@ def test_the_grades_in_force_of_every_scheme_and_department(client, other_clerk,
     assert {(g.scheme.code, g.department.code if g.department else "") for g in grades} == {
         ("public", ""),
         ("abc", "fgw"),
+        ("abc", "scjg"),
     }
     for g in grades:
         row = html.split(
