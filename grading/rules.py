@@ -41,17 +41,23 @@ class Matchable(Protocol):
 
 @dataclass(frozen=True)
 class Filter:
-    """Which records a rule looks at. An empty part matches everything: no kinds named, every kind."""
+    """Which records a rule looks at. An empty part matches everything: no kinds named, every kind.
+
+    ``except_kinds`` leaves kinds out of a rule that names none (or many): a general rule ("minor
+    negative information") yields to the rules naming an input of 000/001 Art. 4 on their own (a
+    complaint), so the reasons name that input and its record is not counted twice."""
 
     kinds: frozenset[str] = frozenset()
     severities: frozenset[str] = frozenset()
     polarity: str = ""
     external_grades: frozenset[str] = frozenset()
+    except_kinds: frozenset[str] = frozenset()
 
     def matches_kind(self, *, kind: str, polarity: str, severity: str) -> bool:
         """The part the compiled query decides per (kind, severity) pair, before reading the records."""
         return (
             (not self.kinds or kind in self.kinds)
+            and kind not in self.except_kinds
             and (not self.severities or severity in self.severities)
             and (not self.polarity or polarity == self.polarity)
         )
@@ -170,6 +176,7 @@ def _filter(rule: dict) -> Filter:
         severities=frozenset(rule.get("severities") or ()),
         polarity=rule.get("polarity") or "",
         external_grades=frozenset(rule.get("external_grades") or ()),
+        except_kinds=frozenset(rule.get("except_kinds") or ()),
     )
 
 
@@ -278,6 +285,7 @@ def validate_rules(kind: str, rules: dict, *, known_kinds: set[str], scope_kinds
     named = list(named_kinds(rules))
     for part in ("conditions", "items", "classes"):
         for rule in rules.get(part, []):
+            named.extend(rule.get("except_kinds", []))
             if not rule.get("label"):
                 problems.append(_("Every rule needs a label (%(part)s).") % {"part": part})
     named.extend(rules.get("ignore_kinds", []))

@@ -123,6 +123,13 @@ class RecordForm(forms.Form):
             drop |= {"severity", "severity_reason"}
         if not kind.has_external_grade:
             drop.add("external_grade")
+        elif kind.external_grade_choices:
+            # 000/001 Art. 4: a result from the kind's scale, which the grading rules name.
+            self.fields["external_grade"] = forms.ChoiceField(
+                label=_("Result"),
+                required=False,
+                choices=[("", "—")] + [(str(c), str(c)) for c in kind.external_grade_choices],
+            )
         if not kind.has_complainant:
             drop |= {"complainant_name", "complainant_contact"}
         if kind.has_licence:

@@ -10,6 +10,7 @@ correction is a new version that replaces the old one, which is kept.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,15 @@ class RecordKind(models.Model):
     # An administrative licence (行政许可, 004 §4(3)): the record carries the licence's fields, and its
     # publication runs to the end of the licence's validity (records.publication).
     has_licence = models.BooleanField(_("carries an administrative licence"), default=False)
+    # 000/001 Art. 4, 002 §4(2): a result from a fixed scale (national evaluation 优/良/中/差 or A–D,
+    # public evaluation, market and association ratings AAA…C); the rules of the grading schemes name
+    # these values, so a record may carry only one of them. Empty: any text (another department's grade).
+    external_grade_choices = models.JSONField(
+        _("grades a record of this kind may carry"),
+        default=list,
+        blank=True,
+        help_text=_("The results of the other grading, one per entry; leave empty to accept any text."),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -68,6 +78,19 @@ class RecordKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        choices = self.external_grade_choices
+        if not isinstance(choices, list) or not all(
+            isinstance(c, str) and c.strip() and len(c) <= 20 for c in choices
+        ):
+            raise ValidationError(
+                {
+                    "external_grade_choices": _(
+                        'Give the results as a list of texts of at most 20 characters, e.g. ["优", "良"].'
+                    )
+                }
+            )
 
 
 class SanctionKind(models.Model):

@@ -6,6 +6,7 @@ dates) or raises ``ValidationError`` keyed by field with a message in the user's
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -180,6 +181,17 @@ def squash(text: str | None) -> str:
     return " ".join(str(text or "").split())
 
 
+def external_grade_choice(value: str, choices: list[str]) -> str | None:
+    """The result of a kind's scale that ``value`` names, as the scale spells it (the grading rules
+    match it exactly), or None. Full-width letters and lower case are read as the scale's: ``ａａａ``
+    and ``aaa`` are ``AAA``."""
+    wanted = unicodedata.normalize("NFKC", value).strip().casefold()
+    for choice in choices:
+        if unicodedata.normalize("NFKC", str(choice)).strip().casefold() == wanted:
+            return str(choice)
+    return None
+
+
 def parse_date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -341,6 +353,20 @@ def record_clean(
             fail("sanctions", _("A record of the kind %(kind)s has no sanctions.") % {"kind": kind.name})
         if kind.has_external_grade and not external_grade:
             fail("external_grade", _("Enter the grade the other grading gave."))
+        elif external_grade and kind.external_grade_choices:
+            choice = external_grade_choice(external_grade, kind.external_grade_choices)
+            if choice is None:
+                fail(
+                    "external_grade",
+                    _("“%(value)s” is not a result of %(kind)s; use one of: %(choices)s.")
+                    % {
+                        "value": external_grade,
+                        "kind": kind.name,
+                        "choices": "、".join(kind.external_grade_choices),
+                    },
+                )
+            else:
+                external_grade = choice
         if not kind.has_complainant and (complainant_name or complainant_contact):
             fail("complainant_name", _("Only a complaint or report records a complainant."))
         wanted = squash(data.severity)

@@ -338,9 +338,11 @@ INTERVIEW_DUE_WORKING_DAYS = env.int("CREDITREG_INTERVIEW_DUE_WORKING_DAYS", def
 # Records decided longer ago than this (e.g. a historical import) get no reminder of their own.
 REMINDER_LOOKBACK_DAYS = env.int("CREDITREG_REMINDER_LOOKBACK_DAYS", default=90)
 # Kinds that bring no reminder of their own: a listing follows a determination that already brought one,
-# another department's grade is not a behaviour of the party, a complaint is not a finding.
+# another department's grade is not a behaviour of the party, a complaint is not a finding, and a joint
+# punishment notice relays another department's measure, whose department reminds (000 Art. 12).
 REMINDER_EXCLUDED_KINDS = env.list(
-    "CREDITREG_REMINDER_EXCLUDED_KINDS", default=["joint_punishment_list", "low_grade", "complaint"]
+    "CREDITREG_REMINDER_EXCLUDED_KINDS",
+    default=["joint_punishment_list", "low_grade", "complaint", "joint_punishment_notice"],
 )
 
 # --- platform exchange (exchange app) ----------------------------------------------------------------

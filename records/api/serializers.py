@@ -209,7 +209,16 @@ class RecordCreateInputSerializer(serializers.Serializer):
         ),
     )
     severity_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    external_grade = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    external_grade = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "The other grading's result; for a kind with a scale (national evaluation, public evaluation, "
+            "market credit evaluation) one of the kind's results."
+        ),
+    )
     complainant_name = serializers.CharField(required=False, allow_blank=True, default="")
     complainant_contact = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -20,6 +20,8 @@ POLARITY = {
     "public_evaluation": "neutral",
     "national_evaluation": "neutral",
     "administrative_licence": "neutral",
+    "credit_rating": "neutral",
+    "joint_reward": "positive",
 }
 
 
@@ -68,7 +70,15 @@ KINDS = [
     "good_grade",
     "national_evaluation",
     "administrative_licence",
+    # 000/001 Art. 4 inputs (grading 0007): results on a scale, and other departments' notices.
+    "inspection_failed",
+    "public_evaluation",
+    "credit_rating",
+    "joint_reward",
+    "joint_punishment_notice",
 ]
+# Results on the scales of those kinds (records 0006), good, middling and bad, and another grading's.
+EXTERNAL_GRADES = ["", "A", "C", "D", "优", "中", "差", "满意", "不满意", "AAA", "BBB", "CCC", "良好"]
 _matter_keys = itertools.count()
 
 # A counting record or not, of any kind, severity, fine, age, status and department: what the
@@ -82,7 +92,7 @@ record = st.fixed_dictionaries(
         "days_ago": st.sampled_from([0, 1, 29, 30, 364, 365, 400, -1]),
         "status": st.sampled_from(["effective", "effective", "expired", "revoked", "repaired"]),
         "is_current": st.booleans(),
-        "external_grade": st.sampled_from(["", "A", "C"]),
+        "external_grade": st.sampled_from(EXTERNAL_GRADES),
         "department": st.sampled_from(["fgw", "zjj"]),
     }
 )

@@ -1,6 +1,8 @@
 """SPEC §3.1 / 001 Art. 8-10, rule by rule, with the boundaries."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grading.engine import evaluate_conditions
 from grading.rules import parse_rules
@@ -90,7 +92,8 @@ def test_precedence_c_over_b_over_a(abc_rules):
 
 
 def test_records_no_rule_counts_leave_the_default(abc_rules):
-    outcome = grade(abc_rules, fact("complaint", "minor"))
+    # A complaint counts since grading 0007 (000/001 Art. 4); a middling national result does not.
+    outcome = grade(abc_rules, fact("national_evaluation", external_grade="中"))
     assert outcome.grade == "A" and outcome.reasons[0]["rule"] == "无失信信息"
 
 
@@ -102,3 +105,50 @@ def test_county_grade_as_an_input(abc_rules):
     }
     assert grade(rules, input_grade="D-").grade == "C"
     assert grade(rules, input_grade="A").grade == "A"
+
+
+# 000/001 Art. 4 inputs among the department's records (grading 0007): precedence C over B over A
+# means a record of bad news never improves the grade and good news never worsens it.
+BAD = st.sampled_from(
+    [
+        ("warning", "minor", ""),
+        ("administrative_penalty", "general", ""),
+        ("administrative_penalty", "serious", ""),
+        ("commitment_breach", "general", ""),
+        ("complaint", "minor", ""),
+        ("inspection_failed", "minor", ""),
+        ("public_evaluation", "", "不满意"),
+        ("credit_rating", "", "CC"),
+        ("national_evaluation", "", "差"),
+        ("national_evaluation", "", "D"),
+        ("joint_punishment_notice", "general", ""),
+        ("joint_punishment_notice", "serious", ""),
+    ]
+)
+GOOD = st.sampled_from(
+    [
+        ("commendation", "", ""),
+        ("national_evaluation", "", "优"),
+        ("public_evaluation", "", "满意"),
+        ("credit_rating", "", "AAA"),
+        ("joint_reward", "", ""),
+    ]
+)
+ORDER = ["A", "B", "C"]
+
+
+def facts_of(items):
+    return [fact(kind, severity, external_grade=grade) for kind, severity, grade in items]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bad=st.lists(BAD, max_size=8), good=st.lists(GOOD, max_size=4), extra_bad=BAD, extra_good=GOOD)
+def test_bad_news_never_improves_and_good_news_never_worsens_the_department_grade(
+    abc_rules, bad, good, extra_bad, extra_good
+):
+    facts = facts_of(bad) + facts_of(good)
+    before = ORDER.index(grade(abc_rules, *facts).grade)
+    assert ORDER.index(grade(abc_rules, *facts, *facts_of([extra_bad])).grade) >= before
+    assert ORDER.index(grade(abc_rules, *facts, *facts_of([extra_good])).grade) <= before
+    if any(item[0] == "national_evaluation" and item[2] in ("差", "D") for item in bad):
+        assert before >= ORDER.index("B")  # a national 差/D: B at best

@@ -3,6 +3,7 @@ for random records (the engine is the reference; grading/compiled.py)."""
 
 import copy
 import datetime
+import importlib
 import json
 from decimal import Decimal
 
@@ -24,12 +25,14 @@ from grading.models import (
     SchemeVersion,
     VersionStatus,
 )
-from grading.rules import MAX_FILTERS, parse_rules, validate_rules
+from grading.rules import LEVELS, MAX_FILTERS, parse_rules, validate_rules
 from grading.services import grades_compute, grades_refresh, regrade_subjects, version_published
 from records.models import CreditRecord, RecordKind
 from tests.factories import make_company
 
 from .conftest import AS_OF, record, records_create
+
+art4 = importlib.import_module("grading.migrations.0010_art4_inputs")
 
 pytestmark = [
     pytest.mark.django_db,
@@ -148,6 +151,96 @@ def test_county_grade_as_input(clerk):
     version = _variant("abc", housing)
     _check(version, Department.objects.get(code="zjj"), [firm.pk, other.pk])
     assert _compiled(version, Department.objects.get(code="zjj"), [firm.pk])[firm.pk][0] == "C"
+
+
+def _county_grade_in_force(subject, grade: str) -> None:
+    """``grade`` as the subject's county grade in force (what a department scheme reads, SPEC §3.6)."""
+    public = Scheme.objects.get(code="public")
+    county = Grade.objects.create(
+        subject=subject,
+        scheme=public,
+        version=public.versions.get(status=VersionStatus.PUBLISHED),
+        as_of=AS_OF,
+        grade=grade,
+        source=GradeSource.COMMAND,
+    )
+    GradeInForce.objects.create(
+        subject=subject,
+        scheme=public,
+        stands_on=county,
+        grade=grade,
+        as_of=AS_OF,
+        basis=InForceBasis.COMPUTED,
+        since=timezone.now(),
+    )
+
+
+# A county-grade condition (000 Art. 8) placed anywhere among the record conditions.
+input_condition = st.fixed_dictionaries(
+    {
+        "grade": st.sampled_from(["A", "B", "C"]),
+        "input_grades": st.lists(st.sampled_from(LEVELS), min_size=1, max_size=3, unique=True),
+        "at": st.integers(min_value=0, max_value=60),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    subjects=st.lists(
+        st.tuples(st.lists(record, max_size=6), st.sampled_from([None, ""] + LEVELS)), min_size=1, max_size=4
+    ),
+    inputs=st.lists(input_condition, min_size=1, max_size=4),
+    housing=st.booleans(),
+)
+def test_county_grade_conditions_mixed_with_record_conditions_agree(subjects, inputs, housing):
+    """A department scheme with ``input_scheme`` and ``input_grades`` conditions mixed with the record
+    conditions (the Art. 4 inputs, their external grades and the scope kinds among them): the compiled
+    query gives the engine's grades and reasons, and the digest pass the full pass's digest. With
+    ``housing``, the input conditions are those of a scheme like zjj's and the Art. 4 conditions were
+    placed among them by the migration (grading 0007)."""
+    kinds = {k.code: k for k in RecordKind.objects.all()}
+    departments = {d.code: d for d in Department.objects.filter(code__in=["fgw", "zjj"])}
+    ids = []
+    for rows, county in subjects:
+        firm = make_company()
+        records_create(firm, rows, kinds, departments)
+        if county is not None:  # None: no county grade in force
+            _county_grade_in_force(firm, county)
+        ids.append(firm.pk)
+
+    def mixed(rules):
+        if housing:
+            placed = art4.conditions_rules(
+                {
+                    "conditions": [
+                        {"grade": "C", "label": "县级评价严重失信", "input_grades": ["D", "D-"]},
+                        {"grade": "B", "label": "县级评价失信", "input_grades": ["B", "C", "C-"]},
+                        {"grade": "A", "label": "县级评价诚信守法", "input_grades": ["A+", "A"]},
+                    ]
+                }
+            )
+            rules["conditions"] = placed["conditions"] + rules["conditions"]
+        rules["input_scheme"] = "public"
+        for n, condition in enumerate(inputs):
+            conditions = rules["conditions"]
+            conditions.insert(
+                condition["at"] % (len(conditions) + 1),
+                {
+                    "grade": condition["grade"],
+                    "label": f"县级评价{n}",
+                    "input_grades": condition["input_grades"],
+                },
+            )
+
+    version = _variant("abc", mixed)
+    for department in (departments["fgw"], departments["zjj"]):
+        _check(version, department, ids)
+        sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            full = {sid: digest for sid, _grade, _score, _reasons, digest in cursor.fetchall()}
+        assert _digests(version, department, ids) == full
 
 
 def _up_to_the_limit(kind: str, rules: dict, part: str, rule) -> None:

@@ -67,15 +67,21 @@ def test_rules_that_filter_the_same_records_count_once():
 
 def test_a_version_over_the_limit_is_never_published(credit_office_user):
     scheme = Scheme.objects.get(code="abc")
+    current = version_published(scheme=scheme)  # fgw's
+    published = current.number
     version = SchemeVersion.objects.create(
-        scheme=scheme, number=2, rules=conditions_with(MAX_FILTERS + 1), record_scope="all"
+        scheme=scheme,
+        department=current.department,
+        number=published + 1,
+        rules=conditions_with(MAX_FILTERS + 1),
+        record_scope="all",
     )
     with pytest.raises(ValidationError) as refused:
         version_publish(actor=credit_office_user, version=version)
     assert "62" in " ".join(refused.value.messages)
     version.refresh_from_db()
     assert version.status == VersionStatus.DRAFT
-    assert version_published(scheme=scheme).number == 1
+    assert version_published(scheme=scheme).number == published
 
 
 def test_a_number_that_is_not_one_is_refused_when_validated():
@@ -94,6 +100,40 @@ def test_a_filter_matches_as_the_rules_say():
     assert warning_filter.matches_kind(kind="warning", polarity="negative", severity="minor")
     assert not warning_filter.matches_kind(kind="warning", polarity="positive", severity="minor")
     assert not warning_filter.matches_kind(kind="correction_order", polarity="negative", severity="minor")
+
+
+def test_a_rule_can_leave_kinds_out():
+    """``except_kinds``: a general rule yields to the rules naming an Art. 4 input on their own."""
+    rules = parse_rules(
+        "score",
+        {
+            "items": [
+                {
+                    "label": "轻微",
+                    "polarity": "negative",
+                    "severities": ["minor"],
+                    "except_kinds": ["complaint"],
+                }
+            ]
+        },
+    )
+    minor = rules.items[0].filter
+    assert minor.matches_kind(kind="warning", polarity="negative", severity="minor")
+    assert not minor.matches_kind(kind="complaint", polarity="negative", severity="minor")
+    assert (
+        minor
+        != parse_rules("score", {"items": [{"polarity": "negative", "severities": ["minor"]}]})
+        .items[0]
+        .filter
+    )  # another filter: the compiled query sums it apart
+
+
+def test_an_unknown_kind_left_out_is_refused():
+    rules = conditions_with(1)
+    rules["conditions"][0]["except_kinds"] = ["no_such_kind"]
+    with translation.override("zh-hans"):
+        problems = validate_rules("conditions", rules, known_kinds=_known())
+    assert len(problems) == 1 and "no_such_kind" in problems[0]
 
 
 class _Cursor:

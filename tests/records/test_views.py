@@ -39,7 +39,8 @@ def _post_data(kind: RecordKind, **extra) -> dict:
             }
         )
     if kind.has_external_grade:
-        data["external_grade"] = "良好"
+        # A kind with a scale (000/001 Art. 4) takes one of its results; another grading's, any text.
+        data["external_grade"] = (kind.external_grade_choices or ["良好"])[0]
     if kind.has_complainant:
         data.update({"complainant_name": "王保密", "complainant_contact": "13900000000"})
     if kind.has_licence:
