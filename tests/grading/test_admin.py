@@ -61,7 +61,9 @@ def test_draft_version_preview_and_publication(credit_office_user, county):  # n
     published = SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED)
     rules = copy.deepcopy(published.rules)
     rules["classes"][3] = {"label": "轻微失信", "severities": ["minor"], "best": "C", "worst": "C"}
-    draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="all")
+    draft = SchemeVersion.objects.create(
+        scheme=published.scheme, number=published.number + 1, rules=rules, record_scope="all"
+    )
     preview = version_preview(version=draft, as_of=AS_OF)
     assert preview["total"] == 12 and preview["moves"] == {("B", "C"): 1}
     old_grades = list(Grade.objects.filter(scheme__code="public").values_list("pk", "grade", "version_id"))
@@ -85,7 +87,9 @@ def test_an_invalid_draft_cannot_be_published(client, credit_office_user):
     published = SchemeVersion.objects.get(scheme__code="abc", status=VersionStatus.PUBLISHED)
     rules = copy.deepcopy(published.rules)
     rules["conditions"][0]["grade"] = "E"
-    draft = SchemeVersion.objects.create(scheme=published.scheme, number=2, rules=rules, record_scope="kinds")
+    draft = SchemeVersion.objects.create(
+        scheme=published.scheme, number=published.number + 1, rules=rules, record_scope="kinds"
+    )
     client.force_login(credit_office_user)
     response = client.post(
         reverse("admin:grading_schemeversion_changelist"),

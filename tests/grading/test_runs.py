@@ -6,7 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditLog
-from grading.models import EvaluationRun, Grade, GradeInForce, RunChunk, RunStatus, Scheme
+from grading.models import (
+    EvaluationRun,
+    Grade,
+    GradeInForce,
+    RunChunk,
+    RunStatus,
+    Scheme,
+    SchemeVersion,
+    VersionStatus,
+)
 from grading.runs import chunk_process, grade_adjust, run_distribution, run_publish, run_start
 from grading.services import regrade_all
 from tests.factories import make_company
@@ -27,7 +36,8 @@ def county(clerk, reviewer):
 def test_yearly_run_grades_everyone_once_and_agrees_with_the_dynamic_grades(county):
     out = io.StringIO()
     call_command("yearly_run", as_of=AS_OF.isoformat(), stdout=out)
-    assert "public v1 as of 2026-12-15: completed, 12/12 subjects graded" in out.getvalue()
+    published = SchemeVersion.objects.get(scheme__code="public", status=VersionStatus.PUBLISHED).number
+    assert f"public v{published} as of 2026-12-15: completed, 12/12 subjects graded" in out.getvalue()
     regrade_all(as_of=AS_OF)
     for code in ("public", "abc"):
         run = EvaluationRun.objects.get(scheme__code=code, as_of=AS_OF)

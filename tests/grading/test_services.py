@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Department
 from grading import tasks
-from grading.models import Grade, GradeSource, Scheme, SchemeVersion
+from grading.models import Grade, GradeSource, Scheme, SchemeVersion, VersionStatus
 from grading.services import grades_refresh, regrade_all, regrade_subjects
 from measures.models import ListType
 from measures.services import list_entry_add, list_entry_remove
@@ -116,7 +116,9 @@ def test_evaluate_agrees_with_the_stored_grades(clerk, reviewer, tmp_path):
         )
         assert {line["subject_code"]: line["grade"] for line in lines} == stored
         line = next(row for row in lines if row["subject_code"] == firms[0].code)
-        assert line["scheme"] == code and line["scheme_version"] == 1 and line["as_of"] == "2026-12-15"
+        published = SchemeVersion.objects.get(scheme__code=code, status=VersionStatus.PUBLISHED).number
+        assert line["scheme"] == code and line["scheme_version"] == published
+        assert line["as_of"] == "2026-12-15"
         assert any("西发改罚〔2026〕1号" in reason for reason in line["reasons"])
     out = io.StringIO()
     call_command("evaluate", scheme="abc", department="zjj", as_of="2026-12-15", stdout=out)
@@ -149,7 +151,8 @@ def test_subject_page_explains_the_grade_in_chinese(
 
 def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
     public = Scheme.objects.get(code="public")
-    rules = SchemeVersion.objects.get(scheme=public, number=1).rules
+    published = SchemeVersion.objects.get(scheme=public, status=VersionStatus.PUBLISHED)
+    rules = published.rules
     broken = {
         **rules,
         "levels": [["A+", 1010], ["A", 1020], ["B", 950], ["C", 900], ["C-", 800], ["D", 700], ["D-", None]],
@@ -160,7 +163,7 @@ def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
         "/admin/grading/schemeversion/add/",
         {
             "scheme": public.pk,
-            "number": 2,
+            "number": published.number + 1,
             "status": "draft",
             "window_days": 365,
             "record_scope": "all",
@@ -171,7 +174,7 @@ def test_admin_refuses_an_invalid_scheme_version(client, credit_office_user):
     )
     page = response.content.decode()
     assert response.status_code == 200 and "逐级严格递减" in page and "no_such_kind" in page
-    assert not SchemeVersion.objects.filter(scheme=public, number=2).exists()
+    assert not SchemeVersion.objects.filter(scheme=public, number=published.number + 1).exists()
 
 
 def test_an_approved_import_regrades_its_subjects_in_bounded_tasks(

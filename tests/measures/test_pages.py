@@ -23,7 +23,8 @@ def test_the_subject_page_shows_the_measures_to_any_staff_user(
     client.force_login(other_clerk)
     url = reverse("subjects:detail", args=[firm.pk])
     client.get(url)  # warm the session and the content-type cache
-    with django_assert_max_num_queries(17):  # one of them the grade changes kept (SPEC §3.5)
+    # One of them the grade changes kept (SPEC §3.5), one the department listings (SPEC §3.6).
+    with django_assert_max_num_queries(18):
         page = client.get(url).content.decode()
     assert "当前适用的措施" in page and "每年至多进行一次随机检查" not in page
     assert "每年随机抽查：至多 1 次" in page and "包容审慎监管" in page
@@ -42,9 +43,9 @@ def test_the_subject_page_queries_do_not_grow_with_represented_firms(
     client.force_login(credit_office_user)
     url = reverse("subjects:detail", args=[representative.pk])
     client.get(url)
-    # 20: one of them is the second factor's device of the session (django-otp), the same on every page;
-    # one the grade changes kept (SPEC §3.5).
-    with django_assert_max_num_queries(20):
+    # 21: one of them is the second factor's device of the session (django-otp), the same on every page;
+    # one the grade changes kept (SPEC §3.5); one the department listings (SPEC §3.6).
+    with django_assert_max_num_queries(21):
         page = client.get(url).content.decode()
     assert page.count("作为") >= 5 and firms[0].name in page
 
