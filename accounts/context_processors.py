@@ -24,6 +24,7 @@ def navigation(request) -> dict:
             items.append((_("Subjects"), reverse("subjects:list")))
             items.append((_("Register a subject"), reverse("subjects:create")))
             items.append((_("Applied measures"), reverse("measures:applications")))
+            items.append((_("Department lists"), reverse("measures:listings")))
             items.append((_("Yearly summary"), reverse("reports:index")))
         if is_staff_member(user):
             items.append((_("Objections"), reverse("objections:list")))

@@ -29,8 +29,9 @@ from .rules import named_kinds
 COUNTING_STATUSES = [RecordStatus.EFFECTIVE, RecordStatus.EXPIRED]
 
 # 002 §3(1), §4(3); 004 §6(1): a red or black listing holds until it is removed (its record is then
-# revoked), however long ago it was decided, so its record counts outside the one-year window too.
-IN_FORCE_KINDS = ["joint_punishment_list", "red_list"]
+# revoked), however long ago it was decided, so its record counts outside the one-year window too —
+# the county's joint lists and a department's own lists (SPEC §3.6) alike.
+IN_FORCE_KINDS = ["joint_punishment_list", "red_list", "department_black_list", "department_red_list"]
 
 
 # Kinds that are information rather than conduct: a version counts them only where its rules name them

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.readonly_admin import ReadOnlyAdminMixin
 
-from .models import ListEntry, Measure, MeasureApplication
+from .models import DepartmentListing, ListEntry, ListingTransition, ListScope, Measure, MeasureApplication
 from .services import (
     list_entry_add,
     list_entry_add_clean,
@@ -97,14 +97,16 @@ class ListEntryAdmin(SimpleHistoryAdmin):
     list_display = [
         "subject",
         "list_type",
+        "scope",
         "reason_short",
         "authority",
         "level",
         "source",
         "listed_on",
+        "ends_on",
         "removed_on",
     ]
-    list_filter = ["list_type", "level", "source", ("removed_on", admin.EmptyFieldListFilter)]
+    list_filter = ["list_type", "scope", "level", "source", ("removed_on", admin.EmptyFieldListFilter)]
     search_fields = ["=subject__code", "subject__name", "authority", "document_number"]
     list_select_related = ["subject"]
     date_hierarchy = "listed_on"
@@ -120,6 +122,9 @@ class ListEntryAdmin(SimpleHistoryAdmin):
         "external_id",
         "department",
         "listed_on",
+        "scope",
+        "ends_on",
+        "exit_kind",
         "record",
         "created_by",
         "created_at",
@@ -133,6 +138,12 @@ class ListEntryAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # A listing is ended by removal, never deleted: the public list and the platform keep its history.
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A department's own listing is ended by that department (SPEC §3.6): shown here, not changed.
+        if obj is not None and obj.scope == ListScope.DEPARTMENT:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ListEntryAddForm if obj is None else ListEntryRemoveForm
@@ -278,3 +289,34 @@ class MeasureApplicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["=subject__code", "subject__name", "measure__name", "measure__code"]
     list_select_related = ["measure", "subject", "department", "created_by"]
     date_hierarchy = "applied_on"
+
+
+class ListingTransitionInline(admin.TabularInline):
+    model = ListingTransition
+    fields = ["at", "actor", "from_status", "to_status", "reason", "office_read_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DepartmentListing)
+class DepartmentListingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # The departments' own lists (SPEC §3.6) are decided on the staff pages (/measures/lists/), with
+    # four eyes and the subject's statement; the credit office reads them here too.
+    list_display = [
+        "subject",
+        "department",
+        "list_type",
+        "status",
+        "document_number",
+        "ends_on",
+        "proposed_at",
+    ]
+    list_filter = ["status", "list_type", "department"]
+    search_fields = ["=subject__code", "subject__name", "document_number"]
+    list_select_related = ["subject", "department"]
+    date_hierarchy = "proposed_at"
+    inlines = [ListingTransitionInline]

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_credit_office, is_department_staff
+from accounts.permissions import is_credit_office, is_department_staff, is_reviewer, is_subject_user
 from grading.models import Grade, GradeInForce
 from grading.population import department_memberships
 from grading.presentation import reasons_text
@@ -19,15 +19,30 @@ from grading.services import grades_compute, versions_published
 from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from subjects.models import Subject
 
-from .models import ListEntry, Measure, MeasureApplication
+from .models import (
+    OPEN_LISTING_STATUSES,
+    TOLD_STATUSES,
+    DepartmentListing,
+    ListEntry,
+    ListingStatus,
+    ListingTransition,
+    ListScope,
+    Measure,
+    MeasureApplication,
+)
 
 
 def list_entries_in_force(*, subject_ids: Iterable[int] | None, on: datetime.date | None = None) -> QuerySet:
-    """Listings in force on ``on`` (today by default): listed on or before that day and not removed by
-    then (``removed_on`` is the first day a listing no longer holds). ``subject_ids=None``: every
-    subject (the public lists)."""
+    """Listings in force on ``on`` (today by default): listed on or before that day, not removed by
+    then (``removed_on`` is the first day a listing no longer holds) and, for a listing with a period
+    (a department's own lists), not past its last day — even before the expiry has been written.
+    ``subject_ids=None``: every subject (the public lists)."""
     on = on or timezone.localdate()
-    qs = ListEntry.objects.filter(listed_on__lte=on).filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+    qs = (
+        ListEntry.objects.filter(listed_on__lte=on)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    )
     if subject_ids is not None:
         qs = qs.filter(subject_id__in=list(subject_ids))
     return qs.select_related("subject", "department").order_by("list_type", "-listed_on", "-id")
@@ -66,11 +81,18 @@ def _applies(measure: Measure, grade) -> bool:
 
 def _list_reason(entry: ListEntry) -> str:
     return _("On the %(list)s since %(date)s by decision of %(authority)s: %(reason)s") % {
-        "list": entry.get_list_type_display(),
+        "list": entry.list_name,
         "date": entry.listed_on.isoformat(),
         "authority": entry.authority,
         "reason": entry.reason,
     }
+
+
+def _list_brings(entry: ListEntry, measure_departments: list[str]) -> bool:
+    """A county list brings every measure of its list; a department's own list (SPEC §3.6) only the
+    measures that department implements (e.g. 002 §4(3) 黑名单制度 for the housing security centre),
+    not the joint punishment of the county's black list."""
+    return entry.scope != ListScope.DEPARTMENT or entry.department.code in measure_departments
 
 
 def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: list[str]) -> dict:
@@ -90,6 +112,7 @@ def _item(measure: Measure, *, grade, entry, via: Subject | None, departments: l
         "grade_department": getattr(grade.department, "code", None) if grade is not None else None,
         "as_of": grade.as_of.isoformat() if grade is not None else None,
         "list": entry.list_type if entry is not None else None,
+        "list_name": entry.list_name if entry is not None else None,
         "list_authority": entry.authority if entry is not None else None,
         "listed_on": entry.listed_on.isoformat() if entry is not None else None,
         "legal_basis": measure.legal_basis,
@@ -182,7 +205,13 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
                 continue
             grade = next((g for g in own_grades if _applies(measure, g)), None)
             entry = next(
-                (e for e in entries[source.pk] if measure.list_type and e.list_type == measure.list_type),
+                (
+                    e
+                    for e in entries[source.pk]
+                    if measure.list_type
+                    and e.list_type == measure.list_type
+                    and _list_brings(e, departments.get(measure.pk, []))
+                ),
                 None,
             )
             if grade is not None or entry is not None:
@@ -239,3 +268,82 @@ def measure_application_counts(*, queryset: QuerySet[MeasureApplication]) -> lis
         }
         for row in rows
     ]
+
+
+# --- a department's own red and black lists (SPEC §3.6) -------------------------------------------------
+
+
+def department_listings_visible_to(*, user) -> QuerySet[DepartmentListing]:
+    """The credit office sees every department's listings; department staff their own department's; a
+    subject user its own subject's from the day it was told (never a proposal inside the department);
+    anyone else none."""
+    qs = DepartmentListing.objects.select_related(
+        "department", "subject", "entry", "proposed_by", "submitted_by", "reviewed_by"
+    )
+    if is_credit_office(user):
+        return qs
+    if is_department_staff(user):
+        return qs.filter(department_id=user.department_id)
+    if is_subject_user(user) and user.subject_id:
+        return qs.filter(subject_id=user.subject_id, status__in=TOLD_STATUSES)
+    return qs.none()
+
+
+def department_listing_get(*, user, pk: int) -> DepartmentListing | None:
+    return department_listings_visible_to(user=user).filter(pk=pk).first()
+
+
+def department_listing_queue(*, user) -> QuerySet[DepartmentListing]:
+    """What waits for the user's department: for a reviewer, proposals to approve or return (not their
+    own) and statements to consider; for a clerk, proposals returned for correction."""
+    if not is_department_staff(user):
+        return DepartmentListing.objects.none()
+    qs = department_listings_visible_to(user=user)
+    if is_reviewer(user):
+        wanted = Q(status=ListingStatus.STATEMENT) | (
+            Q(status=ListingStatus.PROPOSED) & ~Q(proposed_by=user) & ~Q(submitted_by=user)
+        )
+        return qs.filter(wanted).order_by("proposed_at", "pk")
+    return qs.filter(status=ListingStatus.RETURNED).order_by("proposed_at", "pk")
+
+
+def department_listing_news(*, user) -> QuerySet[ListingTransition]:
+    """What the credit office was told and has not read yet: every department listing proposed (or
+    proposed again), and every one that took effect (SPEC §3.6)."""
+    if not is_credit_office(user):
+        return ListingTransition.objects.none()
+    return (
+        ListingTransition.objects.filter(
+            office_read_at__isnull=True, to_status__in=[ListingStatus.PROPOSED, ListingStatus.EFFECTIVE]
+        )
+        .select_related("listing__department", "listing__subject", "actor")
+        .order_by("-at", "-id")
+    )
+
+
+def department_listings_of_subject(*, user, subject_id: int) -> list[DepartmentListing]:
+    """The subject's department listings under way or in force, as the user may see them (the subject
+    page's section)."""
+    return list(
+        department_listings_visible_to(user=user)
+        .filter(subject_id=subject_id, status__in=OPEN_LISTING_STATUSES)
+        .order_by("-proposed_at", "-pk")
+    )
+
+
+def department_listings_told(*, user) -> list[DepartmentListing]:
+    """The listings a subject user was told of (the portal): the ones awaiting its statement first."""
+    if not (is_subject_user(user) and user.subject_id):
+        return []
+    rows = department_listings_visible_to(user=user).order_by("-notified_on", "-pk")[:100]
+    return sorted(rows, key=lambda listing: listing.status != ListingStatus.HEARING)
+
+
+def list_entries_public_scope(queryset: QuerySet, *, keeper: str) -> QuerySet:
+    """The entries of one keeper: ``county`` (the joint lists) or a department's code (its own list);
+    empty: all."""
+    if keeper == "county":
+        return queryset.filter(scope=ListScope.JOINT)
+    if keeper:
+        return queryset.filter(scope=ListScope.DEPARTMENT, department__code=keeper)
+    return queryset

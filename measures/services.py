@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
 from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
 from audit.services import audit_log_write, model_snapshot, snapshot_diff
+from audit.workflow import Workflow
 from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
@@ -30,7 +32,19 @@ from records.validation import RecordInput, parse_date
 from subjects.models import Subject
 from subjects.outbox import subject_payload
 
-from .models import ListEntry, ListLevel, ListSource, ListType, Measure, MeasureApplication
+from .models import (
+    LISTING_TRANSITIONS,
+    ListEntry,
+    ListExit,
+    ListingStatus,
+    ListingTransition,
+    ListLevel,
+    ListScope,
+    ListSource,
+    ListType,
+    Measure,
+    MeasureApplication,
+)
 from .selectors import list_entries_in_force
 
 # The credit office's own department (SPEC §7 standard departments): lists pushed down by the platform
@@ -58,8 +72,21 @@ LIST_ENTRY_AUDIT_FIELDS = [
     "listed_on",
     "removed_on",
     "removal_reason",
+    "scope",
+    "ends_on",
+    "exit_kind",
     "record",
 ]
+
+# A department's own lists (SPEC §3.6): the procedure of each listing (``measures.department_lists``);
+# defined here because ending a listing's entry, whichever way (``_remove``), ends its procedure too.
+LISTINGS = Workflow(
+    ListingTransition,
+    LISTING_TRANSITIONS,
+    gettext_lazy("A listing that is “%(status)s” cannot be %(action)s."),
+    related=("department", "subject", "entry"),
+    audit_after=("list_type", "department", "subject", "document_number"),
+)
 
 
 def _require_system_or_credit_office(actor: Actor) -> None:
@@ -67,7 +94,9 @@ def _require_system_or_credit_office(actor: Actor) -> None:
         raise PermissionDenied(_("Only the credit office maintains the red and black lists."))
 
 
-def _date(value, *, field: str, label: str) -> datetime.date:
+def _date(value, *, field: str, label: str, future: bool = False) -> datetime.date:
+    """A date the user typed, refused in their language when it is not one, too early, or — unless
+    ``future`` is allowed (the end of a listing period) — in the future."""
     if value in (None, ""):
         raise ValidationError({field: _("Enter the %(what)s.") % {"what": label}})
     try:
@@ -76,7 +105,7 @@ def _date(value, *, field: str, label: str) -> datetime.date:
         raise ValidationError(
             {field: _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value}}
         ) from None
-    if day > timezone.localdate():
+    if day > timezone.localdate() and not future:
         raise ValidationError({field: _("The date %(date)s is in the future.") % {"date": day}})
     if day < EARLIEST_LISTING:
         raise ValidationError({field: _("The date %(date)s is too early.") % {"date": day}})
@@ -235,6 +264,10 @@ def _outbox(entry: ListEntry, *, event: str) -> None:
             "removed_on": entry.removed_on,
             "removal_reason": entry.removal_reason,
             "department_code": entry.department.code,
+            # Whose list: the county's joint list, or the deciding department's own (SPEC §3.6),
+            # which has a listing period.
+            "list_scope": entry.scope,
+            "listed_until": entry.ends_on,
         },
     )
 
@@ -324,17 +357,29 @@ def list_entry_add(
     return entry
 
 
-def _remove(entry: ListEntry, *, actor: Actor, removed_on: datetime.date, reason: str) -> ListEntry:
+def _remove(
+    entry: ListEntry,
+    *,
+    actor: Actor,
+    removed_on: datetime.date,
+    reason: str,
+    exit: str = ListExit.DECISION,
+) -> ListEntry:
+    """End a listing on ``removed_on`` (the first day it no longer holds), by ``exit``; the record
+    behind it stops counting, the platform is told, and a department's listing ends its procedure."""
     before = model_snapshot(entry, LIST_ENTRY_AUDIT_FIELDS)
     entry.removed_on = removed_on
     entry.removal_reason = reason
+    entry.exit_kind = exit
     entry.removed_by = actor if getattr(actor, "is_authenticated", False) else None
-    entry.save(update_fields=["removed_on", "removal_reason", "removed_by"])
+    entry.save(update_fields=["removed_on", "removal_reason", "exit_kind", "removed_by"])
     # A record already revoked or repaired by its own workflow (an objection, credit repair) no longer
     # counts; only one still counting is withdrawn.
     if entry.record is not None and entry.record.status in COUNTING:
         record_withdraw(
-            actor=actor,
+            # A department ending its own listing (SPEC §3.6): the record is withdrawn by the system
+            # on the reviewer's decision, which the listing's audit entries name (as repair does).
+            actor=actor if actor is None or is_credit_office(actor) else None,
             record=entry.record,
             reason=_("Removed from the list: %(reason)s") % {"reason": reason},
         )
@@ -347,13 +392,33 @@ def _remove(entry: ListEntry, *, actor: Actor, removed_on: datetime.date, reason
         reason=reason,
     )
     _outbox(entry, event="removed")
+    if entry.scope == ListScope.DEPARTMENT:
+        listing = getattr(entry, "department_listing", None)
+        if listing is not None and listing.status == ListingStatus.EFFECTIVE:
+            listing = LISTINGS.lock(listing)
+            LISTINGS.transition(
+                listing,
+                ListingStatus.ENDED,
+                actor=actor,
+                action="list.department_end",
+                reason=f"{ListExit(exit).label}：{reason}",
+                verb=_("ended"),
+            )
     return entry
 
 
-def list_entry_remove_clean(*, entry: ListEntry, removed_on, reason: str) -> tuple[datetime.date, str]:
+def list_entry_remove_clean(
+    *, entry: ListEntry, removed_on, reason: str, actor: Actor = None
+) -> tuple[datetime.date, str]:
     """Check a removal; raises ``ValidationError`` keyed by field (the admin form calls it too)."""
     if entry.removed_on is not None:
         raise ValidationError(_("This listing was already removed on %(date)s.") % {"date": entry.removed_on})
+    if entry.scope == ListScope.DEPARTMENT and actor is not None:
+        # SPEC §3.6: a department answers for its own lists; the system ends them on repair.
+        raise ValidationError(
+            _("This is a listing of %(department)s's own list: a reviewer of that department ends it.")
+            % {"department": entry.department.name}
+        )
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
@@ -374,13 +439,16 @@ def list_entry_remove_clean(*, entry: ListEntry, removed_on, reason: str) -> tup
 
 
 @transaction.atomic
-def list_entry_remove(*, actor: Actor, entry: ListEntry, removed_on, reason: str) -> ListEntry:
-    """End a listing (removal decided by the authority, or by credit repair, 004 §6(6)); the record
-    behind it stops counting in grading."""
+def list_entry_remove(
+    *, actor: Actor, entry: ListEntry, removed_on, reason: str, exit: str = ListExit.DECISION
+) -> ListEntry:
+    """End a listing (removal decided by the authority, or by credit repair, 004 §6(6): ``exit``); the
+    record behind it stops counting in grading. A department's own listing is ended here only by the
+    system (repair); its department ends it by decision (``department_lists.listing_remove``)."""
     _require_system_or_credit_office(actor)
     entry = ListEntry.objects.select_for_update().select_related("subject", "department").get(pk=entry.pk)
-    day, reason = list_entry_remove_clean(entry=entry, removed_on=removed_on, reason=reason)
-    return _remove(entry, actor=actor, removed_on=day, reason=reason)
+    day, reason = list_entry_remove_clean(entry=entry, removed_on=removed_on, reason=reason, actor=actor)
+    return _remove(entry, actor=actor, removed_on=day, reason=reason, exit=exit)
 
 
 # --- applying a measure and feedback (004 §6(3): 健全重点惩戒措施的成效统计与反馈机制) ---------------------

@@ -129,3 +129,19 @@ class MaterialAnswerForm(forms.Form):
         required=False,
         help_text=_("PDF, image, Word, Excel or OFD, at most 10 MB."),
     )
+
+
+class ListingStatementForm(forms.Form):
+    """The subject's statement (陈述申辩) against a department's black listing it was told of (SPEC §3.6)."""
+
+    statement = forms.CharField(
+        label=_("Your statement"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("What you say against the listing: facts, reasons and what you ask for."),
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, image, Word, Excel or OFD, at most 10 MB."),
+    )

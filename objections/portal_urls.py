@@ -17,4 +17,7 @@ urlpatterns = [
     path("records/<int:pk>/object/", views.objection_new_record, name="object_record"),
     path("grades/<int:pk>/object/", views.objection_new_grade, name="object_grade"),
     path("notifications/", views.notifications, name="notifications"),
+    # A department's listing the subject is told of, and its statement (SPEC §3.6).
+    path("lists/<int:pk>/", views.portal_listing, name="listing"),
+    path("lists/<int:pk>/files/<int:file_pk>/", views.portal_listing_file, name="listing_file"),
 ]

@@ -21,7 +21,13 @@ from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from grading.models import Grade
 from grading.selectors import grade_in_force_changes, grades_in_force
-from measures.selectors import list_entries_in_force, measures_applicable
+from measures.department_lists import department_listings_settle_due, listing_state_case
+from measures.selectors import (
+    department_listings_told,
+    department_listings_visible_to,
+    list_entries_in_force,
+    measures_applicable,
+)
 from measures.templatetags.measure_tags import measures_labelled
 from records.models import CreditRecord
 from records.selectors import records_of_own_subject
@@ -33,6 +39,7 @@ from .forms import (
     AccountRegisterForm,
     DecisionReasonForm,
     LinkCodeForm,
+    ListingStatementForm,
     MaterialAnswerForm,
     MaterialRequestForm,
     ObjectionDecisionForm,
@@ -123,6 +130,7 @@ def portal_home(request):
             {"account": account_request_of(user=user), "code_form": LinkCodeForm()},
         )
     subject = user.subject
+    department_listings_settle_due()  # a listing due today is in force before it is read (SPEC §3.6)
     records = list(portal_records(user=user)[:200])
     for record in records:
         record.can_object = record_objectionable(record)
@@ -144,6 +152,8 @@ def portal_home(request):
             "grade_changes": grade_in_force_changes(subject_id=subject.pk),
             "measures": _measures(subject),
             "list_entries": list(list_entries_in_force(subject_ids=[subject.pk])),
+            "department_listings": department_listings_told(user=user),
+            "today": timezone.localdate(),
             "objections": objections_visible_to(user=user).order_by("-submitted_at", "-id")[:100],
             "notifications": notifications_for(user=user, limit=10),
             "unread": notifications_unread_count(user=user),
@@ -198,6 +208,51 @@ def _holder_request_or_404(request, pk: int):
     return found_or_404(
         account_request_for_holder(actor=_subject_user(request), pk=pk), _("No such request.")
     )
+
+
+def _told_listing_or_404(request, pk: int):
+    user = _subject_user(request)
+    return found_or_404(
+        department_listings_visible_to(user=user).filter(pk=pk).first(), _("No such listing.")
+    )
+
+
+@login_required
+def portal_listing(request, pk: int):
+    """A department's listing the subject was told of (SPEC §3.6): the decision, the period to state
+    its case, and the statement form while that period runs; afterwards the statement and the
+    department's answer."""
+    department_listings_settle_due()
+    listing = _told_listing_or_404(request, pk)
+    form = ListingStatementForm(request.POST or None, request.FILES or None)
+    stated = form_save(
+        request,
+        form,
+        lambda: listing_state_case(
+            actor=request.user,
+            listing=listing,
+            statement=form.cleaned_data.get("statement", ""),
+            files=form.cleaned_data.get("files") or [],
+        ),
+    )
+    if stated is not None:
+        messages.success(request, _("Your statement is filed; the department considers it before deciding."))
+        return redirect("portal:listing", pk=listing.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "objections/portal_listing.html",
+        {
+            "listing": listing,
+            "files": listing.files.all(),
+            "form": form,
+            "can_state": listing.statement_open(today),
+            "today": today,
+        },
+    )
+
+
+portal_listing_file = file_download_view(lookup=_told_listing_or_404, files="files", file_kwarg="file_pk")
 
 
 # An account already linked to the subject approves (or declines) a new account of it.

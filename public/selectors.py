@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from grading.models import GradeInForce
 from grading.selectors import grades_in_force
 from measures.selectors import list_entries_in_force as measures_list_entries_in_force
+from measures.selectors import list_entries_public_scope
 from records.models import CreditRecord, RecordStatus
 from subjects.identifiers import (
     normalize_identifier,
@@ -207,6 +208,9 @@ def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None
     return [profiles[s.pk] for s in subjects]
 
 
-def list_entries_public(*, list_type: str, day: datetime.date) -> QuerySet:
-    """One list's memberships in force on ``day``, newest first, with their subjects (one query)."""
-    return measures_list_entries_in_force(subject_ids=None, on=day).filter(list_type=list_type)
+def list_entries_public(*, list_type: str, day: datetime.date, keeper: str = "") -> QuerySet:
+    """One list's memberships in force on ``day``, newest first, with their subjects (one query): the
+    county's joint list and the departments' own (SPEC §3.6), or one keeper's (``county`` or a
+    department's code)."""
+    entries = measures_list_entries_in_force(subject_ids=None, on=day).filter(list_type=list_type)
+    return list_entries_public_scope(entries, keeper=keeper)

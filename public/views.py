@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.ratelimit import PublicIdentityThrottle, PublicPagesThrottle, rate_limited, throttled_page
+from measures.department_lists import department_listings_settle_due
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
 from subjects.selectors import subject_public_list_code
@@ -58,6 +59,7 @@ def lookup(request):
     if spent is not None:
         return spent
     if q:
+        department_listings_settle_due()  # a listing due today is in force before it is read (SPEC §3.6)
         try:
             subjects = public_subjects_search(q=q)
         except ValidationError as exc:
@@ -95,6 +97,7 @@ def subject_detail(request, code: str):
         )
     if subject is None:
         raise Http404(_("No subject is registered under this code."))
+    department_listings_settle_due()
     return render(
         request,
         "public/subject_detail.html",
@@ -104,13 +107,24 @@ def subject_detail(request, code: str):
 
 @rate_limited(PublicPagesThrottle)
 def list_page(request, list_type: str):
-    """The red list (诚信红榜) or the black list (联合惩戒名单): the memberships in force today."""
+    """The red list (诚信红榜) or the black list (联合惩戒名单): the memberships in force today, on the
+    county's joint list and on the departments' own lists (SPEC §3.6), each with its deciding
+    department; ``keeper`` (``county`` or a department's code) shows one keeper's list."""
     today = timezone.localdate()
-    entries = list_entries_public(list_type=list_type, day=today)
+    department_listings_settle_due()
+    keeper = (request.GET.get("keeper") or "").strip()[:20]
+    entries = list_entries_public(list_type=list_type, day=today, keeper=keeper)
     page = Paginator(entries, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(entry, subject_public_list_code(entry.subject)) for entry in page]
     return render(
         request,
         "public/list.html",
-        {"list_type": list_type, "page": page, "rows": rows, "today": today, "query": ""},
+        {
+            "list_type": list_type,
+            "page": page,
+            "rows": rows,
+            "today": today,
+            "keeper": keeper,
+            "query": f"keeper={quote(keeper)}" if keeper else "",
+        },
     )

@@ -21,6 +21,7 @@ from core.files import evidence_check, file_store
 from core.types import Actor
 from exchange.models import OutboxType
 from exchange.services import outbox_enqueue
+from measures.models import ListExit
 from measures.selectors import list_entries_in_force
 from measures.services import list_entry_remove
 from records.models import CreditRecord
@@ -242,7 +243,8 @@ def repair_approve(
 
 def _end_list_membership(application: RepairApplication, *, today, reason: str) -> list:
     """004 §6(6): once repaired, joint punishment ends. The list entries in force whose listing record
-    is the repaired record end through ``measures.services.list_entry_remove`` (which leaves the
+    is the repaired record (a county listing, or a department's own, SPEC §3.6) end by repair through
+    ``measures.services.list_entry_remove`` (which leaves the
     already repaired record as it is and tells the platform of the removal). The removal is the
     system's act on the department's repair decision: the list service takes only the credit office
     or the system as its actor; the handler is in this application's audit row. Returns the entries
@@ -259,6 +261,7 @@ def _end_list_membership(application: RepairApplication, *, today, reason: str) 
             removed_on=max(today, entry.listed_on),
             reason=_("Credit repair approved (application %(id)s): %(reason)s")
             % {"id": application.pk, "reason": reason},
+            exit=ListExit.REPAIR,
         )
     return entries
 

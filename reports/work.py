@@ -1,10 +1,11 @@
 """The year's supervision work in the summary: measures applied, reminders and interviews, objections,
-credit repair (003 §6(1), 004 §7(4)).
+credit repair, the departments' own red and black lists (003 §6(1), 004 §7(4); SPEC §3.6).
 
 Each table has one row per department for the county's summary, or the department's own row, and
 its columns are conditional counts of one ``GROUP BY department`` query. Which rows belong to a year
 (the seeds are silent; our choice): measures applied on a day of the year; reminders and interviews
-falling due in the year; objections and repair applications filed in the year. "On time" compares the
+falling due in the year; objections, repair applications and department listings filed (proposed) in
+the year. "On time" compares the
 day of the decision (in the county's time zone) with the deadline the application carried.
 """
 
@@ -14,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from measures.models import MeasureApplication, MeasureKind
+from measures.models import DepartmentListing, ListingStatus, ListType, MeasureApplication, MeasureKind
 from objections.models import Objection, ObjectionStatus, ObjectionTarget
 from reminders.models import Reminder, ReminderMethod, ReminderStatus
 from repair.models import RepairApplication, RepairStatus
@@ -169,6 +170,30 @@ def repairs_table(
     )
 
 
+def listings_table(*, year: int, department: Department | None, departments: list[Department]) -> Table:
+    """A department's own red and black listings proposed in the year and what became of them (002 §3(1),
+    §4(3); SPEC §3.6): the credit office sees every department's."""
+    return department_table(
+        key="listings",
+        title=_("Department red and black lists"),
+        queryset=DepartmentListing.objects.filter(proposed_at__year=year),
+        columns=[
+            (_("Proposed"), None),
+            (_("Black lists"), Q(list_type=ListType.BLACK)),
+            (_("Red lists"), Q(list_type=ListType.RED)),
+            (_("Subject stated its case"), ~Q(statement="")),
+            (_("Not listed after the statement"), Q(status=ListingStatus.DROPPED)),
+            (_("In force"), Q(status=ListingStatus.EFFECTIVE)),
+            (_("Ended"), Q(status=ListingStatus.ENDED)),
+            (_("Still being decided"), Q(status__in=[ListingStatus.PROPOSED, ListingStatus.RETURNED])),
+            (_("Subject being heard"), Q(status__in=[ListingStatus.HEARING, ListingStatus.STATEMENT])),
+        ],
+        department=department,
+        departments=departments,
+        note=_("Listings proposed in the year on a department's own red or black list, by that department."),
+    )
+
+
 def work_tables(*, year: int, department: Department | None, today: datetime.date) -> list[Table]:
     departments = [] if department is not None else list(Department.objects.all())  # one query for all
     return [
@@ -176,4 +201,5 @@ def work_tables(*, year: int, department: Department | None, today: datetime.dat
         reminders_table(year=year, department=department, today=today, departments=departments),
         objections_table(year=year, department=department, today=today, departments=departments),
         repairs_table(year=year, department=department, today=today, departments=departments),
+        listings_table(year=year, department=department, departments=departments),
     ]

@@ -31,7 +31,8 @@ from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, V
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
 from grading.models import EvaluationRun, Grade
 from grading.services import regrade_subjects
-from measures.models import Measure, MeasureApplication
+from measures.department_lists import department_listings_settle, listing_approve, listing_propose
+from measures.models import DepartmentListing, ListingFile, Measure, MeasureApplication
 from measures.services import list_entry_add, measure_application_record
 from objections.models import Objection, ObjectionEvidence, SubjectAccountRequest
 from objections.services import objection_file, objection_reject
@@ -167,6 +168,26 @@ def _world() -> dict:
             listed_on=timezone.localdate() - datetime.timedelta(days=2),
         )
 
+    # A department's own black list (SPEC §3.6): the person told and heard, another person in force.
+    fgw_listed = make_person("何部门", make_resident_id("19780909"))
+    for subject, told_on in (
+        (person, timezone.localdate()),
+        (fgw_listed, timezone.localdate() - datetime.timedelta(days=20)),
+    ):
+        listing = listing_propose(
+            actor=clerk,
+            subject=subject,
+            list_type="black",
+            reason="扫描测试",
+            document_number=f"西发改黑〔2026〕{subject.pk}号",
+            decision_date=timezone.localdate() - datetime.timedelta(days=21),
+            ends_on=timezone.localdate() + datetime.timedelta(days=300),
+            hearing_days=5,
+            decision_file=pdf("决定书.pdf"),
+        )
+        listing_approve(actor=users["fgw_reviewer"], listing=listing, today=told_on)
+    department_listings_settle()
+
     # A file the reviewer uploaded, with rows rejected: numbers of people not (yet) registered.
     unregistered = [make_resident_id("19750606"), make_resident_id("19760707")]
     rows = [
@@ -198,6 +219,7 @@ def _args(world) -> dict[str, list[tuple]]:
         "proofs": [(p.application_id, p.pk) for p in RepairProof.objects.all()],
         "files": [(f.entry_id, f.pk) for f in VoluntaryFile.objects.all()],
         "objection_evidence": [(e.objection_id, e.pk) for e in ObjectionEvidence.objects.all()],
+        "listing_files": [(f.listing_id, f.pk) for f in ListingFile.objects.all()],
     }
     records = ids(CreditRecord)
     return {
@@ -254,6 +276,11 @@ def _args(world) -> dict[str, list[tuple]]:
         "credit-files/<int:pk>/": ids(Subject),
         "credit-files/<int:pk>/file/": ids(Subject),
         "api/subjects/<str:code>/file/": codes,
+        "measures/lists/<int:pk>/": ids(DepartmentListing),
+        "measures/lists/<int:pk>/edit/": ids(DepartmentListing),
+        "measures/lists/<int:pk>/files/<int:file_pk>/": pairs["listing_files"],
+        "portal/lists/<int:pk>/": ids(DepartmentListing),
+        "portal/lists/<int:pk>/files/<int:file_pk>/": pairs["listing_files"],
         # Routes that only act (POST) answer a GET with 405; one object each is enough.
         "records/<int:pk>/<slug:action>/": [(records[0][0], "submit")],
         "reminders/<int:pk>/<slug:action>/": [(pk, "register") for (pk,) in ids(Reminder)[:1]],
@@ -265,6 +292,7 @@ def _args(world) -> dict[str, list[tuple]]:
             (pk, "approve") for (pk,) in ids(SubjectAccountRequest)[:1]
         ],
         "objections/<int:pk>/<slug:action>/": [(pk, "accept") for (pk,) in ids(Objection)[:1]],
+        "measures/lists/<int:pk>/<slug:action>/": [(pk, "approve") for (pk,) in ids(DepartmentListing)[:1]],
         "api/records/<int:pk>/submit/": records[:1],
         "api/records/<int:pk>/approve/": records[:1],
         "api/records/<int:pk>/return/": records[:1],

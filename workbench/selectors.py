@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from accounts.models import User
 from accounts.permissions import is_credit_office, is_department_staff
+from measures.selectors import department_listing_news, department_listing_queue
 from objections.selectors import objection_queue_summary
 from records.selectors import records_publication_overdue, records_visible_to, review_queue
 from subjects.models import SubjectKind
@@ -27,4 +28,10 @@ def home_summary(*, user: User) -> dict:
         summary["to_review"] = review_queue(user=user).count()
     if is_credit_office(user) or is_department_staff(user):
         summary["objections"] = objection_queue_summary(user=user)
+    # SPEC §3.6: a department's listings waiting for its staff; for the credit office, the proposals
+    # and listings in force it was told of and has not read.
+    if is_department_staff(user):
+        summary["listings_to_handle"] = department_listing_queue(user=user).count()
+    if is_credit_office(user):
+        summary["listings_news"] = department_listing_news(user=user).count()
     return summary

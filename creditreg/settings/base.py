@@ -288,6 +288,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grading-regrade-all": {"task": "grading.regrade_all", "schedule": crontab(hour=1, minute=0)},
     # Rectification deadlines that passed unrectified bring an interview due (004 §6(2)).
     "reminders-daily": {"task": "reminders.daily", "schedule": crontab(hour=0, minute=45)},
+    # A department's black listing takes effect once its statement period is over; listings past their
+    # period end (SPEC §3.6). Reads do the same first, so this only catches up with the quiet night.
+    "measures-department-listings": {
+        "task": "measures.department_listings_settle",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Objections left without the material asked for 10 working days are withdrawn (SPEC §5).
     "objections-withdraw-due": {"task": "objections.withdraw_due", "schedule": crontab(hour=0, minute=50)},
     # 003 §6(1): the year's summary reaches the credit office by December 20.
@@ -337,13 +343,28 @@ REMINDER_DUE_WORKING_DAYS = env.int("CREDITREG_REMINDER_DUE_WORKING_DAYS", defau
 INTERVIEW_DUE_WORKING_DAYS = env.int("CREDITREG_INTERVIEW_DUE_WORKING_DAYS", default=10)
 # Records decided longer ago than this (e.g. a historical import) get no reminder of their own.
 REMINDER_LOOKBACK_DAYS = env.int("CREDITREG_REMINDER_LOOKBACK_DAYS", default=90)
-# Kinds that bring no reminder of their own: a listing follows a determination that already brought one,
-# another department's grade is not a behaviour of the party, a complaint is not a finding, and a joint
+# Kinds that bring no reminder of their own: a listing follows a determination that already brought one
+# (and a department's black listing has told and heard the subject first, SPEC §3.6), another
+# department's grade is not a behaviour of the party, a complaint is not a finding, and a joint
 # punishment notice relays another department's measure, whose department reminds (000 Art. 12).
 REMINDER_EXCLUDED_KINDS = env.list(
     "CREDITREG_REMINDER_EXCLUDED_KINDS",
-    default=["joint_punishment_list", "low_grade", "complaint", "joint_punishment_notice"],
+    default=[
+        "joint_punishment_list",
+        "department_black_list",
+        "low_grade",
+        "complaint",
+        "joint_punishment_notice",
+    ],
 )
+
+# --- a department's own red and black lists (002 §3(1), §4(3); SPEC §3.6); the seeds set no periods ------
+# Working days a subject has to state its case (陈述申辩) before a black listing takes effect, by default;
+# the department sets the days of each listing, from 1 to the maximum.
+DEPARTMENT_LIST_HEARING_WORKING_DAYS = env.int("CREDITREG_DEPARTMENT_LIST_HEARING_DAYS", default=5)
+DEPARTMENT_LIST_HEARING_MAX_WORKING_DAYS = env.int("CREDITREG_DEPARTMENT_LIST_HEARING_MAX_DAYS", default=30)
+# The longest listing period, in years (SPEC §3.4: serious dishonesty is published at most 3 years).
+DEPARTMENT_LIST_MAX_YEARS = env.int("CREDITREG_DEPARTMENT_LIST_MAX_YEARS", default=3)
 
 # --- platform exchange (exchange app) ----------------------------------------------------------------
 # Transport of the outbox: "file" (a drop directory the platform collects) or "http" (POST, signed).

@@ -44,6 +44,9 @@ class ApplicableMeasureOutputSerializer(serializers.Serializer):
     grade_department = serializers.CharField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
     list = serializers.CharField(allow_null=True, help_text=_("red or black when a listing brings it."))
+    list_name = serializers.CharField(
+        allow_null=True, help_text=_("The list's name: the county's, or the deciding department's own.")
+    )
     list_authority = serializers.CharField(allow_null=True)
     listed_on = serializers.DateField(allow_null=True)
     legal_basis = serializers.CharField()

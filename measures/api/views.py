@@ -22,6 +22,7 @@ from subjects.api.views import IsStaffMember
 from subjects.models import Subject
 from subjects.selectors import subject_get_by_code
 
+from ..department_lists import department_listings_settle_due
 from ..filtersets import MeasureApplicationFilterSet
 from ..models import Measure, MeasureApplication
 from ..pulldown import PulldownError, pulldown_import
@@ -78,6 +79,7 @@ class ApplicableMeasuresApi(APIView):
     )
     def get(self, request: Request) -> Response:
         subject = subject_for_code(user=request.user, code=request.query_params.get("subject", ""))
+        department_listings_settle_due()  # listings due today are in force (SPEC §3.6)
         items = measures_applicable(subject=subject)
         return Response(ApplicableMeasureOutputSerializer(items, many=True).data)
 

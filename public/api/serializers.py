@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from measures.models import ListScope
 from subjects.models import SubjectKind
 
 
@@ -28,12 +29,20 @@ class PublicRecordSerializer(serializers.Serializer):
 
 
 class PublicListEntrySerializer(serializers.Serializer):
+    """A list membership in force: on a county joint list (``scope`` ``joint``), or on a department's own
+    red or black list (``department``, SPEC §3.6), with the deciding department and, for a listing
+    with a period, its last day."""
+
     list_type = serializers.CharField()
-    list_name = serializers.CharField(source="get_list_type_display")
+    list_name = serializers.CharField()
     reason = serializers.CharField()
     authority = serializers.CharField()
     level = serializers.CharField()
     listed_on = serializers.DateField()
+    scope = serializers.ChoiceField(choices=ListScope.choices)
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+    listed_until = serializers.DateField(source="ends_on", allow_null=True)
 
 
 @extend_schema_field(

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.ratelimit import PublicIdentityThrottle, PublicRateThrottle
+from measures.department_lists import department_listings_settle_due
 
 from ..selectors import public_identity_number, public_profiles, public_subject_get, public_subjects_search
 from .serializers import PublicErrorSerializer, PublicSubjectPageSerializer, PublicSubjectSerializer
@@ -75,6 +76,7 @@ class PublicSubjectListApi(PublicApi):
     def get(self, request: Request) -> Response:
         q = request.query_params.get("q", "")
         self.check_identity_budget(request, q)
+        department_listings_settle_due()  # a listing due today is in force before it is read (SPEC §3.6)
         try:
             queryset = public_subjects_search(q=q)
         except ValidationError as exc:
@@ -98,4 +100,5 @@ class PublicSubjectDetailApi(PublicApi):
             raise _bad_input(exc) from None
         if subject is None:
             raise exceptions.NotFound(_("No subject is registered under this code."))
+        department_listings_settle_due()  # a listing due today is in force before it is read (SPEC §3.6)
         return Response(PublicSubjectSerializer(public_profiles(subjects=[subject])[0]).data)

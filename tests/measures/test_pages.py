@@ -24,8 +24,8 @@ def test_the_subject_page_shows_the_measures_to_any_staff_user(
     url = reverse("subjects:detail", args=[firm.pk])
     client.get(url)  # warm the session and the content-type cache
     # One of them the grade changes kept (SPEC §3.5), one the licences in force (004 §4(3)), one
-    # which departments grade the subject (SPEC §3.6).
-    with django_assert_max_num_queries(19):
+    # which departments grade the subject and one the department listings (SPEC §3.6).
+    with django_assert_max_num_queries(20):
         page = client.get(url).content.decode()
     assert "当前适用的措施" in page and "每年至多进行一次随机检查" not in page
     assert "每年随机抽查：至多 1 次" in page and "包容审慎监管" in page
@@ -44,10 +44,10 @@ def test_the_subject_page_queries_do_not_grow_with_represented_firms(
     client.force_login(credit_office_user)
     url = reverse("subjects:detail", args=[representative.pk])
     client.get(url)
-    # 22: one of them is the second factor's device of the session (django-otp), the same on every page;
+    # 23: one of them is the second factor's device of the session (django-otp), the same on every page;
     # one the grade changes kept (SPEC §3.5); one the licences in force (004 §4(3)); one which
-    # departments grade them (SPEC §3.6).
-    with django_assert_max_num_queries(22):
+    # departments grade them and one the department listings (SPEC §3.6).
+    with django_assert_max_num_queries(23):
         page = client.get(url).content.decode()
     assert page.count("作为") >= 5 and firms[0].name in page
 

@@ -206,7 +206,8 @@ def test_search_and_detail_queries_are_bounded(api, clerk, reviewer, django_asse
             clerk, reviewer, firm, document_number=f"西发改罚〔2026〕{200 + i}号", matter="另一事"
         )
     publish_grades()
-    with django_assert_max_num_queries(5):
+    # One of them the day's look for department listings due (SPEC §3.6), once a day.
+    with django_assert_max_num_queries(6):
         body = api.get(LIST, {"q": "有界查询"}).json()
     assert body["count"] == 6 and all(len(r["records"]) == 2 and r["grades"] for r in body["results"])
     with django_assert_max_num_queries(4):
@@ -250,6 +251,11 @@ def test_list_memberships_in_force_are_shown(api, firm, credit_office_user):
             "authority": "西峡县人民法院",
             "level": "county",
             "listed_on": entry.listed_on.isoformat(),
+            # The deciding department: the credit office for the county's joint list (SPEC §3.6).
+            "scope": "joint",
+            "department": "xyb",
+            "department_name": entry.department.name,
+            "listed_until": None,
         }
     ]
     red = api.get(detail(clean_firm.code)).json()["lists"]

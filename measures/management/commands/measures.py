@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from measures.department_lists import department_listings_settle_due
 from measures.selectors import measures_applicable, subject_code_checked
 from subjects.models import Subject
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             subject = Subject.objects.filter(code=code).first()
             if subject is None:
                 raise CommandError(_("No subject with the code %(code)s is registered.") % {"code": code})
+            department_listings_settle_due()  # listings due today are in force (SPEC §3.6)
             items = measures_applicable(subject=subject)
             for item in items:
                 self.stdout.write(json.dumps(item, ensure_ascii=False))
