@@ -2,6 +2,7 @@
 
 import copy
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -113,3 +114,56 @@ def test_the_run_page_shows_what_a_crash_left(client, credit_office_user, county
     page = client.get(reverse("admin:grading_evaluationrun_change", args=[run.pk])).content.decode()
     assert "node-7:4242:abcd" in page and page.count("<td>待处理</td>") == 2
     assert f"<td>{lost.first_subject_id}–{lost.last_subject_id}</td>" in page
+
+
+def test_the_credit_office_switches_another_department_on(client, credit_office_user):
+    """SPEC §3.6: other departments start from the fgw rules and are switched on in the admin — a copy
+    of fgw's version given to the department, previewed and published; from then on the department
+    grades its own subjects, with its own code on every grade."""
+    from accounts.models import Department, Role
+    from grading.services import regrade_subjects
+    from tests.factories import make_company, make_user
+
+    from .test_services import effective
+
+    sthj = Department.objects.get(code="sthj")
+    fgw_version = version_published(scheme=Scheme.objects.get(code="abc"))
+    client.force_login(credit_office_user)
+    response = client.post(
+        reverse("admin:grading_schemeversion_changelist"),
+        {"action": "copy_versions", "_selected_action": [fgw_version.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    draft = SchemeVersion.objects.get(status=VersionStatus.DRAFT, scheme__code="abc")
+    assert draft.department.code == "fgw" and draft.number == fgw_version.number + 1
+    assert draft.rules == fgw_version.rules
+    # Without a department a department scheme's version is refused, in Chinese; with one it is saved.
+    url = reverse("admin:grading_schemeversion_change", args=[draft.pk])
+    form = {
+        "scheme": draft.scheme_id,
+        "number": 1,
+        "window_days": draft.window_days,
+        "record_scope": draft.record_scope,
+        "scope_kinds": json.dumps(draft.scope_kinds),
+        "rules": json.dumps(draft.rules, ensure_ascii=False),
+        "note": "生态环境局启用部门信用分级",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "department" in refused.context["adminform"].form.errors
+    saved = client.post(url, form | {"department": sthj.pk})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    client.post(
+        reverse("admin:grading_schemeversion_changelist"),
+        {"action": "publish_versions", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED and draft.department == sthj
+    assert version_published(scheme=draft.scheme).pk == fgw_version.pk  # fgw's own stays
+    firm = make_company()
+    sthj_clerk, sthj_reviewer = make_user(Role.CLERK, "sthj"), make_user(Role.REVIEWER, "sthj")
+    effective(sthj_clerk, sthj_reviewer, firm, kind="警告", sanctions=[])
+    regrade_subjects(subject_ids=[firm.pk])
+    grade = Grade.objects.get(subject=firm, scheme__code="abc", is_current=True)
+    assert grade.department == sthj and grade.version == draft and grade.grade == "B"
