@@ -2,7 +2,7 @@
 grades its own subjects with its own version).
 
 Usage: .venv/bin/python bench/department_schemes.py --subjects 100000 --records-per-subject 10 \
-           [--database-url postgres://postgres@127.0.0.1:5432/creditreg_bench_depts]
+           [--spread all|one] [--database-url postgres://postgres@127.0.0.1:5432/creditreg_bench_depts]
 
 Creates (drops first) the database, migrates it, generates the bench county of ``bench/grading.py``
 with the records entered by five departments in turn, switches a fifth department on (a published
@@ -30,6 +30,13 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=100_000)
     parser.add_argument("--records-per-subject", type=int, default=10)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/creditreg_bench_depts")
+    parser.add_argument(
+        "--spread",
+        choices=["all", "one"],
+        default="all",
+        help="all: every department has records of every subject (the upper bound); one: each subject's "
+        "records come from one department",
+    )
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
     subprocess.run(
@@ -61,10 +68,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        generate(cursor, args.subjects, args.records_per_subject, departments=DEPARTMENTS)
+        generate(cursor, args.subjects, args.records_per_subject, departments=DEPARTMENTS, spread=args.spread)
     print(
         f"generated {args.subjects:,} subjects and {args.subjects * args.records_per_subject:,} records "
-        f"entered by {', '.join(DEPARTMENTS)} in {time.perf_counter() - started:.1f} s"
+        f"entered by {', '.join(DEPARTMENTS)} (spread: {args.spread}) in {time.perf_counter() - started:.1f} s"
     )
     abc = Scheme.objects.get(code="abc")
     fgw = SchemeVersion.objects.get(scheme=abc, department__code="fgw", status=VersionStatus.PUBLISHED)

@@ -77,9 +77,18 @@ def main() -> None:
         print(f"(database {base}/{name} dropped)")
 
 
-def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",)) -> None:
+# The licence's columns (004 §4(3)), empty on every other record.
+LICENCE_COLUMNS = (
+    "licence_authority, licence_authority_code, licence_category, licence_category_note, "
+    "licence_certificate, licence_document_name, licence_number, licence_status"
+)
+LICENCE_VALUES = ", ".join(["''"] * 8)
+
+
+def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",), spread: str = "all") -> None:
     """The synthetic county: ``n`` subjects with ``per`` records each, entered by ``departments`` in
-    turn (one department by default)."""
+    turn (one department by default): every department has records of every subject (``spread``
+    "all"), or each subject's records come from one department ("one")."""
     if True:
         cursor.execute(
             """
@@ -93,8 +102,10 @@ def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",)) 
         kinds = dict((code, pk) for pk, code in cursor.fetchall())
         cursor.execute("SELECT code, id FROM accounts_department WHERE code = ANY(%s)", [list(departments)])
         ids = dict(cursor.fetchall())
-        department = "CASE ((s.id + r) %% {}) {} END".format(
-            len(departments), " ".join(f"WHEN {i} THEN {ids[code]}" for i, code in enumerate(departments))
+        department = "CASE ({} %% {}) {} END".format(
+            "s.id + r" if spread == "all" else "s.id",
+            len(departments),
+            " ".join(f"WHEN {i} THEN {ids[code]}" for i, code in enumerate(departments)),
         )
         # kind, severity, fine: a mix where most subjects have something negative.
         mix = [
@@ -118,10 +129,10 @@ def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",)) 
               (subject_id, kind_id, department_id, document_number, decision_date, matter, matter_key, content,
                legal_basis, severity, severity_source, severity_reason, fine_total, external_grade,
                complainant_name, complainant_contact, status, is_current, version, source, return_reason,
-               created_at, updated_at, publish_due, under_objection)
+               created_at, updated_at, publish_due, under_objection, {LICENCE_COLUMNS})
             SELECT s.id, CASE m {cases} END, {department}, 'BENCH-' || s.id || '-' || r, current_date - ((s.id * 7 + r * 37) %% 400)::int,
                    'x', 'x' || r, '', '', CASE m {severities} END, 'kind', '', CASE m {fines} END, '', '', '',
-                   'effective', true, 1, 'import', '', now(), now(), current_date, false
+                   'effective', true, 1, 'import', '', now(), now(), current_date, false, {LICENCE_VALUES}
             FROM subjects_subject s CROSS JOIN generate_series(1, %s) AS r
             CROSS JOIN LATERAL (SELECT ((s.id * 31 + r * 17) %% 10) AS m) mm
             """,

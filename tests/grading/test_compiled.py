@@ -25,6 +25,7 @@ from grading.models import (
     SchemeVersion,
     VersionStatus,
 )
+from grading.population import Population
 from grading.rules import LEVELS, MAX_FILTERS, parse_rules, validate_rules
 from grading.services import grades_compute, grades_refresh, regrade_subjects, version_published
 from records.models import CreditRecord, RecordKind
@@ -304,9 +305,8 @@ def test_the_digest_pass_gives_the_full_pass_digest(subjects):
         records_create(firm, rows, kinds, departments)
         ids.append(firm.pk)
     for code, department in (("public", None), ("abc", departments["fgw"]), ("abc", departments["zjj"])):
-        version = SchemeVersion.objects.select_related("scheme").get(
-            scheme__code=code, status=VersionStatus.PUBLISHED
-        )
+        # Each department's own version (zjj's takes the county grade in force as input, SPEC §3.6).
+        version = version_published(scheme=Scheme.objects.get(code=code), department=department)
         sql, params = outcomes_sql(version=version, department=department, as_of=AS_OF, subject_ids=ids)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -373,7 +373,13 @@ def test_the_nightly_after_any_change_gives_the_grades_computed_from_scratch(sub
         grades_refresh(scheme=scheme, as_of=AS_OF, source=GradeSource.NIGHTLY)
     for scheme, department in ((schemes[0], None), (schemes[1], departments["fgw"])):
         version = version_published(scheme=scheme)
-        expected = _engine(version, department, ids)
+        # The department grades its own subjects (SPEC §3.6), the county everyone.
+        population = Population.of(version=version, department=department)
+        expected = {
+            sid: outcome
+            for sid, outcome in _engine(version, department, ids).items()
+            if sid in population.members(ids)
+        }
         stored = {
             g.subject_id: (g.grade, g.score, g.reasons)
             for g in Grade.objects.filter(

@@ -231,3 +231,54 @@ def test_a_listing_counts_while_in_force_however_old(credit_office_user):
     list_entry_remove(actor=credit_office_user, entry=entry, removed_on=today, reason="期满移出")
     regrade_subjects(subject_ids=[firm.pk], as_of=today)
     assert current(firm).grade == "A"
+
+
+def _evaluated(scheme: str, department: str, as_of: datetime.date) -> dict:
+    out = io.StringIO()
+    call_command("evaluate", scheme=scheme, department=department, as_of=as_of.isoformat(), stdout=out)
+    return {line["subject_code"]: line for line in map(json.loads, out.getvalue().splitlines())}
+
+
+def test_the_housing_bureau_grades_by_the_county_grade(tmp_path):
+    """Issue 16, SPEC §3.6 (000 Art. 8): a serious penalty from scjg is D under ``public`` and C under
+    zjj's own scheme, whose reasons name the county grade; a national D alone lowers ``public`` to at
+    most C- and zjj's grade to B."""
+    from accounts.models import Role
+    from records.validation import SanctionInput
+    from tests.factories import make_user
+
+    today = timezone.localdate()
+    penalised, rated = make_company(), make_uscc()
+    scjg_clerk, scjg_reviewer = make_user(Role.CLERK, "scjg"), make_user(Role.REVIEWER, "scjg")
+    effective(
+        scjg_clerk,
+        scjg_reviewer,
+        penalised,
+        sanctions=[SanctionInput("吊销许可证件")],
+        decision_date=today - datetime.timedelta(days=20),
+    )
+    path = tmp_path / "down.jsonl"
+    item = {
+        "id": "NE-16",
+        "type": "national_evaluation",
+        "payload": {
+            "subject_code": rated,
+            "subject_name": "西峡县国评测试有限公司",
+            "subject_kind": "法人及非法人组织",
+            "grade": "D",
+            "as_of": (today - datetime.timedelta(days=5)).isoformat(),
+        },
+    }
+    path.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+    call_command("import_pulldown", str(path), stdout=io.StringIO())
+    regrade_all(as_of=today)
+    county = {g.subject.code: g.grade for g in Grade.objects.filter(scheme__code="public", is_current=True)}
+    assert county[penalised.code] in ("D", "D-")
+    assert county[rated] in ("C-", "D", "D-") and county[rated] == "C-"
+    zjj = _evaluated("abc", "zjj", today)
+    assert zjj[penalised.code]["grade"] == "C" and zjj[penalised.code]["department"] == "zjj"
+    assert any("县公共信用综合评价" in r and "严重失信" in r for r in zjj[penalised.code]["reasons"])
+    assert zjj[rated]["grade"] == "B"
+    assert any("县公共信用综合评价" in r for r in zjj[rated]["reasons"])
+    # scjg, which has the firm as its subject, stores its own grade; zjj, which does not, stores none.
+    assert Grade.objects.get(subject=penalised, scheme__code="abc", is_current=True).department.code == "scjg"

@@ -208,3 +208,28 @@ def test_the_number_of_queries_does_not_grow(
     with django_assert_max_num_queries(7):
         items = measures_applicable(subject=person)
     assert len({i["via_subject"] for i in items if i["via_subject"]}) == 3
+
+
+def test_each_departments_measures_follow_its_own_grade(clerk, reviewer):
+    """SPEC §3.6 (issue 16): the housing bureau's measures follow the housing bureau's grade and the
+    development & reform bureau's follow its own — here they differ: fgw sees its commendation (A),
+    zjj grades by the county grade its own warning brought (B)."""
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    firm = make_company()
+    zjj_clerk, zjj_reviewer = make_user(Role.CLERK, "zjj"), make_user(Role.REVIEWER, "zjj")
+    effective(clerk, reviewer, firm, "表彰奖励")
+    effective(zjj_clerk, zjj_reviewer, firm, "警告")
+    graded([firm.pk])
+    assert current(firm, "abc", "fgw") == "A" and current(firm, "abc", "zjj") == "B"
+    items = measures_applicable(subject=firm)
+    department_items = {i["measure_code"]: i for i in items if i["scheme"] == "abc"}
+    assert set(department_items) == expected("abc", "A", "fgw") | expected("abc", "B", "zjj")
+    assert {"abc001-a-green-channel", "abc000-b-inspection-more"} <= set(department_items)
+    assert not {"abc000-a-green-channel", "abc001-b-inspection-more"} & set(department_items)
+    for code, item in department_items.items():
+        assert item["department"] == ("fgw" if code.startswith("abc001") else "zjj")
+        assert item["grade"] == ("A" if code.startswith("abc001") else "B")
+    zjj_reasons = department_items["abc000-b-inspection-more"]["reasons"]
+    assert any("县公共信用综合评价" in reason for reason in zjj_reasons)
