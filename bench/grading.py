@@ -102,7 +102,7 @@ def generate(cursor, n: int, per: int, departments: tuple[str, ...] = ("fgw",), 
         kinds = dict((code, pk) for pk, code in cursor.fetchall())
         cursor.execute("SELECT code, id FROM accounts_department WHERE code = ANY(%s)", [list(departments)])
         ids = dict(cursor.fetchall())
-        department = "CASE ({} %% {}) {} END".format(
+        department = "CASE (({}) %% {}) {} END".format(
             "s.id + r" if spread == "all" else "s.id",
             len(departments),
             " ".join(f"WHEN {i} THEN {ids[code]}" for i, code in enumerate(departments)),

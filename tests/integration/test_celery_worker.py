@@ -117,3 +117,73 @@ def test_the_queue_length_is_read_from_the_broker(worker_env):
         assert queued_messages() == 2
     finally:
         app.conf.task_always_eager = True
+
+
+def test_every_department_runs_its_yearly_evaluation_after_the_county(worker_env):
+    """SPEC §3.6, 003 §3(2): the December 15 start grades the county scheme and every department's
+    own A/B/C version on a real worker; a department run that takes the county grade as input (zjj)
+    waits for the county run of its date and reads that run's grades, not whatever is in force."""
+    import datetime
+    import time
+
+    from accounts.models import Role
+    from creditreg.celery import app
+    from grading.models import EvaluationRun, Grade, RunChunk, RunStatus
+    from grading.runs import run_recover, yearly_runs_start
+    from records.services import record_approve, record_create, record_submit
+    from records.validation import SanctionInput
+    from tests.conftest import WorkerProcess
+    from tests.factories import make_user
+    from tests.records.conftest import penalty_input
+
+    as_of = datetime.date(2026, 12, 15)
+    firms = [make_company(f"部门年度评价测试{i}有限公司") for i in range(8)]
+    for n, code in enumerate(["fgw", "zjj", "scjg", "zfbz"]):
+        clerk, reviewer = make_user(Role.CLERK, code), make_user(Role.REVIEWER, code)
+        for firm in firms[n * 2 : n * 2 + 3]:  # each department has two or three subjects
+            sanctions = (
+                [SanctionInput("吊销许可证件")] if firm == firms[3] else [SanctionInput("罚款", "5000")]
+            )
+            record = record_create(
+                actor=clerk,
+                subject=firm,
+                data=penalty_input(sanctions=sanctions, decision_date=as_of - datetime.timedelta(days=30)),
+            )
+            record_submit(actor=clerk, record=record)
+            record_approve(actor=reviewer, record=record)
+    worker = WorkerProcess(worker_env)
+    app.conf.task_always_eager = False
+    try:
+        worker.start()
+        started = yearly_runs_start(as_of=as_of)
+        assert [(r.scheme.code, getattr(r.department, "code", None)) for r, _c, _s in started] == [
+            ("public", None),
+            ("abc", "fgw"),
+            ("abc", "scjg"),
+            ("abc", "zfbz"),
+            ("abc", "zjj"),
+        ]
+        deadline = time.monotonic() + 120
+        while EvaluationRun.objects.filter(as_of=as_of, status=RunStatus.RUNNING).exists():
+            assert time.monotonic() < deadline, f"the runs did not complete:\n{worker.log_tail()}"
+            for run in EvaluationRun.objects.filter(as_of=as_of, status=RunStatus.RUNNING):
+                run_recover(run=run)
+            time.sleep(0.5)
+    finally:
+        app.conf.task_always_eager = True
+        worker.close()
+    county = EvaluationRun.objects.get(as_of=as_of, department__isnull=True)
+    county_grades = dict(county.grades.values_list("subject_id", "grade"))
+    assert len(county_grades) == 8
+    for run in EvaluationRun.objects.filter(as_of=as_of, department__isnull=False):
+        assert run.status == RunStatus.COMPLETED, run
+        own = set(run.grades.values_list("subject_id", flat=True))
+        assert len(own) == run.subjects_total in (2, 3), run
+    zjj = EvaluationRun.objects.get(as_of=as_of, department__code="zjj")
+    first_chunk = zjj.chunks.order_by("started_at").first()
+    assert first_chunk.status == RunChunk.Status.DONE and first_chunk.started_at >= county.finished_at
+    by_county = {"A+": "A", "A": "A", "B": "B", "C": "B", "C-": "B", "D": "C", "D-": "C"}
+    for grade in Grade.objects.filter(run=zjj):
+        # Its own fine alone is B; the county grade of the same run decides the rest (C over B over A).
+        assert grade.grade == max(by_county[county_grades[grade.subject_id]], "B")
+        assert any("县公共信用综合评价" in r.get("rule", "") for r in grade.reasons)
