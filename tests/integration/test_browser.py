@@ -34,7 +34,8 @@ def test_credit_office_logs_in_and_searches_subjects(browser_page, live_server):
     page.wait_for_load_state()
     rows = page.locator("table.table tbody tr")
     assert rows.count() == 1 and target.name in rows.first.inner_text()
-    rows.first.locator("a").click()
+    # The row links to the subject's page and to its credit file (信用档案).
+    rows.first.get_by_role("link", name=target.name).click()
     page.wait_for_url(f"**/subjects/{target.pk}/")
     assert target.legal_representative.name in page.content()
     page.screenshot(path="/tmp/creditreg-subject-detail.png")

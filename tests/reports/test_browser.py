@@ -3,6 +3,7 @@ still draw (they are inline SVG)."""
 
 import pytest
 
+from grading.models import EvaluationRun
 from tests.otp import browser_second_factor
 
 from .conftest import YEAR
@@ -33,7 +34,8 @@ def test_the_charts_draw_offline(browser_page, live_server, county, credit_offic
     page.click("text=全县")
     page.wait_for_url(f"**/reports/{YEAR}/")
     charts = page.locator("svg.chart")
-    assert charts.count() == 4
+    # Two per yearly run: the county's and each department's own A/B/C run (SPEC §3.6).
+    assert charts.count() == 2 * EvaluationRun.objects.filter(as_of__year=YEAR).count() == 10
     for i in range(charts.count()):
         box = charts.nth(i).bounding_box()
         assert box and box["width"] > 300 and box["height"] > 100
