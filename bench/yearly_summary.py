@@ -21,6 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The licence's columns (004 §4(3)), empty on every other record (as bench/grading.py writes them).
+LICENCE_COLUMNS = (
+    "licence_authority, licence_authority_code, licence_category, licence_category_note, "
+    "licence_certificate, licence_document_name, licence_number, licence_status"
+)
+LICENCE_VALUES = ", ".join(["''"] * 8)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -57,8 +64,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO subjects_subject (kind, code, name, address, phone, created_at, updated_at)
-            SELECT 'legal_person', '91411323' || lpad(g::text, 10, '0'), '测试企业' || g, '', '', now(), now()
+            INSERT INTO subjects_subject (kind, code, name, address, phone, email, created_at, updated_at)
+            SELECT 'legal_person', '91411323' || lpad(g::text, 10, '0'), '测试企业' || g, '', '', '', now(), now()
             FROM generate_series(1, %s) AS g
             """,
             [n],
@@ -69,24 +76,25 @@ def main() -> None:
         )
         kinds = [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            """
+            f"""
             INSERT INTO records_creditrecord
               (subject_id, kind_id, department_id, document_number, decision_date, matter, matter_key, content,
                legal_basis, severity, severity_source, severity_reason, fine_total, external_grade,
                complainant_name, complainant_contact, status, is_current, version, source, return_reason,
-               created_at, updated_at, publish_due)
+               created_at, updated_at, publish_due, under_objection, {LICENCE_COLUMNS})
             SELECT s.id, (%s::bigint[])[1 + (s.id + r) %% 5], (%s::bigint[])[1 + (s.id * 3 + r) %% 3],
                    'BENCH-' || s.id || '-' || r, date '2026-12-15' - ((s.id * 7 + r * 37) %% 700)::int,
                    'x', 'x' || r, '', '', (ARRAY['minor', 'general', 'serious'])[1 + (s.id + r) %% 3], 'kind', '',
                    0, '', '', '', (ARRAY['effective', 'effective', 'expired', 'repaired', 'revoked'])[1 + r %% 5],
-                   true, 1, 'import', '', now(), now(), current_date
+                   true, 1, 'import', '', now(), now(), current_date, false, {LICENCE_VALUES}
             FROM subjects_subject s CROSS JOIN generate_series(1, %s) AS r
             """,
             [kinds, departments, per],
         )
         for code in ("public", "abc"):
             scheme = Scheme.objects.get(code=code)
-            version = scheme.versions.get(status=VersionStatus.PUBLISHED)
+            # The county's version, or the scheme owner's own (fgw's: each department has its own).
+            version = scheme.versions.get(status=VersionStatus.PUBLISHED, department=scheme.owner)
             levels = ["A+", "A", "B", "C", "C-", "D", "D-"] if code == "public" else ["A", "B", "C"]
             for as_of, status, shift in (
                 (datetime.date(2025, 12, 15), RunStatus.PUBLISHED, 0),
