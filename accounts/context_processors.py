@@ -25,6 +25,7 @@ def navigation(request) -> dict:
             items.append((_("Register a subject"), reverse("subjects:create")))
             items.append((_("Applied measures"), reverse("measures:applications")))
             items.append((_("Department lists"), reverse("measures:listings")))
+            items.append((_("Random inspections"), reverse("inspections:home")))
             items.append((_("Yearly summary"), reverse("reports:index")))
         if is_staff_member(user):
             items.append((_("Objections"), reverse("objections:list")))

@@ -13,6 +13,8 @@ from django.db import transaction
 from accounts.models import Department, Role, Unit, User
 from accounts.selectors import second_factor_mandatory
 from accounts.services import role_group_sync, totp_device_install, user_create
+from inspections.models import InspectionMatter, Inspector
+from inspections.services import inspector_save, matter_save
 from objections.services import subject_account_register, subject_account_verify
 from records.models import CreditRecord, RecordStatus
 from records.services import record_approve, record_create, record_submit
@@ -343,6 +345,43 @@ def _ensure_subject_account(report: DemoReport) -> None:
     report.users.append((username, DEMO_PASSWORD, str(Role.SUBJECT.label)))
 
 
+# Each demo department's inspection matters (抽查事项清单) and inspector pool (执法检查人员名录库).
+ENTERPRISES = [SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS]
+INSPECTION_MATTERS = {
+    "fgw": [
+        ("价格政策执行情况检查", "《中华人民共和国价格法》第三十四条", ENTERPRISES),
+        ("固定资产投资项目节能审查意见落实情况检查", "《固定资产投资项目节能审查办法》第十九条", []),
+    ],
+    "zjj": [
+        ("建筑施工企业安全生产许可条件检查", "《建筑施工企业安全生产许可证管理规定》第二十三条", ENTERPRISES),
+        ("工程质量监督抽查", "《建设工程质量管理条例》第四十七条", ENTERPRISES),
+    ],
+    "scjg": [
+        ("企业公示信息抽查", "《企业信息公示暂行条例》第十四条", ENTERPRISES),
+        ("食品经营许可事项检查", "《中华人民共和国食品安全法》第一百一十条", []),
+    ],
+    "zfbz": [
+        ("房地产经纪机构备案情况检查", "《房地产经纪管理办法》第三十一条", ENTERPRISES),
+        ("保障性住房使用情况检查", "《公共租赁住房管理办法》第二十九条", []),
+    ],
+}
+
+
+def _ensure_inspections() -> None:
+    """Matters and six inspectors per demo department, entered by its clerk through the services."""
+    rng = random.Random(17)
+    for number, (dept_code, matters) in enumerate(INSPECTION_MATTERS.items(), start=1):
+        clerk = User.objects.get(username=f"{dept_code}_clerk")
+        if not InspectionMatter.objects.filter(department=clerk.department).exists():
+            for name, basis, kinds in matters:
+                matter_save(actor=clerk, name=name, legal_basis=basis, subject_kinds=kinds)
+        if not Inspector.objects.filter(department=clerk.department).exists():
+            for i in range(1, 7):
+                inspector_save(
+                    actor=clerk, name=_person_name(rng), certificate_number=f"4113230{number}{i:04d}"
+                )
+
+
 @transaction.atomic
 def demo_load() -> DemoReport:
     report = DemoReport()
@@ -353,5 +392,6 @@ def demo_load() -> DemoReport:
     _ensure_subjects(report)
     _ensure_records(report)
     _ensure_subject_account(report)
+    _ensure_inspections()
     report.total_subjects = Subject.objects.count()
     return report

@@ -49,6 +49,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("repair/", include("repair.urls")),
     path("commitments/", include("commitments.urls")),
+    path("inspections/", include("inspections.urls")),
     path("portal/access/", include("accesslog.portal_urls")),
     path("portal/", include("objections.portal_urls")),
     path("objections/", include("objections.urls")),

@@ -8,6 +8,7 @@ change is audited and, for local decisions, queued for the municipal platform (0
 """
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -586,6 +587,16 @@ def measure_clean(*, scheme, grades, list_type: str, parameters, grade_departmen
             errors["parameters"] = [
                 _("inspections_per_year is a whole number of at least 0 (0: exempt), or null for no cap.")
             ]
+    if isinstance(parameters, dict) and "sampling_ratio" in parameters:
+        ratio = parameters["sampling_ratio"]
+        try:
+            valid = not isinstance(ratio, bool) and 0 <= Decimal(str(ratio)) <= 1
+        except (InvalidOperation, ValueError):
+            valid = False
+        if not valid:
+            errors.setdefault("parameters", []).append(
+                _("sampling_ratio is the default share of the grade drawn for inspection, from 0 to 1.")
+            )
     if errors:
         raise ValidationError(errors)
 

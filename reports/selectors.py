@@ -47,6 +47,7 @@ from grading.models import EvaluationRun, Grade, RunStatus, SchemeKind
 from grading.selectors import grades_in_force_rows
 from records.models import CreditRecord, RecordKind, RecordStatus, Severity
 
+from .inspections import inspection_tables
 from .models import YearlyReport
 from .tables import Row, Table
 from .work import work_tables
@@ -444,6 +445,7 @@ def summary_build(
     ]
     tables = [records_by_kind(year=year, department=department)]
     tables += work_tables(year=year, department=department, today=today)
+    tables += inspection_tables(year=year, department=department)
     if department is None:
         tables.append(records_by_department(year=year))
     return Summary(year=year, department=department, grade_sections=sections, tables=tables)

@@ -31,6 +31,7 @@ from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, V
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
 from grading.models import EvaluationRun, Grade
 from grading.services import regrade_subjects
+from inspections.models import Inspection, InspectionMatter, InspectionPlan, Inspector, InspectorConflict
 from measures.department_lists import department_listings_settle, listing_approve, listing_propose
 from measures.models import DepartmentListing, ListingFile, Measure, MeasureApplication
 from measures.services import list_entry_add, measure_application_record
@@ -197,6 +198,40 @@ def _world() -> dict:
     ]
     content = "\n".join([",".join(GENERAL_COLUMNS)] + rows).encode("utf-8-sig")
     records_import(content=content, file_name="扫描.csv", department=fgw, actor=reviewer)
+    # A drawn random-inspection plan over every graded subject, a person among them, a conflict
+    # declared with a person, and a failed result.
+    from inspections import services as inspections
+
+    regrade_subjects(subject_ids=list(Subject.objects.values_list("pk", flat=True)))
+    scjg_clerk = users["scjg_clerk"]
+    matter = inspections.matter_save(actor=scjg_clerk, name="扫描抽查事项", legal_basis="扫描依据")
+    pool = [
+        inspections.inspector_save(actor=scjg_clerk, name=f"扫描员{i}", certificate_number=f"99000{i}")
+        for i in range(4)
+    ]
+    inspections.conflict_declare(actor=scjg_clerk, inspector=pool[0], subject_code=person.code, reason="亲属")
+    year_now = timezone.localdate().year
+    plan = inspections.plan_create(
+        actor=scjg_clerk,
+        title="扫描计划",
+        matters=[matter],
+        year=year_now,
+        period_start=datetime.date(year_now, 1, 1),
+        period_end=datetime.date(year_now, 12, 31),
+        ratios={g: "1" for g in ("B", "C", "C-", "D", "D-")},
+    )
+    plan = inspections.plan_draw(
+        actor=scjg_clerk, plan=inspections.plan_announce(actor=scjg_clerk, plan=plan)
+    )
+    for number, inspection in enumerate(plan.inspections.all()[:2], start=1):
+        inspections.inspection_result_enter(
+            actor=scjg_clerk,
+            inspection=inspection,
+            outcome="failed",
+            inspected_on=timezone.localdate(),
+            findings="扫描发现",
+            document_number=f"西市监检〔2026〕{number}号",
+        )
     report_generate(actor=office, year=timezone.localdate().year)
 
     numbers = set(
@@ -302,6 +337,15 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/objections/<int:pk>/request-material/": ids(Objection)[:1],
         "api/objections/<int:pk>/decide/": ids(Objection)[:1],
         "api/objections/<int:pk>/answer/": ids(Objection)[:1],
+        "inspections/matters/<int:pk>/edit/": ids(InspectionMatter),
+        "inspections/inspectors/<int:pk>/": ids(Inspector),
+        "inspections/conflicts/<int:pk>/withdraw/": ids(InspectorConflict)[:1],
+        "inspections/plans/<int:pk>/": ids(InspectionPlan),
+        "inspections/plans/<int:pk>/edit/": ids(InspectionPlan),
+        "inspections/plans/<int:pk>/<slug:action>/": [(pk, "draw") for (pk,) in ids(InspectionPlan)[:1]],
+        "inspections/results/<int:pk>/": ids(Inspection),
+        "inspections/public/<int:pk>/": ids(InspectionPlan),
+        "inspections/public/<int:pk>/draw.json.gz": ids(InspectionPlan),
     }
 
 

@@ -9,6 +9,7 @@ from accesslog.models import AccessEntry
 from accounts.models import Role
 from audit.models import AuditHead, AuditLog
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry
+from inspections.models import Inspection, InspectionPlan
 from measures.models import MeasureApplication
 from objections.models import Objection
 from records.models import CreditRecord, ImportBatch
@@ -25,6 +26,8 @@ READ_ONLY = [
     Objection,
     CreditRecord,
     ImportBatch,
+    InspectionPlan,
+    Inspection,
 ]
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reminders",
     "repair",
     "commitments",
+    "inspections",
     "public",
     "reports",
     "accesslog",

@@ -40,7 +40,8 @@ def test_applicable_measures_for_any_staff_user(clerk, reviewer, other_clerk, dj
     rows = response.json()
     assert rows and {r["measure_code"] for r in rows} >= {"pub-c-inspection-three", "abc001-b-reminder"}
     cap = next(r for r in rows if r["measure_code"] == "pub-c-inspection-three")
-    assert cap["parameters"] == {"inspections_per_year": 3} and cap["grade"] in ("C", "C-")
+    assert cap["parameters"] == {"inspections_per_year": 3, "sampling_ratio": "0.1"}
+    assert cap["grade"] in ("C", "C-")
     assert cap["reasons"] and cap["legal_basis"].startswith("003")
 
 

@@ -79,7 +79,7 @@ def _form(measure: Measure, **changes) -> dict:
         "legal_basis": measure.legal_basis,
         "departments": [d.pk for d in measure.departments.all()],
         "extends_to_legal_representative": "on" if measure.extends_to_legal_representative else "",
-        "parameters": '{"inspections_per_year": 1}',
+        "parameters": '{"inspections_per_year": 1, "sampling_ratio": "0.05"}',
         "is_active": "on",
         "sort_order": measure.sort_order,
         "reason": "县信用办2026年第3次会议调整",
@@ -96,9 +96,9 @@ def test_the_credit_office_edits_a_measure_with_history_and_audit(client, credit
     response = client.post(url, _form(measure, parameters='{"inspections_per_year": 2}'))
     assert response.status_code == 302, response.content.decode()[:3000]
     measure.refresh_from_db()
-    assert measure.parameters == {"inspections_per_year": 2}
+    assert measure.parameters == {"inspections_per_year": 2}  # the form sent no ratio
     log = AuditLog.objects.get(action="measure.update", target_id=str(measure.pk))
-    assert log.before == {"parameters": {"inspections_per_year": 1}}
+    assert log.before == {"parameters": {"inspections_per_year": 1, "sampling_ratio": "0.05"}}
     assert log.after == {"parameters": {"inspections_per_year": 2}} and log.actor == credit_office_user
     assert log.reason == "县信用办2026年第3次会议调整"
     latest = measure.history.first()
@@ -113,6 +113,8 @@ def test_the_credit_office_edits_a_measure_with_history_and_audit(client, credit
         ({"parameters": '{"inspections_per_year": -1}'}, "parameters"),
         ({"parameters": '{"inspections_per_year": "three"}'}, "parameters"),
         ({"parameters": "[1, 2]"}, "parameters"),
+        ({"parameters": '{"inspections_per_year": 1, "sampling_ratio": 1.5}'}, "parameters"),
+        ({"parameters": '{"sampling_ratio": "much"}'}, "parameters"),
         ({"parameters": "{not json"}, "parameters"),
         ({"grades": '["A", "Z"]'}, "grades"),
         ({"grades": '"B"'}, "grades"),
@@ -127,7 +129,8 @@ def test_bad_catalogue_changes_are_refused_and_change_nothing(client, credit_off
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
     measure.refresh_from_db()
-    assert measure.parameters == {"inspections_per_year": 1} and measure.grades == ["B"]
+    assert measure.parameters == {"inspections_per_year": 1, "sampling_ratio": "0.05"}
+    assert measure.grades == ["B"]
     assert not AuditLog.objects.filter(action="measure.update").exists()
 
 
