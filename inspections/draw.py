@@ -26,14 +26,14 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 # The strata: the county's seven levels (003 §3), in the order the draw takes them.
 GRADES = ("A+", "A", "B", "C", "C-", "D", "D-")
 INSPECTORS_PER_INSPECTION = 2
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: a million of them are made per draw
     ident: str
     grade: str
     at_cap: bool = False
@@ -100,8 +100,7 @@ def quota(ratio: Decimal, size: int) -> int:
     return int((ratio * size).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _hasher(seed: str, *parts: str):
-    return hashlib.sha256("|".join((seed, *parts, "")).encode())
+Row = tuple[str, str, bool]  # (id, grade, at cap): an ``Entry`` or a plain tuple of the same three
 
 
 def subject_key(seed: str, grade: str, ident: str) -> bytes:
@@ -112,69 +111,66 @@ def inspector_key(seed: str, ident: str, certificate: str) -> bytes:
     return hashlib.sha256(f"{seed}|inspector|{ident}|{certificate}".encode()).digest()
 
 
-def _stratum(seed: str, grade: str, entries: list[Entry], ratio: Decimal) -> tuple[Stratum, list[Entry]]:
+def _stratum(seed: str, grade: str, entries: list[Row], ratio: Decimal) -> tuple[Stratum, list[str]]:
+    """The stratum's counts and the ids drawn, in the walk's order (``subject_key`` computed inline:
+    a million keys per draw)."""
     stratum = Stratum(grade=grade, size=len(entries), ratio=ratio, quota=quota(ratio, len(entries)))
     if stratum.quota == 0:
         return stratum, []
-    base = _hasher(seed, "subject", grade)
-    free: list[tuple[bytes, str, Entry]] = []
-    capped: list[bytes] = []
-    for entry in entries:
-        h = base.copy()
-        h.update(entry.ident.encode())
-        if entry.at_cap:
-            capped.append(h.digest())
-        else:
-            free.append((h.digest(), entry.ident, entry))
+    prefix, sha256 = f"{seed}|subject|{grade}|".encode(), hashlib.sha256
+    free = [(sha256(prefix + ident.encode()).digest(), ident) for ident, _g, at_cap in entries if not at_cap]
     chosen = heapq.nsmallest(stratum.quota, free)
+    capped = [sha256(prefix + ident.encode()).digest() for ident, _g, at_cap in entries if at_cap]
     if len(chosen) == stratum.quota:
         last = chosen[-1][0]
         stratum.skipped = sum(1 for key in capped if key < last)
     else:  # the walk went through the whole stratum
         stratum.skipped = len(capped)
     stratum.drawn = len(chosen)
-    return stratum, [entry for _key, _ident, entry in chosen]
+    return stratum, [ident for _key, ident in chosen]
 
 
 def inspectors_for(
     seed: str, ident: str, officers: Sequence[Officer], conflicts: set[tuple[str, str]]
 ) -> tuple[str, ...]:
     """The two certificate numbers that inspect ``ident`` (ShortOfInspectors if there are not two)."""
-    base = _hasher(seed, "inspector", ident)
+    return _inspectors(seed, ident, [(o.certificate, o.certificate.encode()) for o in officers], conflicts)
 
-    def key(officer: Officer) -> bytes:
-        h = base.copy()
-        h.update(officer.certificate.encode())
-        return h.digest()
 
-    free = [o for o in officers if (o.certificate, ident) not in conflicts]
-    chosen = heapq.nsmallest(INSPECTORS_PER_INSPECTION, free, key=key)
-    if len(chosen) < INSPECTORS_PER_INSPECTION:
-        raise ShortOfInspectors(ident)
-    return tuple(o.certificate for o in chosen)
+def _inspectors(
+    seed: str, ident: str, pool: list[tuple[str, bytes]], conflicts: set[tuple[str, str]]
+) -> tuple[str, ...]:
+    prefix, sha256 = f"{seed}|inspector|{ident}|".encode(), hashlib.sha256
+    keyed = sorted([(sha256(prefix + raw).digest(), certificate) for certificate, raw in pool])
+    chosen: list[str] = []
+    for _key, certificate in keyed:
+        if (certificate, ident) not in conflicts:
+            chosen.append(certificate)
+            if len(chosen) == INSPECTORS_PER_INSPECTION:
+                return tuple(chosen)
+    raise ShortOfInspectors(ident)
 
 
 def draw(
     *,
     seed: str,
-    entries: Iterable[Entry],
+    entries: Iterable[Row],
     ratios: Mapping[str, Decimal],
     officers: Sequence[Officer],
     conflicts: Iterable[tuple[str, str]] = (),
 ) -> Outcome:
     """The draw over ``entries`` (see the module's docstring). ``conflicts`` are pairs (certificate
     number, entry id) of declared conflicts."""
-    by_grade: dict[str, list[Entry]] = {grade: [] for grade in GRADES}
+    by_grade: dict[str, list[Row]] = {grade: [] for grade in GRADES}
     for entry in entries:
-        if entry.grade in by_grade:
-            by_grade[entry.grade].append(entry)
+        if entry[1] in by_grade:
+            by_grade[entry[1]].append(entry)
     conflict_set = set(conflicts)
+    pool = [(o.certificate, o.certificate.encode()) for o in officers]
     outcome = Outcome()
     for grade in GRADES:
         stratum, chosen = _stratum(seed, grade, by_grade[grade], ratio_value(ratios.get(grade, 0)))
         outcome.strata.append(stratum)
-        for entry in chosen:
-            outcome.drawn.append(
-                Drawn(entry.ident, grade, inspectors_for(seed, entry.ident, officers, conflict_set))
-            )
+        for ident in chosen:
+            outcome.drawn.append(Drawn(ident, grade, _inspectors(seed, ident, pool, conflict_set)))
     return outcome

@@ -3,9 +3,12 @@
 staff see (scoped to their department; the credit office sees all) and what the public sees (plans
 once their seed hash is published, draws and final results, natural persons masked)."""
 
-from collections.abc import Iterator
+import hashlib
+import hmac
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.crypto import salted_hmac
 
@@ -80,7 +83,7 @@ def inspections_used(*, year: int) -> dict[int, int]:
 
 def eligible_rows(
     *, scope: str, subject_kinds: list[str], department_ids: list[int]
-) -> Iterator[tuple[int, str, str, str]]:
+) -> list[tuple[int, str, str, str]]:
     """``(subject id, code, kind, grade)`` of every subject with a ``public`` grade in force, of the
     kinds given (none given: every kind), and — for a plan of the departments' field — a subject of
     one of ``department_ids`` (a record of theirs that took effect, or graded by them: SPEC §3.6)."""
@@ -95,20 +98,31 @@ def eligible_rows(
         for department_id in department_ids:
             field |= Population(department_scheme or 0, department_id).subject_q("subject_id")
         rows = rows.filter(field)
-    return (
-        rows.values_list("subject_id", "subject__code", "subject__kind", "grade")
-        .order_by()
-        .iterator(chunk_size=20000)
-    )
+    # A million rows: read as plain tuples through the cursor, without the model layer per row.
+    columns = rows.values_list("subject_id", "subject__code", "subject__kind", "grade").order_by()
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def person_tokens(*, seed_sha256: str) -> Callable[[str], str]:
+    """A natural person's identifier in a published eligible list, from the code: opaque (a keyed hash
+    the public cannot recompute from a guessed identity number) and different for every seed, so two
+    plans' lists cannot be joined. The key is derived from the project's secret once per draw."""
+    key = salted_hmac("inspections.person", "", algorithm="sha256").digest()
+    base = hmac.new(key, f"{seed_sha256}:".encode(), hashlib.sha256)
+
+    def token(code: str) -> str:
+        mac = base.copy()
+        mac.update(code.encode())
+        return "P" + mac.hexdigest()[:20]
+
+    return token
 
 
 def person_token(*, seed_sha256: str, code: str) -> str:
-    """A natural person's identifier in a published eligible list: opaque (a keyed hash the public
-    cannot recompute from a guessed identity number) and different for every seed, so two plans'
-    lists cannot be joined."""
-    return (
-        "P" + salted_hmac("inspections.person", f"{seed_sha256}:{code}", algorithm="sha256").hexdigest()[:20]
-    )
+    return person_tokens(seed_sha256=seed_sha256)(code)
 
 
 def published_ident(*, seed_sha256: str, code: str, kind: str) -> str:
