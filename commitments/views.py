@@ -16,6 +16,7 @@ from accounts.ratelimit import PublicPagesThrottle, rate_limited
 from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
+from core.routers import lagging_reads
 from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code, subject_public_list_code
 
@@ -199,6 +200,7 @@ def commitment_breach(request, pk: int):
 
 
 @rate_limited(PublicPagesThrottle)
+@lagging_reads
 def commitments_public_list(request):
     """No login: every signed commitment (004 §3(1)); natural persons by family name and the region of
     their number only (SPEC §6, README "Natural persons on public pages"); rate limited per client

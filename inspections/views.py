@@ -17,6 +17,7 @@ from accounts.permissions import is_department_staff
 from accounts.ratelimit import PublicPagesThrottle, rate_limited
 from core.actions import Action, ActionView
 from core.pages import form_save, found_or_404, paginate, require
+from core.routers import lagging_reads
 from subjects.models import SubjectKind
 from subjects.selectors import subject_public_list_code
 
@@ -300,12 +301,14 @@ def public_name(subject) -> str:
 
 
 @rate_limited(PublicPagesThrottle)
+@lagging_reads
 def public_plans(request):
     page, query = paginate(request, selectors.plans_public(), size=20)
     return render(request, "inspections/public_list.html", {"page": page, "query": query})
 
 
 @rate_limited(PublicPagesThrottle)
+@lagging_reads
 def public_plan(request, pk: int):
     plan = found_or_404(selectors.plan_public_get(pk=pk), _("No such plan."))
     page, query = paginate(request, selectors.plan_inspections(plan=plan), size=50)
@@ -332,6 +335,7 @@ def public_plan(request, pk: int):
 
 
 @rate_limited(PublicPagesThrottle)
+@lagging_reads
 def public_draw_file(request, pk: int):
     plan = found_or_404(selectors.plan_public_get(pk=pk), _("No such plan."))
     if plan.status != PlanStatus.DRAWN or not plan.draw_file:

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.ratelimit import PublicIdentityThrottle, PublicPagesThrottle, rate_limited, throttled_page
+from core.routers import lagging_reads
 from measures.department_lists import department_listings_settle_due
 from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
@@ -106,6 +107,7 @@ def subject_detail(request, code: str):
 
 
 @rate_limited(PublicPagesThrottle)
+@lagging_reads
 def list_page(request, list_type: str):
     """The red list (诚信红榜) or the black list (联合惩戒名单): the memberships in force today, on the
     county's joint list and on the departments' own lists (SPEC §3.6), each with its deciding

@@ -18,6 +18,7 @@ from accesslog.services import access_log_export
 from accounts.models import Department
 from accounts.permissions import is_credit_office, is_staff_member
 from core.pages import require
+from core.routers import lagging_reads
 from core.xlsx import xlsx_bytes
 
 from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
@@ -81,6 +82,7 @@ def summary_index(request):
 
 
 @login_required
+@lagging_reads
 def summary_page(request, year: int, code: str | None = None):
     year = _year(year)
     department = _scope(request, code)
@@ -106,6 +108,7 @@ def summary_page(request, year: int, code: str | None = None):
 
 
 @login_required
+@lagging_reads
 def summary_xlsx(request, year: int, code: str | None = None):
     year = _year(year)
     department = _scope(request, code)
@@ -119,6 +122,7 @@ def summary_xlsx(request, year: int, code: str | None = None):
 
 
 @login_required
+@lagging_reads
 def report_download(request, pk: int):
     require(is_staff_member(request.user))
     report = reports_visible_to(user=request.user).filter(pk=pk).first()
@@ -152,6 +156,7 @@ def reports_generate(request):
 
 
 @login_required
+@lagging_reads
 def shared_results_page(request):
     """The departments' published yearly results, shared with every department (003 §3(2))."""
     require(is_staff_member(request.user))
@@ -166,6 +171,7 @@ def shared_results_page(request):
 
 
 @login_required
+@lagging_reads
 def shared_result_xlsx(request, pk: int):
     """One shared run's grades as a spreadsheet (natural persons masked), logged as an export of the
     natural persons in it (003 §5(1))."""

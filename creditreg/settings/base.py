@@ -128,6 +128,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault(
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+# An optional streaming replica for the reads that may lag (core/routers.py): reports, exports and the
+# public list pages; the look-up of a subject and every write stay on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+CREDITREG_REPLICA_READS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -------------------------------------------------------------------------------------------

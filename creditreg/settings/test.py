@@ -2,7 +2,7 @@
 run inline. Tests about the worker switch Celery to the real broker themselves (tests/conftest.py)."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import DATABASES, REDIS_URL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -16,3 +16,10 @@ STORAGES = {
 # Kept so the worker fixture can hand the real broker to the worker it starts.
 TEST_REDIS_URL = REDIS_URL
 WHITENOISE_AUTOREFRESH = True
+
+# The read replica in tests: Django's test MIRROR of the default database (on PostgreSQL, where a second
+# connection sees what a transactional test committed). Ordinary tests keep every read on the primary
+# (they run inside one uncommitted transaction); the router's own tests switch the replica reads on.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:
+    DATABASES["replica"] = dict(DATABASES["default"], TEST={"MIRROR": "default"})
+CREDITREG_REPLICA_READS = False
