@@ -1,6 +1,7 @@
 """Read-side queries on the registry, always scoped to what the user may see."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accesslog.collector import access_note_identity_number
 from accounts.models import User
@@ -91,3 +92,13 @@ def subject_public_list_code(subject: Subject) -> str:
     if subject.kind == SubjectKind.NATURAL_PERSON:
         return mask_resident_id_region(subject.code)
     return subject.code
+
+
+def subjects_answered_for(*, person_ids: list[int]) -> dict[int, list[tuple[Subject, str]]]:
+    """For each natural person, the subjects they answer for (004 §6(5), 000 Art. 11(3)) with the role
+    in which they do, by name: one query whatever the number of persons."""
+    found: dict[int, list[tuple[Subject, str]]] = {pk: [] for pk in person_ids}
+    for firm in Subject.objects.filter(legal_representative_id__in=person_ids).order_by("name", "pk"):
+        if firm.legal_representative_id is not None:
+            found[firm.legal_representative_id].append((firm, str(_("Legal representative"))))
+    return found

@@ -29,6 +29,8 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, VoluntaryFile
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
+from creditreports.services import credit_report_issue
+from documents.models import Document
 from grading.models import EvaluationRun, Grade
 from grading.services import regrade_subjects
 from measures.department_lists import department_listings_settle, listing_approve, listing_propose
@@ -198,6 +200,9 @@ def _world() -> dict:
     content = "\n".join([",".join(GENERAL_COLUMNS)] + rows).encode("utf-8-sig")
     records_import(content=content, file_name="扫描.csv", department=fgw, actor=reviewer)
     report_generate(actor=office, year=timezone.localdate().year)
+    # Issued documents about a person: the public check shows them masked.
+    for full in (False, True):
+        credit_report_issue(subject=person, full=full)
 
     numbers = set(
         Subject.objects.filter(kind=SubjectKind.NATURAL_PERSON).values_list("code", flat=True)
@@ -222,6 +227,7 @@ def _args(world) -> dict[str, list[tuple]]:
         "listing_files": [(f.listing_id, f.pk) for f in ListingFile.objects.all()],
     }
     records = ids(CreditRecord)
+    documents = [(number,) for number in Document.objects.values_list("number", flat=True)]
     return {
         "subjects/<int:pk>/": ids(Subject),
         # A link from a reset mail; an invalid one shows the page that says so.
@@ -302,6 +308,11 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/objections/<int:pk>/request-material/": ids(Objection)[:1],
         "api/objections/<int:pk>/decide/": ids(Objection)[:1],
         "api/objections/<int:pk>/answer/": ids(Objection)[:1],
+        # The public check of issued documents (SPEC §7), and the staff download (POST only).
+        "verify/<str:number>/": documents,
+        "api/public/documents/<str:number>/": documents,
+        "api/public/documents/<str:number>/check/": documents[:1],
+        "credit-reports/subjects/<int:pk>/": ids(Subject)[:1],
     }
 
 
