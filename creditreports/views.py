@@ -3,28 +3,18 @@ version, or the public one to hand to a bank or a tender); staff produce either 
 they may see, each logged in the access log with the report's number. Each download issues a new
 document, checkable at ``/verify/NUMBER/``."""
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user
-from documents.services import Issued
+from documents.letters import letter_pdf_response as pdf_response
 from measures.department_lists import department_listings_settle_due
 from subjects.selectors import subject_get
 
 from .services import credit_report_issue
-
-
-def pdf_response(issued: Issued) -> HttpResponse:
-    response = HttpResponse(issued.content, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(issued.filename)}"
-    response["X-Document-Number"] = issued.document.number
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _full(request) -> bool:

@@ -313,6 +313,12 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/public/documents/<str:number>/": documents,
         "api/public/documents/<str:number>/check/": documents[:1],
         "credit-reports/subjects/<int:pk>/": ids(Subject)[:1],
+        # Letters as PDF documents (issued on the first download).
+        "objections/<int:pk>/receipt.pdf": ids(Objection),
+        "objections/<int:pk>/decision.pdf": ids(Objection),
+        "reminders/<int:pk>/letter.pdf": ids(Reminder),
+        "repair/<int:pk>/decision.pdf": ids(RepairApplication),
+        "commitments/<int:pk>/commitment.pdf": ids(Commitment),
     }
 
 
