@@ -98,7 +98,7 @@ def _columns(names) -> list[str]:
 class ReportData:
     """What one report reads, loaded for many subjects at once (a fixed number of queries)."""
 
-    def __init__(self, *, subjects: list[Subject], day: datetime.date):
+    def __init__(self, *, subjects: list[Subject], day: datetime.date, commitments: bool = True):
         self.day = day
         ids = [s.pk for s in subjects]
         persons = [s.pk for s in subjects if s.is_natural_person]
@@ -115,6 +115,9 @@ class ReportData:
         for entry in list_entries_in_force(subject_ids=all_ids, on=day):
             self.lists[entry.subject_id].append(entry)
         self.commitments: dict[int, list] = defaultdict(list)
+        self.voluntary: dict[int, list] = defaultdict(list)
+        if not commitments:  # a page that shows the grades, lists and records only
+            return
         for commitment in (
             Commitment.objects.filter(
                 subject_id__in=ids, status__in=[CommitmentStatus.FULFILLED, CommitmentStatus.BREACHED]
@@ -123,7 +126,6 @@ class ReportData:
             .order_by("-signed_at", "-id")
         ):
             self.commitments[commitment.subject_id].append(commitment)
-        self.voluntary: dict[int, list] = defaultdict(list)
         for entry in (
             VoluntaryEntry.objects.filter(subject_id__in=ids, status=VoluntaryStatus.VERIFIED)
             .select_related("department")

@@ -50,7 +50,8 @@ from repair.services import repair_apply
 from reports.models import YearlyReport
 from reports.services import report_generate
 from subjects.identifiers import validate_resident_id, validate_uscc
-from subjects.models import Subject, SubjectKind
+from subjects.models import Subject, SubjectAnswerer, SubjectKind
+from subjects.services import subject_answerer_add
 from tests.factories import make_company, make_person, make_resident_id, make_user
 from tests.records.conftest import penalty_input
 from tests.records.test_api import complaint_input
@@ -200,6 +201,10 @@ def _world() -> dict:
     content = "\n".join([",".join(GENERAL_COLUMNS)] + rows).encode("utf-8-sig")
     records_import(content=content, file_name="扫描.csv", department=fgw, actor=reviewer)
     report_generate(actor=office, year=timezone.localdate().year)
+    # A person who answers for the firm as its actual controller (004 §6(5)).
+    subject_answerer_add(
+        actor=office, subject=firm, role="actual_controller", id_number=listed.code, reason="扫描测试"
+    )
     # Issued documents about a person: the public check shows them masked.
     for full in (False, True):
         credit_report_issue(subject=person, full=full)
@@ -313,6 +318,10 @@ def _args(world) -> dict[str, list[tuple]]:
         "api/public/documents/<str:number>/": documents,
         "api/public/documents/<str:number>/check/": documents[:1],
         "credit-reports/subjects/<int:pk>/": ids(Subject)[:1],
+        "subjects/<int:pk>/answerers/": ids(Subject)[:1],
+        "subjects/<int:pk>/answerers/<int:answerer_pk>/end/": [
+            (a.subject_id, a.pk) for a in SubjectAnswerer.objects.all()
+        ],
         # Letters as PDF documents (issued on the first download).
         "objections/<int:pk>/receipt.pdf": ids(Objection),
         "objections/<int:pk>/decision.pdf": ids(Objection),
