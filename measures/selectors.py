@@ -168,7 +168,7 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
     """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its grades
     in force (SPEC §3.5) bring and those of the lists it is on — and, for a natural person, the
     measures that extend to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it
-    represents, marked with
+    answers for (as legal representative, principal or actual controller), marked with
     ``via_subject``. A measure applies by grade (its scheme's grade in force is one of its grades) or by
     list (the subject is on its list); a measure is listed once per subject it comes from. A subject
     not graded yet under a scheme is graded on the fly (not stored).

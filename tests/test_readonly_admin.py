@@ -9,6 +9,7 @@ from accesslog.models import AccessEntry
 from accounts.models import Role
 from audit.models import AuditHead, AuditLog
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry
+from documents.models import Document
 from measures.models import MeasureApplication
 from objections.models import Objection
 from records.models import CreditRecord, ImportBatch
@@ -20,6 +21,7 @@ READ_ONLY = [
     AuditLog,
     Commitment,
     CommitmentTemplate,
+    Document,
     VoluntaryEntry,
     MeasureApplication,
     Objection,

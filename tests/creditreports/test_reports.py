@@ -176,3 +176,33 @@ def test_portal_download_and_staff_download_are_logged(client, firm, clerk, revi
     client.force_login(other)
     assert client.post(f"/credit-reports/subjects/{firm.pk}/").status_code == 403
     assert client.get("/credit-reports/mine/").status_code == 405
+
+
+def test_a_legal_representative_imported_from_the_shuanggongshi_columns_gets_the_firm_in_their_report(
+    tmp_path, capsys
+):
+    from tests.factories import make_uscc
+
+    code, rep = make_uscc(), make_resident_id("19710707")
+    decided = days_ago(20).isoformat()
+    headers = ",".join(
+        [
+            "行政相对人名称", "行政相对人类别", "统一社会信用代码", "法定代表人", "法定代表人证件类型",
+            "法定代表人证件号码", "行政处罚决定书文号", "违法行为类型", "处罚类别", "罚款金额（万元）",
+            "处罚决定日期", "处罚机关",
+        ]
+    )  # fmt: skip
+    row = ",".join(
+        [
+            "西峡县双公示导入测试有限公司", "法人及非法人组织", code, "䶮法人", "身份证", rep,
+            "西市监罚〔2026〕77号", "虚假宣传", "罚款", "1.5", decided, "西峡县市场监督管理局",
+        ]
+    )  # fmt: skip
+    source = tmp_path / "双公示.csv"
+    source.write_text(f"{headers}\n{row}\n", encoding="utf-8-sig")
+    call_command("import_records", str(source), department="scjg", approve=True, stdout=io.StringIO())
+    output = tmp_path / "rep.pdf"
+    run_command("--subject", rep, "--output", str(output))
+    text = squeeze(pdf_text(output.read_bytes()))
+    assert "䶮法人" in text and "西峡县双公示导入测试有限公司" in text and code in text
+    assert "法定代表人" in text and "西市监罚〔2026〕77号" in text
