@@ -42,6 +42,7 @@ from objections.models import Objection
 from public.selectors import records_published_on
 from records.models import CreditRecord
 from subjects.models import Subject
+from subjects.permissions import can_see_full_code
 from subjects.selectors import subjects_answered_for
 from workbench.credit_file import (
     credit_file_list_entries,
@@ -68,9 +69,10 @@ def report_office() -> str:
     return name or _("County credit office")
 
 
-def _subject_code_shown(subject: Subject, *, full: bool) -> str:
-    """A person's number whole only on the person's own full report; masked 6+4 on the public one."""
-    if subject.is_natural_person and not full:
+def _subject_code_shown(subject: Subject, *, whole: bool) -> str:
+    """A person's number whole only where the reader may see it (the person's own full report, or staff
+    whose role sees numbers whole); masked 6+4 otherwise, and always on the public version (SPEC §6)."""
+    if subject.is_natural_person and not whole:
         return mask_resident_id(subject.code)
     return subject.code
 
@@ -134,12 +136,12 @@ class ReportData:
             self.voluntary[entry.subject_id].append(entry)
 
 
-def _header(subject: Subject, *, full: bool, day: datetime.date) -> list[str]:
+def _header(subject: Subject, *, full: bool, whole_code: bool, day: datetime.date) -> list[str]:
     code_label = _("Identity number") if subject.is_natural_person else _("Unified social credit code")
     version = _("Full version (for the subject itself)") if full else _("Public version")
     return [
         "：".join((_("Subject"), subject.name)),
-        "：".join((code_label, _subject_code_shown(subject, full=full))),
+        "：".join((code_label, _subject_code_shown(subject, whole=full and whole_code))),
         "：".join((_("Kind"), str(subject.get_kind_display()))),
         "：".join((_("Version"), version)),
         "：".join((_("Information as of"), day.isoformat())),
@@ -399,12 +401,14 @@ def _full_blocks(subject: Subject, data: ReportData) -> list[dict]:
     return blocks
 
 
-def credit_report_content(*, subject: Subject, full: bool, data: ReportData) -> tuple[str, dict]:
+def credit_report_content(
+    *, subject: Subject, full: bool, data: ReportData, whole_code: bool = True
+) -> tuple[str, dict]:
     """The title and what the report states (the structure ``documents.pdf`` draws)."""
     title = _("Credit report (full version)") if full else _("Credit report (public version)")
     blocks = _full_blocks(subject, data) if full else _public_blocks(subject, data)
     stated = {
-        "intro": _header(subject, full=full, day=data.day),
+        "intro": _header(subject, full=full, whole_code=whole_code, day=data.day),
         "blocks": blocks,
         "sign": [
             _(
@@ -426,11 +430,14 @@ def credit_report_issue(
 ) -> Issued:
     """Issue ``subject``'s credit report (``full``: the subject's own version) and log it for ``actor``
     (the access log, with the report's number). Who may have which version is the caller's to check:
-    the portal gives a subject its own, staff get either for a subject they may see."""
+    the portal gives a subject its own, staff get either for a subject they may see. A natural person's
+    identity number is printed whole only on a full version for a reader whose role sees it whole (the
+    person's own account, the credit office, reviewers; the command's operator); masked otherwise."""
     day = timezone.localdate()
+    whole_code = actor is None or bool(can_see_full_code(actor, subject))
     with translation.override(settings.LANGUAGE_CODE):
         title, stated = credit_report_content(
-            subject=subject, full=full, data=ReportData(subjects=[subject], day=day)
+            subject=subject, full=full, data=ReportData(subjects=[subject], day=day), whole_code=whole_code
         )
         office = report_office()
     issued = document_issue(

@@ -10,6 +10,7 @@ whether a file is byte for byte the one issued, and whether a code is the one pr
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -63,6 +64,14 @@ def document_number_new(*, kind: str, year: int) -> str:
 
 def normalise_number(value: str) -> str:
     return (value or "").strip().upper()
+
+
+NUMBER_SHAPE = re.compile(r"[A-Z]{2,6}-[0-9]{4}-[0-9A-Z]{6,20}")
+
+
+def number_well_formed(value: str) -> bool:
+    """Whether ``value`` has the shape of a document number (letters, digits and dashes)."""
+    return bool(NUMBER_SHAPE.fullmatch(value))
 
 
 def normalise_code(value: str) -> str:

@@ -8,7 +8,7 @@ client address like the look-up."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -16,7 +16,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.ratelimit import PublicPagesThrottle, rate_limited
 
 from .selectors import document_get
-from .services import document_check_code, document_check_file, document_holder_shown
+from .services import (
+    document_check_code,
+    document_check_file,
+    document_holder_shown,
+    normalise_number,
+    number_well_formed,
+)
 
 
 def read_upload(uploaded) -> bytes:
@@ -39,6 +45,23 @@ def document_check(*, document, content: bytes | None, code: str) -> dict:
         "code_matches": code_matches,
         "show_content": bool(file_matches or code_matches),
     }
+
+
+@rate_limited(PublicPagesThrottle)
+def verify_start(request) -> HttpResponse:
+    """Where to type the number printed on a document (the QR code leads straight to its check)."""
+    number = normalise_number(request.GET.get("number", ""))
+    error = ""
+    if number:
+        if number_well_formed(number):
+            return redirect("verify", number=number)
+        error = _("A document number looks like XYBG-2026-7K3M9Q2XH4TZ: letters, digits and dashes.")
+    return render(
+        request,
+        "documents/verify_start.html",
+        {"number": number, "error": error},
+        status=400 if error else 200,
+    )
 
 
 # A check changes nothing, so it needs no CSRF token (a browser without cookies works too).

@@ -206,3 +206,20 @@ def test_a_legal_representative_imported_from_the_shuanggongshi_columns_gets_the
     text = squeeze(pdf_text(output.read_bytes()))
     assert "䶮法人" in text and "西峡县双公示导入测试有限公司" in text and code in text
     assert "法定代表人" in text and "西市监罚〔2026〕77号" in text
+
+
+def test_a_persons_full_report_shows_the_number_whole_only_to_whom_may_see_it(client, clerk, reviewer):
+    person = make_person("王全号", make_resident_id("19660606"))
+    client.force_login(clerk)
+    masked = squeeze(
+        pdf_text(client.post(f"/credit-reports/subjects/{person.pk}/", {"version": "full"}).content)
+    )
+    assert "王全号" in masked and person.code not in masked and person.code[:6] in masked
+    client.force_login(reviewer)
+    whole = squeeze(
+        pdf_text(client.post(f"/credit-reports/subjects/{person.pk}/", {"version": "full"}).content)
+    )
+    assert person.code in whole
+    client.force_login(make_user(Role.SUBJECT, None, subject=person))
+    own = squeeze(pdf_text(client.post("/credit-reports/mine/").content))
+    assert person.code in own

@@ -178,3 +178,11 @@ def test_the_check_is_rate_limited(client, settings):
     number = issue().document.number
     assert [client.get(f"/verify/{number}/").status_code for _ in range(3)] == [200, 200, 429]
     assert [client.get(f"/api/public/documents/{number}/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_start_page_takes_a_typed_number(client):
+    number = issue().document.number
+    assert client.get("/verify/").status_code == 200
+    response = client.get("/verify/", {"number": f" {number.lower()} "})
+    assert response.status_code == 302 and response["Location"] == f"/verify/{number}/"
+    assert client.get("/verify/", {"number": "<script>"}).status_code == 400
