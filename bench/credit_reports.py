@@ -31,9 +31,13 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/creditreg_docs")
     args = parser.parse_args()
     name = args.database_url.rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name], check=True
+    )
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "creditreg.settings.base", "DATABASE_URL": args.database_url})
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "creditreg.settings.base", "DATABASE_URL": args.database_url}
+    )
     os.environ.pop("REDIS_URL", None)
     import django
 
@@ -56,7 +60,9 @@ def main() -> None:
     reviewer = make_user(Role.REVIEWER, "fgw", username="bench-reviewer")
     today = timezone.localdate()
     started = time.perf_counter()
-    people = [make_resident_id(f"19{60 + n % 40:02d}0{1 + n % 9}1{n % 10}") for n in range(args.subjects // 10)]
+    people = [
+        make_resident_id(f"19{60 + n % 40:02d}0{1 + n % 9}1{n % 10}") for n in range(args.subjects // 10)
+    ]
     firms = []
     for n in range(args.subjects):
         rep = (people[n % len(people)], f"基准法人{n % len(people)}") if n % 10 == 0 else None
@@ -72,8 +78,12 @@ def main() -> None:
         record = record_create(actor=clerk, subject=firm, data=data)
         record_submit(actor=clerk, record=record)
         record_approve(actor=reviewer, record=record)
-    call_command("yearly_run", as_of=today.isoformat(), scheme="public", publish=True, stdout=open(os.devnull, "w"))
-    print(f"setup: {args.subjects} firms, {args.with_records} records, graded in {time.perf_counter() - started:.0f} s")
+    call_command(
+        "yearly_run", as_of=today.isoformat(), scheme="public", publish=True, stdout=open(os.devnull, "w")
+    )
+    print(
+        f"setup: {args.subjects} firms, {args.with_records} records, graded in {time.perf_counter() - started:.0f} s"
+    )
 
     subjects = list(Subject.objects.filter(pk__in=[f.pk for f in firms]).order_by("pk"))
     with CaptureQueriesContext(connection) as queries:

@@ -277,6 +277,9 @@ def subject_update(
         errors["kind"] = [
             _("This subject is the legal representative of others and must stay a natural person.")
         ]
+    elif subject.kind == SubjectKind.NATURAL_PERSON and new_kind != SubjectKind.NATURAL_PERSON:
+        if subject.answers_for.filter(until__isnull=True).exists():
+            errors["kind"] = [_("This person answers for other subjects and must stay a natural person.")]
     if errors:
         raise ValidationError(errors)
     if legal_representative_id_number is not None:

@@ -156,3 +156,15 @@ def test_pages_show_the_links_and_the_firms_a_person_answers_for(client, firm, c
         ).status_code
         == 403
     )
+
+
+def test_a_person_who_answers_for_a_firm_stays_a_natural_person(firm, credit_office_user):
+    from subjects.services import subject_update
+
+    link = subject_answerer_add(
+        actor=credit_office_user, subject=firm, role=AnswererRole.PRINCIPAL, id_number=make_resident_id(),
+        name="周负责", reason="登记",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        subject_update(actor=credit_office_user, subject=link.person, reason="改类别", kind="legal_person")
+    assert "kind" in exc.value.message_dict
