@@ -37,6 +37,7 @@ from core.types import Actor
 from documents.models import DocumentKind
 from documents.services import Issued, document_issue, documents_issue_bulk
 from grading.selectors import grades_in_force
+from measures.models import MeasureKind
 from measures.selectors import list_entries_in_force, measures_applicable
 from objections.models import Objection
 from public.selectors import records_published_on
@@ -229,7 +230,7 @@ def _public_blocks(subject: Subject, data: ReportData) -> list[dict]:
             "heading": _("Published credit records"),
             "columns": [
                 _("Document number"),
-                _("Kind"),
+                _("Record kind"),
                 _("Violation or matter"),
                 _("Decision date"),
                 _("Published until"),
@@ -286,7 +287,7 @@ def _full_blocks(subject: Subject, data: ReportData) -> list[dict]:
             "heading": _("Credit records (all, with their status)"),
             "columns": [
                 _("Document number"),
-                _("Kind"),
+                _("Record kind"),
                 _("Violation or matter"),
                 _("Decision date"),
                 _("Severity"),
@@ -384,11 +385,17 @@ def _full_blocks(subject: Subject, data: ReportData) -> list[dict]:
         },
         {
             "heading": _("Measures that apply now"),
-            "columns": [_("Measure"), _("Kind"), _("Grade or list"), _("Via subject"), _("Legal basis")],
+            "columns": [
+                _("Measure"),
+                _("Measure kind"),
+                _("Grade or list"),
+                _("Via subject"),
+                _("Legal basis"),
+            ],
             "rows": [
                 [
                     m["measure_name"],
-                    m["kind"],
+                    str(MeasureKind(m["kind"]).label),
                     m["grade"] or m["list_name"] or NONE,
                     m["via_subject_name"] or NONE,
                     m["legal_basis"],
@@ -407,15 +414,13 @@ def credit_report_content(
     """The title and what the report states (the structure ``documents.pdf`` draws)."""
     title = _("Credit report (full version)") if full else _("Credit report (public version)")
     blocks = _full_blocks(subject, data) if full else _public_blocks(subject, data)
+    note = _(
+        "This report states the credit information the system holds on the day of issue. Check it at "
+        "the address below with its number and verification code."
+    )
     stated = {
         "intro": _header(subject, full=full, whole_code=whole_code, day=data.day),
-        "blocks": blocks,
-        "sign": [
-            _(
-                "This report states the credit information the system holds on the day of issue. Check it at "
-                "the address below with its number and verification code."
-            )
-        ],
+        "blocks": [*blocks, {"text": [note]}],
         "subject_name": subject.name,
     }
     return title, stated

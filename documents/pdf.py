@@ -122,7 +122,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER),
         "wenhao": ParagraphStyle("wenhao", parent=base, alignment=TA_CENTER),
         "heading": ParagraphStyle(
-            "heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=3
+            "heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=3, keepWithNext=1
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
         "head_cell": ParagraphStyle(
