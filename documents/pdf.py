@@ -115,7 +115,7 @@ def markup(text: str) -> str:
 
 def _styles() -> dict[str, ParagraphStyle]:
     fonts_register()
-    base = ParagraphStyle("body", fontName=MAIN_FONT, fontSize=10.5, leading=16, wordWrap="CJK")
+    base = ParagraphStyle("body", fontName=MAIN_FONT, fontSize=10.5, leading=16, wordWrap="CJK", spaceAfter=3)
     return {
         "body": base,
         "office": ParagraphStyle("office", parent=base, fontSize=12, alignment=TA_CENTER, leading=18),
@@ -124,11 +124,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle(
             "heading", parent=base, fontSize=12.5, leading=20, spaceBefore=8, spaceAfter=3, keepWithNext=1
         ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5, spaceAfter=0),
         "head_cell": ParagraphStyle(
-            "head_cell", parent=base, fontSize=8.5, leading=11.5, textColor=colors.white
+            "head_cell", parent=base, fontSize=8.5, leading=11.5, spaceAfter=0, textColor=colors.white
         ),
-        "sign": ParagraphStyle("sign", parent=base, alignment=TA_RIGHT, spaceBefore=14),
+        "sign": ParagraphStyle("sign", parent=base, alignment=TA_RIGHT),
     }
 
 
@@ -170,6 +170,8 @@ def _flowables(*, office: str, title: str, stated: dict, styles: dict, width: fl
                 yield _table(block, styles, width)
             else:
                 yield Paragraph(markup(block.get("empty") or "—"), styles["body"])
+    if stated.get("sign"):
+        yield Spacer(1, 8 * mm)
     for line in stated.get("sign") or []:
         yield Paragraph(markup(line), styles["sign"])
 
