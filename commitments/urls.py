@@ -11,6 +11,7 @@ urlpatterns = [
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("sign/<int:template_pk>/", views.commitment_sign, name="sign"),
     path("<int:pk>/", views.commitment_detail, name="detail"),
+    path("<int:pk>/commitment.pdf", views.commitment_pdf, name="pdf"),
     path("<int:pk>/fulfil/", views.commitment_action, {"action": "fulfil"}, name="fulfil"),
     path("<int:pk>/breach/", views.commitment_breach, name="breach"),
     path("voluntary/", views.voluntary_list, name="voluntary"),

@@ -17,11 +17,13 @@ from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 from core.routers import lagging_reads
+from documents.letters import letter_pdf_response
 from records.selectors import record_shown_to
 from subjects.selectors import subject_get_by_code, subject_public_list_code
 
 from . import services
 from .forms import BreachForm, FulfilForm, ReasonForm, SignForm, TemplateForm, VoluntaryForm
+from .letters import commitment_document
 from .models import CommitmentStatus, VoluntaryStatus
 from .permissions import (
     can_maintain_template,
@@ -148,6 +150,13 @@ def commitment_sign(request, template_pk: int):
 
 def _commitment_or_404(request, pk: int):
     return found_or_404(commitment_get(user=request.user, pk=pk), _("No such commitment."))
+
+
+@login_required
+def commitment_pdf(request, pk: int):
+    """The signed commitment as a PDF document (``/verify/NUMBER/``)."""
+    commitment = _commitment_or_404(request, pk)
+    return letter_pdf_response(commitment_document(commitment=commitment, actor=request.user))
 
 
 @login_required

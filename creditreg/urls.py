@@ -60,6 +60,10 @@ urlpatterns = [
     path("api/records/", include("records.api.urls")),
     path("api/public/subjects/", include("public.api.urls")),
     path("public/", include("public.urls")),
+    # The public check of an issued document (SPEC §7) and a subject's credit report.
+    path("verify/", include("documents.urls")),
+    path("api/public/documents/", include("documents.api.urls")),
+    path("credit-reports/", include("creditreports.urls")),
     path("api/repair/", include("repair.api.urls")),
     path("api/objections/", include("objections.api.urls")),
     path("reports/", include("reports.urls")),

@@ -18,6 +18,7 @@ from grading.selectors import grades_in_force
 from grading.services import grades_compute, versions_published
 from subjects.identifiers import normalize_identifier, validate_resident_id, validate_uscc
 from subjects.models import Subject
+from subjects.selectors import subjects_answered_for_q
 
 from .models import (
     OPEN_LISTING_STATUSES,
@@ -167,7 +168,7 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
     """The measures that apply to ``subject`` now (SPEC §4, §7 ``manage.py measures``): those its grades
     in force (SPEC §3.5) bring and those of the lists it is on — and, for a natural person, the
     measures that extend to the legal representative (000 Art. 11(3), 004 §6(5)) of each subject it
-    represents, marked with
+    answers for (as legal representative, principal or actual controller), marked with
     ``via_subject``. A measure applies by grade (its scheme's grade in force is one of its grades) or by
     list (the subject is on its list); a measure is listed once per subject it comes from. A subject
     not graded yet under a scheme is graded on the fly (not stored).
@@ -176,7 +177,10 @@ def measures_applicable(*, subject: Subject) -> list[dict]:
     """
     represented: list[Subject] = []
     if subject.is_natural_person:
-        represented = list(Subject.objects.filter(legal_representative=subject).order_by("name", "pk"))
+        # 004 §6(5): the legal representative, the principal and the actual controller.
+        represented = list(
+            Subject.objects.filter(subjects_answered_for_q(subject)).distinct().order_by("name", "pk")
+        )
     ids = [subject.pk] + [s.pk for s in represented]
     stored = grades_in_force(subject_ids=ids)  # worded once, in the reader's language
     not_stored = _grades_not_stored_yet(ids, {(g.subject_id, g.scheme_id, g.department_id) for g in stored})

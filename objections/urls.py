@@ -12,5 +12,8 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence_pk>/", views.objection_evidence, name="evidence"),
     path("<int:pk>/receipt/", views.objection_receipt, name="receipt"),
     path("<int:pk>/decision/", views.objection_decision_letter, name="decision"),
+    # The same letters as PDF documents, checkable at /verify/NUMBER/.
+    path("<int:pk>/receipt.pdf", views.objection_receipt_pdf, name="receipt_pdf"),
+    path("<int:pk>/decision.pdf", views.objection_decision_pdf, name="decision_pdf"),
     path("<int:pk>/<slug:action>/", views.objection_action, name="action"),
 ]

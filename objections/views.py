@@ -19,6 +19,7 @@ from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
+from documents.letters import letter_pdf_response
 from grading.models import Grade
 from grading.selectors import grade_in_force_changes, grades_in_force
 from measures.department_lists import department_listings_settle_due, listing_state_case
@@ -45,6 +46,7 @@ from .forms import (
     ObjectionDecisionForm,
     ObjectionForm,
 )
+from .letters import objection_decision_document, objection_receipt_document
 from .models import DECIDED_STATUSES, OPEN_STATUSES, ObjectionStatus, SubjectAccountRequest
 from .permissions import can_handle_objection, can_verify_accounts
 from .selectors import (
@@ -420,6 +422,22 @@ def objection_decision_letter(request, pk: int):
     if objection.status not in DECIDED_STATUSES:
         raise Http404(_("Only a decided objection has a decision letter."))
     return render(request, "objections/objection_decision.html", _letter_context(request, objection))
+
+
+@login_required
+def objection_receipt_pdf(request, pk: int):
+    """The receipt as a PDF document, checkable at ``/verify/NUMBER/``: issued once, the same file after."""
+    objection = _objection_or_404(request, pk)
+    return letter_pdf_response(objection_receipt_document(objection=objection, actor=request.user))
+
+
+@login_required
+def objection_decision_pdf(request, pk: int):
+    """The decision letter as a PDF document; only a decided objection has one."""
+    objection = _objection_or_404(request, pk)
+    if objection.status not in DECIDED_STATUSES:
+        raise Http404(_("Only a decided objection has a decision letter."))
+    return letter_pdf_response(objection_decision_document(objection=objection, actor=request.user))
 
 
 ACTIONS = {

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pages import found_or_404, paginate, require
+from documents.letters import letter_pdf_response
 from subjects.selectors import subject_visible_code
 
 from . import services
 from .filtersets import ReminderFilterSet
 from .forms import CancelForm, PersonFormSet, RectifyForm, ReminderRegisterForm
+from .letters import reminder_letter_document
 from .models import ReminderMethod, ReminderStatus
 from .permissions import can_handle_reminder, can_see_reminders
 from .selectors import reminder_get, reminders_visible_to, reminders_with_overdue
@@ -148,6 +150,15 @@ def reminder_action(request, pk: int, action: str):
     reminder = _reminder_or_404(request, pk)
     context = _detail_context(request, reminder, loose_errors=loose, **{key: form})
     return render(request, "reminders/reminder_detail.html", context, status=400)
+
+
+@login_required
+def reminder_letter_pdf(request, pk: int):
+    """The written reminder letter as a PDF document, checkable at ``/verify/NUMBER/``."""
+    reminder = _reminder_or_404(request, pk)
+    if reminder.method != ReminderMethod.WRITTEN or reminder.held_at is None:
+        raise Http404(_("Only a registered written reminder has a letter."))
+    return letter_pdf_response(reminder_letter_document(reminder=reminder, actor=request.user))
 
 
 @login_required

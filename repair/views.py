@@ -4,6 +4,7 @@ every read goes through a selector scoped to the user (another subject's applica
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +14,12 @@ from accounts.permissions import is_department_staff, is_reviewer, is_subject_us
 from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
+from documents.letters import letter_pdf_response
 
 from . import services
 from .filtersets import RepairApplicationFilterSet
 from .forms import PROOF_FIELD_PREFIX, ReasonForm, RepairApplicationForm
+from .letters import DECIDED, repair_decision_document
 from .models import RepairStatus
 from .permissions import can_handle_application, can_use_repair_pages, can_withdraw_application
 from .selectors import (
@@ -92,6 +95,15 @@ def repair_apply(request, record_pk: int):
 
 def _application_or_404(request, pk: int):
     return found_or_404(repair_application_get(user=request.user, pk=pk), _("No such application."))
+
+
+@login_required
+def repair_decision_pdf(request, pk: int):
+    """The decision of an approved or refused application as a PDF document (``/verify/NUMBER/``)."""
+    application = _application_or_404(request, pk)
+    if application.status not in DECIDED:
+        raise Http404(_("Only a decided application has a decision."))
+    return letter_pdf_response(repair_decision_document(application=application, actor=request.user))
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import SubjectKind
+from .models import AnswererRole, SubjectKind
 
 
 class SubjectRegisterForm(forms.Form):
@@ -34,3 +34,20 @@ class SubjectRegisterForm(forms.Form):
 
 class SubjectChangeForm(SubjectRegisterForm):
     reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswererForm(forms.Form):
+    """A principal or actual controller of an organisation (004 §6(5))."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=AnswererRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    id_number = forms.CharField(label=_("Identity number"), max_length=40)
+    since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)
+
+
+class AnswererEndForm(forms.Form):
+    until = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)

@@ -77,3 +77,63 @@ class Subject(models.Model):
     @property
     def is_natural_person(self) -> bool:
         return self.kind == SubjectKind.NATURAL_PERSON
+
+
+class AnswererRole(models.TextChoices):
+    """Who answers for a subject besides its legal representative (004 §6(5): 法定代表人、主要负责人和
+    实际控制人). The legal representative is the subject's own field (``legal_representative``)."""
+
+    PRINCIPAL = "principal", _("Principal (主要负责人)")
+    ACTUAL_CONTROLLER = "actual_controller", _("Actual controller (实际控制人)")
+
+
+class SubjectAnswerer(models.Model):
+    """A natural person who answers for a subject as its principal or actual controller, from ``since``
+    until the day before ``until`` (an ended link is kept, with its history rows: who answered when)."""
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="answerers", verbose_name=_("subject")
+    )
+    person = models.ForeignKey(
+        Subject,
+        on_delete=models.PROTECT,
+        related_name="answers_for",
+        limit_choices_to={"kind": SubjectKind.NATURAL_PERSON},
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AnswererRole.choices)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    history = HistoricalRecords()
+    _change_reason: str
+
+    class Meta:
+        verbose_name = _("person who answers for a subject")
+        verbose_name_plural = _("persons who answer for subjects")
+        ordering = ["subject", "role", "-since", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=AnswererRole.values), name="answerer_role_valid"),
+            models.CheckConstraint(condition=~Q(person=models.F("subject")), name="answerer_not_self"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="answerer_until_after_since",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "person", "role"],
+                condition=Q(until__isnull=True),
+                name="answerer_one_current_link",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "until"], name="answerer_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.subject}"

@@ -1,6 +1,8 @@
 """Read-side queries on the registry, always scoped to what the user may see."""
 
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accesslog.collector import access_note_identity_number
 from accounts.models import User
@@ -8,7 +10,7 @@ from accounts.permissions import is_own_subject, is_staff_member, is_subject_use
 from core.masking import mask_resident_id, mask_resident_id_region
 
 from .identifiers import normalize_identifier
-from .models import Subject, SubjectKind
+from .models import Subject, SubjectAnswerer, SubjectKind
 from .permissions import can_see_full_code
 
 
@@ -91,3 +93,37 @@ def subject_public_list_code(subject: Subject) -> str:
     if subject.kind == SubjectKind.NATURAL_PERSON:
         return mask_resident_id_region(subject.code)
     return subject.code
+
+
+def subjects_answered_for(*, person_ids: list[int]) -> dict[int, list[tuple[Subject, str]]]:
+    """For each natural person, the subjects they answer for now (004 §6(5), 000 Art. 11(3)) — as
+    legal representative, principal or actual controller — with the role in which they do, by name:
+    two queries whatever the number of persons."""
+    found: dict[int, list[tuple[Subject, str]]] = {pk: [] for pk in person_ids}
+    for firm in Subject.objects.filter(legal_representative_id__in=person_ids).order_by("name", "pk"):
+        if firm.legal_representative_id is not None:
+            found[firm.legal_representative_id].append((firm, str(_("Legal representative"))))
+    links = (
+        SubjectAnswerer.objects.filter(person_id__in=person_ids, until__isnull=True)
+        .select_related("subject")
+        .order_by("subject__name", "subject_id", "role")
+    )
+    for link in links:
+        found[link.person_id].append((link.subject, str(link.get_role_display())))
+    return found
+
+
+def subject_answerers(*, subject: Subject) -> list[SubjectAnswerer]:
+    """The principal and actual controller links of a subject, current first, ended ones after (kept
+    to show who answered when)."""
+    return list(
+        SubjectAnswerer.objects.filter(subject=subject)
+        .select_related("person")
+        .order_by(models.F("until").desc(nulls_first=True), "role", "-since", "id")
+    )
+
+
+def subjects_answered_for_q(person: Subject) -> Q:
+    """The subjects ``person`` answers for now, as a filter on subjects (one query for the caller):
+    as their legal representative, or by a current principal or actual controller link."""
+    return Q(legal_representative=person) | Q(answerers__person=person, answerers__until__isnull=True)

@@ -1,4 +1,5 @@
-"""Writes to the registry: register a subject, change it, link its legal representative.
+"""Writes to the registry: register a subject, change it, link its legal representative, and the
+other persons who answer for it (its principal and actual controller, 004 §6(5)).
 
 Every entry point — web form, admin, API, spreadsheet import, demo data — calls these functions, so the
 identifier rules (GB 32100-2015, GB 11643-1999), the uniqueness of codes and the audit log hold
@@ -8,6 +9,7 @@ everywhere. A refused input raises ``ValidationError`` keyed by field and change
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -16,7 +18,7 @@ from core.text import unsafe_character_message
 from core.types import Actor
 
 from .identifiers import normalize_identifier, validate_resident_id, validate_uscc
-from .models import Subject, SubjectKind
+from .models import AnswererRole, Subject, SubjectAnswerer, SubjectKind
 from .permissions import can_change_subject, can_register_subject
 
 SUBJECT_AUDIT_FIELDS = ["kind", "code", "name", "legal_representative", "address", "phone", "email"]
@@ -275,6 +277,9 @@ def subject_update(
         errors["kind"] = [
             _("This subject is the legal representative of others and must stay a natural person.")
         ]
+    elif subject.kind == SubjectKind.NATURAL_PERSON and new_kind != SubjectKind.NATURAL_PERSON:
+        if subject.answers_for.filter(until__isnull=True).exists():
+            errors["kind"] = [_("This person answers for other subjects and must stay a natural person.")]
     if errors:
         raise ValidationError(errors)
     if legal_representative_id_number is not None:
@@ -352,3 +357,100 @@ def subjects_register_bulk(*, actor: Actor, subjects: list[Subject]) -> list[Sub
         entries=[(s, None, model_snapshot(s, SUBJECT_AUDIT_FIELDS)) for s in created],
     )
     return created
+
+
+# --- who answers for a subject (004 §6(5), 000 Art. 11(3)) ---------------------------------------------
+
+ANSWERER_AUDIT_FIELDS = ["subject", "person", "role", "since", "until"]
+
+
+def _renamed(exc: ValidationError) -> ValidationError:
+    """The legal representative's field errors, for the answerer form's fields."""
+    names = {"legal_representative_id_number": "id_number", "legal_representative_name": "name"}
+    return ValidationError({names.get(field, field): errors for field, errors in exc.error_dict.items()})
+
+
+@transaction.atomic
+def subject_answerer_add(
+    *,
+    actor: Actor,
+    subject: Subject,
+    role: str,
+    id_number: str,
+    name: str = "",
+    since=None,
+    reason: str,
+) -> SubjectAnswerer:
+    """Link a natural person (registered now if new, like a legal representative) as the principal or
+    the actual controller of an organisation, from ``since`` (today by default). Only the credit office,
+    which maintains the registry; always with a reason. The catalogue's measures that extend to the
+    persons who answer for a subject follow the link (``measures.selectors.measures_applicable``)."""
+    if not can_change_subject(actor):
+        raise PermissionDenied(_("Only credit office staff can change a registered subject."))
+    errors: dict = {}
+    if role not in AnswererRole.values:
+        errors["role"] = [_("Choose the principal or the actual controller.")]
+    if subject.is_natural_person:
+        errors["role"] = [_("Only an organisation has a principal or an actual controller.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason for the change.")]
+    if not (id_number or "").strip():
+        errors["id_number"] = [_("Enter the person's identity number.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        person = _resolve_legal_representative(actor=actor, kind=subject.kind, id_number=id_number, name=name)
+    except ValidationError as exc:
+        raise _renamed(exc) from None
+    assert person is not None  # an identity number was given
+    since = since or timezone.localdate()
+    if SubjectAnswerer.objects.filter(subject=subject, person=person, role=role, until__isnull=True).exists():
+        raise ValidationError({"id_number": _("This person is already linked to the subject in this role.")})
+    answerer = SubjectAnswerer(
+        subject=subject,
+        person=person,
+        role=role,
+        since=since,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    answerer._change_reason = reason.strip()
+    answerer.save()
+    audit_log_write(
+        actor=actor,
+        action="subject.answerer_add",
+        target=subject,
+        after=model_snapshot(answerer, ANSWERER_AUDIT_FIELDS),
+        reason=reason.strip(),
+    )
+    return answerer
+
+
+@transaction.atomic
+def subject_answerer_end(
+    *, actor: Actor, answerer: SubjectAnswerer, until=None, reason: str
+) -> SubjectAnswerer:
+    """End a link from ``until`` (today by default): the person no longer answers for the subject from
+    that day; the row and its history stay."""
+    if not can_change_subject(actor):
+        raise PermissionDenied(_("Only credit office staff can change a registered subject."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    answerer = SubjectAnswerer.objects.select_for_update().get(pk=answerer.pk)
+    if answerer.until is not None:
+        raise ValidationError({"until": _("This link has already ended.")})
+    until = until or timezone.localdate()
+    if until < answerer.since:
+        raise ValidationError({"until": _("A link cannot end before it began.")})
+    before = model_snapshot(answerer, ANSWERER_AUDIT_FIELDS)
+    answerer.until = until
+    answerer._change_reason = reason.strip()
+    answerer.save()
+    audit_log_write(
+        actor=actor,
+        action="subject.answerer_end",
+        target=answerer.subject,
+        before=before,
+        after=model_snapshot(answerer, ANSWERER_AUDIT_FIELDS),
+        reason=reason.strip(),
+    )
+    return answerer

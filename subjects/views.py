@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accesslog.models import AccessKind
 from accesslog.services import access_log_record
@@ -14,10 +15,11 @@ from accounts.permissions import is_credit_office, is_department_staff, is_staff
 from core.pages import found_or_404, require
 
 from .filtersets import SubjectFilterSet
-from .forms import SubjectChangeForm, SubjectRegisterForm
+from .forms import AnswererEndForm, AnswererForm, SubjectChangeForm, SubjectRegisterForm
+from .models import SubjectAnswerer
 from .permissions import can_change_subject, can_register_subject
-from .selectors import subject_get, subjects_visible_to
-from .services import subject_register, subject_update
+from .selectors import subject_answerers, subject_get, subjects_visible_to
+from .services import subject_answerer_add, subject_answerer_end, subject_register, subject_update
 
 PAGE_SIZE = 50
 
@@ -75,7 +77,8 @@ def subject_detail(request, pk: int):
         "subjects/subject_detail.html",
         {
             "subject": subject,
-            "represented": subject.represented_subjects.order_by("name")[:50],
+            "answerers": subject_answerers(subject=subject) if not subject.is_natural_person else [],
+            "answerer_form": AnswererForm() if can_change_subject(request.user) else None,
             "history": history,
             "can_change": can_change_subject(request.user),
             "can_see_access_log": is_credit_office(request.user),
@@ -83,6 +86,49 @@ def subject_detail(request, pk: int):
             "can_open_credit_file": is_staff_member(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def answerer_add(request, pk: int):
+    """Link a principal or an actual controller (004 §6(5)); the credit office only."""
+    require(can_change_subject(request.user))
+    subject = found_or_404(subject_get(user=request.user, pk=pk), _("No such subject."))
+    form = AnswererForm(request.POST)
+    if form.is_valid():
+        added = _apply_service(
+            form, lambda: subject_answerer_add(actor=request.user, subject=subject, **form.cleaned_data)
+        )
+        if added is not None:
+            messages.success(request, _("Linked %(name)s.") % {"name": added.person.name})
+            return redirect("subjects:detail", pk=subject.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("subjects:detail", pk=subject.pk)
+
+
+@login_required
+@require_POST
+def answerer_end(request, pk: int, answerer_pk: int):
+    """End a principal or actual controller link from a day (today by default); the row stays."""
+    require(can_change_subject(request.user))
+    subject = found_or_404(subject_get(user=request.user, pk=pk), _("No such subject."))
+    answerer = found_or_404(
+        SubjectAnswerer.objects.filter(subject=subject, pk=answerer_pk).first(), _("No such link.")
+    )
+    form = AnswererEndForm(request.POST)
+    if form.is_valid():
+        ended = _apply_service(
+            form, lambda: subject_answerer_end(actor=request.user, answerer=answerer, **form.cleaned_data)
+        )
+        if ended is not None:
+            messages.success(request, _("The link ends on %(day)s.") % {"day": ended.until.isoformat()})
+            return redirect("subjects:detail", pk=subject.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("subjects:detail", pk=subject.pk)
 
 
 @login_required

@@ -29,6 +29,8 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry, VoluntaryFile
 from commitments.services import commitment_sign, commitment_template_create, voluntary_register
+from creditreports.services import credit_report_issue
+from documents.models import Document
 from grading.models import EvaluationRun, Grade
 from grading.services import regrade_subjects
 from inspections.models import Inspection, InspectionMatter, InspectionPlan, Inspector, InspectorConflict
@@ -49,7 +51,8 @@ from repair.services import repair_apply
 from reports.models import YearlyReport
 from reports.services import report_generate
 from subjects.identifiers import validate_resident_id, validate_uscc
-from subjects.models import Subject, SubjectKind
+from subjects.models import Subject, SubjectAnswerer, SubjectKind
+from subjects.services import subject_answerer_add
 from tests.factories import make_company, make_person, make_resident_id, make_user
 from tests.records.conftest import penalty_input
 from tests.records.test_api import complaint_input
@@ -233,6 +236,13 @@ def _world() -> dict:
             document_number=f"西市监检〔2026〕{number}号",
         )
     report_generate(actor=office, year=timezone.localdate().year)
+    # A person who answers for the firm as its actual controller (004 §6(5)).
+    subject_answerer_add(
+        actor=office, subject=firm, role="actual_controller", id_number=listed.code, reason="扫描测试"
+    )
+    # Issued documents about a person: the public check shows them masked.
+    for full in (False, True):
+        credit_report_issue(subject=person, full=full)
 
     numbers = set(
         Subject.objects.filter(kind=SubjectKind.NATURAL_PERSON).values_list("code", flat=True)
@@ -257,6 +267,7 @@ def _args(world) -> dict[str, list[tuple]]:
         "listing_files": [(f.listing_id, f.pk) for f in ListingFile.objects.all()],
     }
     records = ids(CreditRecord)
+    documents = [(number,) for number in Document.objects.values_list("number", flat=True)]
     return {
         "subjects/<int:pk>/": ids(Subject),
         # A link from a reset mail; an invalid one shows the page that says so.
@@ -346,6 +357,21 @@ def _args(world) -> dict[str, list[tuple]]:
         "inspections/results/<int:pk>/": ids(Inspection),
         "inspections/public/<int:pk>/": ids(InspectionPlan),
         "inspections/public/<int:pk>/draw.json.gz": ids(InspectionPlan),
+        # The public check of issued documents (SPEC §7), and the staff download (POST only).
+        "verify/<str:number>/": documents,
+        "api/public/documents/<str:number>/": documents,
+        "api/public/documents/<str:number>/check/": documents[:1],
+        "credit-reports/subjects/<int:pk>/": ids(Subject)[:1],
+        "subjects/<int:pk>/answerers/": ids(Subject)[:1],
+        "subjects/<int:pk>/answerers/<int:answerer_pk>/end/": [
+            (a.subject_id, a.pk) for a in SubjectAnswerer.objects.all()
+        ],
+        # Letters as PDF documents (issued on the first download).
+        "objections/<int:pk>/receipt.pdf": ids(Objection),
+        "objections/<int:pk>/decision.pdf": ids(Objection),
+        "reminders/<int:pk>/letter.pdf": ids(Reminder),
+        "repair/<int:pk>/decision.pdf": ids(RepairApplication),
+        "commitments/<int:pk>/commitment.pdf": ids(Commitment),
     }
 
 

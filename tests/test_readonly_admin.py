@@ -9,6 +9,7 @@ from accesslog.models import AccessEntry
 from accounts.models import Role
 from audit.models import AuditHead, AuditLog
 from commitments.models import Commitment, CommitmentTemplate, VoluntaryEntry
+from documents.models import Document
 from inspections.models import Inspection, InspectionPlan
 from measures.models import MeasureApplication
 from objections.models import Objection
@@ -21,6 +22,7 @@ READ_ONLY = [
     AuditLog,
     Commitment,
     CommitmentTemplate,
+    Document,
     VoluntaryEntry,
     MeasureApplication,
     Objection,

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.documents.pdftext import pdf_text, squeeze
+from tests.factories import make_uscc
+
 pytestmark = pytest.mark.skipif(
     os.environ.get("CREDITREG_WHEEL") != "1", reason="the wheel check runs in the PostgreSQL pass of CI"
 )
@@ -91,3 +94,15 @@ def test_the_wheel_installs_and_serves_a_page_outside_the_checkout(tmp_path):
             assert list((venv / "lib").glob(f"python3*/site-packages/{top}/__init__.py")), (
                 f"{top} is not in the wheel"
             )
+    # The fonts travel with the wheel: a credit report is drawn by the installed package.
+    code = make_uscc()
+    register = (
+        "from subjects.services import subject_register; "
+        f"subject_register(actor=None, kind='legal_person', code='{code}', name='西峡县轮子测试有限公司')"
+    )
+    run([manage, "shell", "-c", register], cwd=site, env=env)
+    report = site / "report.pdf"
+    out = run([manage, "credit_report", "--subject", code, "--output", str(report)], cwd=site, env=env)
+    number = out.strip().splitlines()[-1]
+    assert number.startswith("XYBG-") and report.read_bytes().startswith(b"%PDF")
+    assert number in squeeze(pdf_text(report.read_bytes()))

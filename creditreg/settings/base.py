@@ -67,7 +67,9 @@ INSTALLED_APPS = [
     "public",
     "reports",
     "accesslog",
+    "documents",
     "workbench",
+    "creditreports",
     # The project package itself, for its commands (load_demo) and its tasks.
     "creditreg",
 ]
@@ -242,6 +244,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- confidential fields and evidence files ---------------------------------------------------------
 CREDITREG_FIELD_KEYS = env.list("CREDITREG_FIELD_KEYS", default=[])
 EVIDENCE_MAX_BYTES = env.int("CREDITREG_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# The address the public reaches the site at: the QR code and the check address printed on every
+# document the system issues point there (SPEC §5 Documents, §7 /verify/NUMBER/).
+CREDITREG_PUBLIC_URL = env("CREDITREG_PUBLIC_URL", default="http://127.0.0.1:8000")
 # SPEC §3.4: months a record stays published after its decision date, by severity (the maximum of
 # each range by default) and for positive records (our choice: one year, the grading window).
 RECORD_PUBLICATION_MONTHS = {"minor": 3, "general": 12, "serious": 36, "positive": 12}

@@ -46,8 +46,10 @@ def test_the_subject_page_queries_do_not_grow_with_represented_firms(
     client.get(url)
     # 23: one of them is the second factor's device of the session (django-otp), the same on every page;
     # one the grade changes kept (SPEC §3.5); one the licences in force (004 §4(3)); one which
-    # departments grade them and one the department listings (SPEC §3.6).
-    with django_assert_max_num_queries(23):
+    # departments grade them and one the department listings (SPEC §3.6); four the firms the person
+    # answers for (004 §6(5): legal representative, principal and actual controller links) with their
+    # grades, lists and published records.
+    with django_assert_max_num_queries(27):
         page = client.get(url).content.decode()
     assert page.count("作为") >= 5 and firms[0].name in page
 
