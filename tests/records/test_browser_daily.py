@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from records.models import CreditRecord, RecordStatus
 from tests.browser import browser_login
-from tests.factories import make_resident_id, make_user, make_uscc
+from tests.factories import make_resident_id, make_uscc, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -93,3 +93,41 @@ def test_the_spreadsheet_loop_closes(browser_page, live_server):
     assert "错误原因" not in page.locator("main").inner_text()
     assert CreditRecord.objects.filter(department__code="fgw").count() == 4
     assert CreditRecord.objects.filter(status=RecordStatus.SUBMITTED).count() == 4
+
+
+def test_bulk_review_of_200_records(browser_page, live_server):
+    import time
+
+    from core.pages import PAGE_SIZE
+    from tests.records.test_review_bulk import import_submitted
+
+    clerk = make_user("clerk", "fgw", username="bulk-clerk")
+    reviewer = make_user("reviewer", "fgw", username="bulk-reviewer")
+    batch = import_submitted(200, actor=clerk)
+    page = browser_page
+    page.on("dialog", lambda dialog: dialog.accept())
+    browser_login(page, live_server, reviewer)
+    page.goto(f"{live_server.url}/records/review/")
+    page.select_option("select[name=import_batch]", str(batch.pk))
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(f"**/records/review/?*import_batch={batch.pk}*")
+    assert "200" in page.locator("main").inner_text()
+    # Page 2: tick all its records at once and approve them; the page and the filter stay.
+    page.click("nav.pagination >> text=下一页")
+    page.wait_for_url("**page=2*")
+    page.check("#select-page")
+    assert page.locator("input[name=ids]:checked").count() == PAGE_SIZE
+    page.click("button[name=action][value=approve]")
+    page.wait_for_load_state()
+    assert "page=2" in page.url and f"import_batch={batch.pk}" in page.url
+    assert f"已审核通过 {PAGE_SIZE} 条记录" in page.locator(".messages").inner_text()
+    # The rest of the filter, all at once.
+    started = time.perf_counter()
+    page.check("input[name=scope][value=all]")
+    page.click("button[name=action][value=approve]")
+    page.wait_for_load_state()
+    seconds = time.perf_counter() - started
+    assert f"已审核通过 {200 - PAGE_SIZE} 条记录" in page.locator(".messages").inner_text()
+    assert CreditRecord.objects.filter(status=RecordStatus.EFFECTIVE).count() == 200
+    assert seconds < 120
+    print(f"bulk approval of {200 - PAGE_SIZE} records: {seconds:.1f} s")
