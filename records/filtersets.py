@@ -28,7 +28,9 @@ class CreditRecordFilterSet(django_filters.FilterSet):
     q = RecordSearchFilter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
     kind = django_filters.ModelChoiceFilter(
-        label=_("Kind"), queryset=RecordKind.objects.filter(is_active=True), to_field_name="code"
+        label=_("Kind of information"),
+        queryset=RecordKind.objects.filter(is_active=True),
+        to_field_name="code",
     )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     decision_date_from = django_filters.DateFilter(
@@ -73,7 +75,9 @@ class ReviewQueueFilterSet(django_filters.FilterSet):
 
     q = RecordSearchFilter()
     kind = django_filters.ModelChoiceFilter(
-        label=_("Kind"), queryset=RecordKind.objects.filter(is_active=True), to_field_name="code"
+        label=_("Kind of information"),
+        queryset=RecordKind.objects.filter(is_active=True),
+        to_field_name="code",
     )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     import_batch = django_filters.ModelChoiceFilter(

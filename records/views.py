@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accesslog.services import access_log_export
-from accounts.permissions import is_staff_member
+from accounts.permissions import is_reviewer, is_staff_member
 from core.actions import Action, ActionView
 from core.files import file_download_view
 from core.filters import id_from_text
@@ -325,9 +325,12 @@ def record_detail(request, pk: int):
                 and can_enter_records(user)
                 and record.status == RecordStatus.EFFECTIVE
             ),
-            "return_form": ReasonForm(auto_id="return_%s"),
-            "revoke_form": ReasonForm(auto_id="revoke_%s"),
-            "repair_form": ReasonForm(auto_id="repair_%s"),
+            # Why the approve button is missing for the reviewer who entered or submitted the record.
+            "own_submitted": (
+                record.status == RecordStatus.SUBMITTED
+                and is_reviewer(user)
+                and user.pk in (record.created_by_id, record.submitted_by_id)
+            ),
         },
     )
 

@@ -131,3 +131,37 @@ def test_bulk_review_of_200_records(browser_page, live_server):
     assert CreditRecord.objects.filter(status=RecordStatus.EFFECTIVE).count() == 200
     assert seconds < 120
     print(f"bulk approval of {200 - PAGE_SIZE} records: {seconds:.1f} s")
+
+
+def test_the_credit_office_starts_watches_and_publishes_a_yearly_run(browser_page, live_server):
+    from django.utils import timezone
+
+    from grading.models import EvaluationRun, RunStatus
+    from tests.factories import make_company
+
+    for _ in range(5):
+        make_company()
+    office = make_user("credit_office", "xyb", username="run-office")
+    page = browser_page
+    page.on("dialog", lambda dialog: dialog.accept())
+    browser_login(page, live_server, office)
+    page.goto(f"{live_server.url}/")
+    page.click("nav >> text=年度评价")
+    page.wait_for_url("**/grading/runs/")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page.fill("input[name=as_of]", tomorrow.isoformat())
+    page.select_option("select[name=scheme]", "public")
+    page.click("main button:has-text('启动')")
+    assert "在将来" in page.locator("main").inner_text()
+    page.fill("input[name=as_of]", timezone.localdate().isoformat())
+    page.click("main button:has-text('启动')")
+    page.wait_for_url("**/grading/runs/*/")
+    run = EvaluationRun.objects.get(scheme__code="public")
+    assert page.locator("progress.run-progress").get_attribute("value") == "100"
+    assert "已完成，待审核" in page.locator(".run-status").inner_text()
+    page.check("input[name=confirm]")
+    page.click("button:has-text('发布本次评价')")
+    page.wait_for_load_state()
+    assert "已发布" in page.locator(".run-status").inner_text()
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED

@@ -267,7 +267,8 @@ def test_home_page_flags_overdue_publication_and_the_review_queue(client, clerk,
     record_submit(actor=clerk, record=old)
     client.force_login(reviewer)
     page = client.get(reverse("home")).content.decode()
-    assert "1 条记录等待您审核" in page and "超过7个工作日" in page
+    # The reviewer's to-do: the queue, its record overdue for publication listed first.
+    assert "待审核的记录" in page and "1 项已超期" in page
 
 
 def test_nightly_task_expires_records_past_publication(clerk, reviewer, firm):
