@@ -57,10 +57,12 @@ def navigation(request) -> dict:
         mine.append((_("Notices"), reverse("portal:notifications")))
         mine.append((_("Who read my credit file"), reverse("accesslog_portal:history")))
     groups = [
-        (_("Home"), [(_("Home"), reverse("home"))]),
-        (_("My credit"), mine),
+        # Group labels differ from their links' names (a label naming a link twice misleads a reader
+        # and a screen reader alike); the home link needs none.
+        ("", [(_("Home"), reverse("home"))]),
+        (_("My subject"), mine),
         (_("Credit records"), records),
-        (_("Subjects"), subjects),
+        (_("Subject registry"), subjects),
         (_("Supervision"), supervision),
         (_("Grading and reports"), grading),
     ]

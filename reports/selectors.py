@@ -48,6 +48,7 @@ from grading.selectors import grades_in_force_rows
 from records.models import CreditRecord, RecordKind, RecordStatus, Severity
 
 from .models import YearlyReport
+from .quality import quality_table
 from .tables import Row, Table
 from .work import work_tables
 
@@ -446,4 +447,5 @@ def summary_build(
     tables += work_tables(year=year, department=department, today=today)
     if department is None:
         tables.append(records_by_department(year=year))
+        tables.append(quality_table(year=year, today=today))
     return Summary(year=year, department=department, grade_sections=sections, tables=tables)
