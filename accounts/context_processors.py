@@ -62,7 +62,7 @@ def navigation(request) -> dict:
         ("", [(_("Home"), reverse("home"))]),
         (_("My subject"), mine),
         (_("Credit records"), records),
-        (_("Subject registry"), subjects),
+        (_("Subject directory"), subjects),
         (_("Supervision"), supervision),
         (_("Grading and reports"), grading),
     ]
