@@ -135,3 +135,39 @@ def upload_held(*, user, token: str):
     except (OSError, ValueError):
         return None
     return SimpleUploadedFile(held["n"], content)
+
+
+HELD_PREFIX = "held-"
+
+
+def held_files_restore(*, request, form, fields: list[str]) -> None:
+    """Before ``form`` is validated: each file field of ``fields`` left empty on this submission gets
+    the file kept for it on the last one (its token in ``held-<field>``)."""
+    restored = {}
+    for name in fields:
+        token = request.POST.get(HELD_PREFIX + name, "")
+        if name not in request.FILES and token:
+            held = upload_held(user=request.user, token=token)
+            if held is not None:
+                restored[name] = held
+    if restored:
+        form.files = form.files.copy()
+        for name, held in restored.items():
+            form.files[name] = held
+
+
+def held_files_keep(*, request, form, fields: list[str]) -> list[tuple[str, str, str]]:
+    """After a submission that came back with errors: keep each acceptable file of ``fields`` for the
+    next one; (hidden field name, token, file name) for the page to carry and to name."""
+    kept = []
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    for name in fields:
+        uploaded = cleaned.get(name)
+        if not uploaded:
+            continue
+        try:
+            evidence_check(uploaded)
+        except ValidationError:
+            continue  # the form says why; a refused file is not kept
+        kept.append((HELD_PREFIX + name, upload_hold(user=request.user, uploaded=uploaded), uploaded.name))
+    return kept

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accesslog.services import access_log_export
 from accounts.permissions import is_reviewer, is_staff_member
 from core.actions import Action, ActionView
-from core.files import evidence_check, file_download_view, upload_held, upload_hold
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.filters import id_from_text
 from core.pages import found_or_404, paginate, require
 from subjects.identifiers import mask_resident_ids_in_text
@@ -179,14 +179,9 @@ def _record_form_page(request, form, formset, *, save, done, context: dict, also
     """The record form page. On a valid POST ``save(record_input)`` runs the service, and the evidence
     is attached, in one transaction; then ``done`` is told and the record saved is shown. Otherwise
     the form again, with the service's refusal on it."""
-    held_token = ""
-    if request.method == "POST" and "evidence" not in request.FILES and request.POST.get("evidence_held"):
-        # The evidence chosen before the form came back with an error (kept by ``upload_hold``).
-        held = upload_held(user=request.user, token=request.POST["evidence_held"])
-        if held is not None:
-            form.files = form.files.copy()
-            form.files["evidence"] = held
-            held_token = request.POST["evidence_held"]
+    if request.method == "POST":
+        # Evidence chosen before the form came back with an error is kept (issue 19).
+        held_files_restore(request=request, form=form, fields=["evidence"])
     if (
         request.method == "POST"
         and form.is_valid()
@@ -204,21 +199,13 @@ def _record_form_page(request, form, formset, *, save, done, context: dict, also
         else:
             messages.success(request, done)
             return redirect("records:detail", pk=record.pk)
-    held_name = ""
-    if request.method == "POST":
-        uploaded = getattr(form, "cleaned_data", {}).get("evidence")
-        if uploaded:
-            try:
-                evidence_check(uploaded)
-            except ValidationError:
-                pass  # the form says why; a refused file is not kept
-            else:
-                held_token = held_token or upload_hold(user=request.user, uploaded=uploaded)
-                held_name = uploaded.name
+    held = (
+        held_files_keep(request=request, form=form, fields=["evidence"]) if request.method == "POST" else []
+    )
     return render(
         request,
         "records/record_form.html",
-        {"form": form, "formset": formset, "held_token": held_token, "held_name": held_name, **context},
+        {"form": form, "formset": formset, "held_files": held, **context},
     )
 
 

@@ -339,12 +339,12 @@ def test_evidence_is_kept_across_a_form_error(client, clerk, other_clerk, firm):
     )
     html = page.content.decode()
     assert "将来" in html and "处罚决定书.pdf" in html and not CreditRecord.objects.exists()
-    token = re.search(r'name="evidence_held" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="held-evidence" value="([^"]+)"', html).group(1)
     # Another user cannot use the token: the record is saved without the file.
     client.force_login(other_clerk)
-    client.post(url, {**_post_data(kind, subject_code=firm.code), "evidence_held": token})
+    client.post(url, {**_post_data(kind, subject_code=firm.code), "held-evidence": token})
     assert not CreditRecord.objects.get().evidence.exists()
     client.force_login(clerk)
-    response = client.post(url, {**_post_data(kind, subject_code=firm.code), "evidence_held": token})
+    response = client.post(url, {**_post_data(kind, subject_code=firm.code), "held-evidence": token})
     record = CreditRecord.objects.get(department=clerk.department)
     assert response.status_code == 302 and record.evidence.get().original_name == "处罚决定书.pdf"
