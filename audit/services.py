@@ -182,8 +182,81 @@ def audit_chain_extend(
 
 
 def audit_action_label(action: str) -> str:
-    """A readable name of an action code for the admin list."""
-    return str(ACTION_LABELS.get(action, action))
+    """A readable name of an action code (``record.return`` → 信用记录：退回) for the admin lists of the
+    audit log and the outbox (issue 19: the codes were shown as they are); an unknown code is shown
+    as it is."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    noun, _dot, verb = action.partition(".")
+    if noun in ACTION_NOUNS:
+        verb_label = ACTION_VERBS.get(verb) or ACTION_VERBS.get(verb.rsplit("_", 1)[-1])
+        if verb_label is not None:
+            return f"{ACTION_NOUNS[noun]}：{verb_label}"
+    return action
+
+
+ACTION_NOUNS = {
+    "record": _("Credit record"),
+    "grade": _("Grade"),
+    "run": _("Yearly evaluation"),
+    "scheme": _("Scheme"),
+    "list": _("List"),
+    "measure": _("Measure"),
+    "objection": _("Objection"),
+    "reminder": _("Reminder"),
+    "repair": _("Credit repair"),
+    "commitment": _("Credit commitment"),
+    "voluntary": _("Voluntary information"),
+    "subject": _("Subject"),
+    "subject_account": _("Subject account"),
+    "user": _("User"),
+    "report": _("Yearly summary"),
+    "outbox": _("Outbox"),
+    "exchange": _("Platform exchange"),
+    "accesslog": _("Access log"),
+}
+ACTION_VERBS = {
+    "create": _("action created"),
+    "update": _("action changed"),
+    "submit": _("action submitted"),
+    "approve": _("action approved"),
+    "return": _("action returned"),
+    "revoke": _("action revoked"),
+    "repair": _("action repaired"),
+    "correct": _("action corrected"),
+    "expire": _("action expired"),
+    "evidence": _("action evidence added"),
+    "withdraw": _("action withdrawn"),
+    "delete": _("action deleted"),
+    "effective": _("action took effect"),
+    "adjust": _("action adjusted"),
+    "publish": _("action published"),
+    "start": _("action started"),
+    "request": _("action requested"),
+    "complete": _("action completed"),
+    "recover": _("action recovered"),
+    "accept": _("action accepted"),
+    "uphold": _("action upheld"),
+    "apply": _("action applied"),
+    "refuse": _("action refused"),
+    "register": _("action registered"),
+    "verify": _("action verified"),
+    "reject": _("action rejected"),
+    "cancel": _("action cancelled"),
+    "escalate": _("action escalated"),
+    "rectify": _("action rectified"),
+    "sign": _("action signed"),
+    "breach": _("action breached"),
+    "fulfil": _("action fulfilled"),
+    "generate": _("action generated"),
+    "add": _("action added"),
+    "remove": _("action removed"),
+    "failed": _("action failed"),
+    "retry": _("action retried"),
+    "purge": _("action purged"),
+    "copy": _("action copied"),
+    "propose": _("action proposed"),
+}
 
 
 ACTION_LABELS = {

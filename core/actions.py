@@ -83,8 +83,12 @@ class ActionView(LoginRequiredMixin, View):
             for message in _error_messages(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, step.done)
+            messages.success(request, self.done_message(step, obj))
         return self.redirect_after(request, obj)
+
+    def done_message(self, step: Action, obj) -> str:
+        """What the user is told when the step succeeded (a view may name the object)."""
+        return str(step.done)
 
     @staticmethod
     def inputs(request: HttpRequest, step: Action) -> dict[str, Any]:

@@ -11,9 +11,9 @@ Error bodies have two shapes (both JSON objects):
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import exceptions
@@ -45,7 +45,23 @@ def page_not_found(request, exception):
     also a code no route can carry), the usual page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+    return _error_page(request, "404.html", exception, status=404)
+
+
+def permission_denied(request, exception):
+    """403 page in the user's language with the service's reason (issue 19: a bare "403 Forbidden"
+    hid a good Chinese reason)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exception) or _("You do not have permission.")}, status=403)
+    return _error_page(request, "403.html", exception, status=403)
+
+
+def _error_page(request, template: str, exception, *, status: int):
+    # The reason a service or a view gave, when it is one for people (translated); Django's own
+    # English texts ("No Record matches the given query.") are left out.
+    text = str(exception or "")
+    reason = text if text and not text.isascii() else ""
+    return render(request, template, {"reason": reason, "request_path": request.path}, status=status)
 
 
 ERROR_SCHEMA = {

@@ -96,3 +96,78 @@ def file_store(stored: Stored, uploaded, suffix: str) -> Stored:
     stored.file.save(f"{stored.sha256[:16]}{suffix}", uploaded, save=False)
     stored.save()
     return stored
+
+
+# Uploads kept across a form's errors (issue 19: evidence chosen on a form that came back with an
+# error was silently dropped; a browser cannot refill a file input). The checked file waits in the
+# file storage under a random name; the form carries a token signed for its user, valid for a day.
+HOLD_SALT = "core.files.upload-hold"
+HOLD_MAX_AGE = 24 * 3600
+
+
+def upload_hold(*, user, uploaded) -> str:
+    """Keep ``uploaded`` (already checked) for ``user``'s next submission of the form; the token."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+    from django.utils.crypto import get_random_string
+
+    uploaded.seek(0)
+    path = default_storage.save(f"held/{get_random_string(24)}", uploaded)
+    uploaded.seek(0)
+    return signing.dumps({"u": user.pk, "p": path, "n": Path(uploaded.name or "").name[:255]}, salt=HOLD_SALT)
+
+
+def upload_held(*, user, token: str):
+    """The file kept under ``token`` for ``user``, as an upload, or None (unknown, expired, another's)."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    try:
+        held = signing.loads(token, salt=HOLD_SALT, max_age=HOLD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if held.get("u") != user.pk or not str(held.get("p", "")).startswith("held/"):
+        return None
+    try:
+        with default_storage.open(held["p"], "rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        return None
+    return SimpleUploadedFile(held["n"], content)
+
+
+HELD_PREFIX = "held-"
+
+
+def held_files_restore(*, request, form, fields: list[str]) -> None:
+    """Before ``form`` is validated: each file field of ``fields`` left empty on this submission gets
+    the file kept for it on the last one (its token in ``held-<field>``)."""
+    restored = {}
+    for name in fields:
+        token = request.POST.get(HELD_PREFIX + name, "")
+        if name not in request.FILES and token:
+            held = upload_held(user=request.user, token=token)
+            if held is not None:
+                restored[name] = held
+    if restored:
+        form.files = form.files.copy()
+        for name, held in restored.items():
+            form.files[name] = held
+
+
+def held_files_keep(*, request, form, fields: list[str]) -> list[tuple[str, str, str]]:
+    """After a submission that came back with errors: keep each acceptable file of ``fields`` for the
+    next one; (hidden field name, token, file name) for the page to carry and to name."""
+    kept = []
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    for name in fields:
+        uploaded = cleaned.get(name)
+        if not uploaded:
+            continue
+        try:
+            evidence_check(uploaded)
+        except ValidationError:
+            continue  # the form says why; a refused file is not kept
+        kept.append((HELD_PREFIX + name, upload_hold(user=request.user, uploaded=uploaded), uploaded.name))
+    return kept

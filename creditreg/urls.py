@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
@@ -15,6 +17,8 @@ admin.site.index_title = _("Reference data and review")
 
 urlpatterns = [
     path("", workbench_views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page links: the icon, not a 404 in the logs.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/otp/", account_views.otp_verify, name="otp_verify"),
@@ -67,6 +71,7 @@ urlpatterns = [
     path("api/repair/", include("repair.api.urls")),
     path("api/objections/", include("objections.api.urls")),
     path("reports/", include("reports.urls")),
+    path("grading/", include("grading.urls")),
     path("access-log/", include("workbench.access_log_urls")),
     path("credit-files/", include("workbench.credit_file_urls")),
     path("measures/", include("measures.urls")),
@@ -83,3 +88,4 @@ urlpatterns = [
 
 # A URL no route matches answers JSON under /api/ (core.api.page_not_found).
 handler404 = "core.api.page_not_found"
+handler403 = "core.api.permission_denied"

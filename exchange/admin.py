@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_action_label
+
 from .delivery import outbox_retry
 from .models import DeliveryBatch, OutboxItem
 from .selectors import exchange_dashboard
@@ -29,11 +31,25 @@ class ReadOnly:
 
 @admin.register(OutboxItem)
 class OutboxItemAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["idempotency_key", "type", "status", "attempts", "created_at", "delivered_at", "error"]
+    list_display = [
+        "idempotency_key",
+        "type_label",
+        "status",
+        "attempts",
+        "created_at",
+        "delivered_at",
+        "error",
+    ]
     list_filter = ["status", "type"]
     search_fields = ["=idempotency_key"]
     show_full_result_count = False
     actions = ["queue_again"]
+
+    @admin.display(description=_("type"), ordering="type")
+    def type_label(self, obj) -> str:
+        # The event's readable name (issue 19: its code was shown as it is); the code stays the filter.
+        return audit_action_label(obj.type)
+
     readonly_fields = [
         "idempotency_key",
         "type",

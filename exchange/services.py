@@ -62,7 +62,6 @@ def outbox_enqueue_many(*, type: str, items: list[tuple[str, dict[str, Any]]]) -
     return written
 
 
-
 def outbox_enqueue_select(
     *,
     type: str,

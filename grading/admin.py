@@ -4,7 +4,9 @@ subject's reasons, adjustment with a reason, publication), and grades."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -155,7 +157,7 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
         "status",
         "subjects_total",
         "subjects_graded",
-        "seconds",
+        "duration",
         "published_at",
     ]
     list_filter = ["scheme", "status", "as_of"]
@@ -183,6 +185,10 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("grading.view_evaluationrun") and obj is None
+
+    @admin.display(description=_("Duration (seconds)"))
+    def duration(self, obj):
+        return obj.seconds
 
     @admin.display(description=_("Chunks not done"))
     def chunks_not_done(self, obj):
@@ -262,6 +268,19 @@ class EvaluationRunAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected runs (their grades become the official ones)"))
     def publish_runs(self, request, queryset):
+        # Irreversible (issue 19): the admin asks first, as its delete action does.
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/grading/evaluationrun/publish_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Publish the selected runs?"),
+                    "runs": queryset,
+                    "opts": self.model._meta,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         for run in queryset:
             try:
                 run_publish(actor=request.user, run=run)

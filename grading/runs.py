@@ -529,3 +529,48 @@ def yearly_runs_start(
         sent = run_dispatch(run=run) if run.status == RunStatus.RUNNING else 0
         started.append((run, created, sent))
     return started
+
+
+def yearly_run_request(
+    *, actor, as_of: datetime.date, scheme_code: str = "", today: datetime.date | None = None
+) -> list[tuple[EvaluationRun, bool, int]]:
+    """The credit office starts (or resumes) the yearly evaluation from its pages (issue 19): the same
+    ``yearly_runs_start`` as the command and the December 15 beat entry, after the checks a person
+    needs — the role, and an as-of date not in the future (grades as of a day not yet over would
+    miss that day's records; the command keeps its own interface, SPEC §7). Audited with who asked.
+    Not one transaction: as for the command, each run commits on its own before its chunks are sent."""
+    if not is_credit_office(actor):
+        raise PermissionDenied(_("Only the credit office starts the yearly evaluation."))
+    today = today or timezone.localdate()
+    if as_of > today:
+        raise ValidationError(
+            {
+                "as_of": _("The as-of date %(date)s is in the future; choose today or an earlier day.")
+                % {"date": as_of}
+            }
+        )
+    try:
+        started = yearly_runs_start(as_of=as_of, scheme_code=scheme_code)
+    except RunError as exc:
+        raise ValidationError(
+            {"scheme": _("This scheme has no published version to run: %(error)s") % {"error": exc}}
+        ) from None
+    for run, created, _sent in started:
+        audit_log_write(
+            actor=actor,
+            action="run.request",
+            target=run,
+            after={"as_of": as_of.isoformat(), "created": created},
+        )
+    return started
+
+
+def run_progress(*, run: EvaluationRun) -> dict:
+    """Chunks done of the run and subjects graded so far, for the page that watches it."""
+    done = run.chunks.filter(status=RunChunk.Status.DONE).count()
+    total = run.chunks_total
+    return {
+        "chunks_done": done,
+        "chunks_total": total,
+        "percent": 100 if not total else round(100 * done / total),
+    }

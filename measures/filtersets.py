@@ -16,7 +16,7 @@ class MeasureApplicationFilterSet(django_filters.FilterSet):
         label=_("Measure"), queryset=Measure.objects.order_by("sort_order", "code"), to_field_name="code"
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), field_name="measure__kind", choices=MeasureKind.choices
+        label=_("Kind of measure"), field_name="measure__kind", choices=MeasureKind.choices
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Department"),

@@ -7,35 +7,46 @@ The headers are the data standard's (Chinese, never translated); what the instru
 interface text in the user's language.
 """
 
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from exchange.columns import LICENCE_REQUIRED, PENALTY_REQUIRED
+from core.xlsx import (
+    BOLD,
+    CODE,
+    DATE,
+    MARK_STYLES,
+    NUMBER,
+    TEXT,
+    TITLE,
+    WRAP,
+    Column,
+    Sheet,
+    Styled,
+    column_letter,
+    xlsx_bytes,
+)
+from exchange.columns import LICENCE_CATEGORY_OF_NAME, LICENCE_REQUIRED, PENALTY_REQUIRED
 from subjects.identifiers import uscc_check_char
 
-from .models import ImportBatch, RecordKind
-from .spreadsheets import GENERAL_COLUMNS, template_headers
+from .models import ImportBatch, RecordKind, SanctionKind
+from .spreadsheets import (
+    AMOUNT_COLUMNS,
+    CODE_COLUMNS,
+    DATE_COLUMNS,
+    ERROR_COLUMN,
+    GENERAL_COLUMNS,
+    template_headers,
+)
+from .validation import parse_amount, parse_date
 
+# The marks of the data sheet's header row: red, a column every row fills; yellow, one some rows fill
+# (``core.xlsx`` styles).
 REQUIRED, SOME_ROWS, OPTIONAL = "required", "some_rows", "optional"
-# The marks of the data sheet's header row: red, a column every row fills; yellow, one some rows fill.
-FILLS = {
-    REQUIRED: PatternFill("solid", start_color="F4B6B6", end_color="F4B6B6"),
-    SOME_ROWS: PatternFill("solid", start_color="FFE699", end_color="FFE699"),
-    OPTIONAL: PatternFill("solid", start_color="E7E6E6", end_color="E7E6E6"),
-}
-FONTS = {
-    REQUIRED: Font(bold=True, color="9C0006"),
-    SOME_ROWS: Font(bold=True, color="7F6000"),
-    OPTIONAL: Font(bold=False, color="000000"),
-}
 
 DATE_NOTE = gettext_lazy("A date written YYYY-MM-DD (or an Excel date); not in the future.")
 NOTES: dict[str, Promise] = {
@@ -120,6 +131,7 @@ class TemplateColumn:
     header: str
     need: str
     note: str
+    kind: str = TEXT  # how its cells are typed (``core.xlsx``)
 
 
 def template_columns(template: str) -> list[TemplateColumn]:
@@ -132,7 +144,16 @@ def template_columns(template: str) -> list[TemplateColumn]:
             need = SOME_ROWS
         else:
             need = OPTIONAL
-        columns.append(TemplateColumn(header, need, _note(template, header)))
+        kind = (
+            DATE
+            if header in DATE_COLUMNS
+            else NUMBER
+            if header in AMOUNT_COLUMNS
+            else CODE
+            if header in CODE_COLUMNS
+            else TEXT
+        )
+        columns.append(TemplateColumn(header, need, _note(template, header), kind))
     return columns
 
 
@@ -205,26 +226,102 @@ def example_row(template: str) -> list:
     return [values.get(header, "") for header in template_headers(template)]
 
 
-def _style_header(cell, need: str) -> None:
-    cell.fill, cell.font = FILLS[need], FONTS[need]
-    cell.alignment = Alignment(vertical="center", wrap_text=True)
+def closed_lists(template: str) -> dict[str, tuple[list[str], bool]]:
+    """The columns whose values come from a closed list: the list, and whether a cell holds one value
+    of it (``True``) or several separated by ``;`` (处罚类别, where the drop-down only offers them)."""
+    subject_kinds = (
+        ["法人", "非法人组织", "个体工商户", "自然人"]
+        if template == ImportBatch.Template.GENERAL
+        else ["法人及非法人组织", "自然人", "个体工商户"]
+    )
+    lists: dict[str, tuple[list[str], bool]] = {
+        "主体类别": (subject_kinds, True),
+        "行政相对人类别": (subject_kinds, True),
+        "严重程度": ([str(label) for label in ("轻微", "一般", "严重")], True),
+        "处罚类别": (list(SanctionKind.objects.order_by("rank").values_list("name", flat=True)), False),
+        "信息类别": (
+            list(
+                RecordKind.objects.filter(is_active=True, has_licence=False)
+                .order_by("pk")
+                .values_list("name", flat=True)
+            ),
+            True,
+        ),
+        "许可类别": (list(LICENCE_CATEGORY_OF_NAME), False),
+        "当前状态": (["1", "2"], True),
+    }
+    headers = set(template_headers(template))
+    return {header: value for header, value in lists.items() if header in headers}
+
+
+def typed_value(kind: str, value):
+    """A cell's value as Excel types it: a date for a date column, a number for an amount; a text that
+    does not read as one stays text (the clerk sees what was given, beside the reason)."""
+    if value in (None, "") or kind not in (DATE, NUMBER):
+        return value
+    try:
+        if kind == DATE:
+            return parse_date(value)
+        amount = parse_amount(value)
+    except (ValueError, TypeError):
+        return value
+    if amount is None:
+        return value
+    return int(amount) if amount == amount.to_integral_value() and abs(amount) < 10**15 else amount
+
+
+def template_workbook(template: str, rows: Iterable[list] = (), *, error_column: bool = False) -> bytes:
+    """The template as an .xlsx: the data sheet first (typed cells, marked headers, drop-downs for the
+    closed lists, ``rows`` below the header — with ``error_column`` the rejected rows of an import,
+    their reason last), then the instructions with the allowed values and an example row."""
+    columns = template_columns(template)
+    instructions = _("Instructions")
+    lists = closed_lists(template)
+    sheet_rows, list_ranges = _instructions(template, columns, lists, instructions)
+    data_columns = [
+        Column(
+            header=c.header,
+            kind=c.kind,
+            width=max(12, min(40, 2 * len(c.header) + 4)),
+            mark=c.need,
+            choices=list_ranges.get(c.header, ""),
+            strict=lists.get(c.header, ([], True))[1],
+        )
+        for c in columns
+    ]
+    headers = [c.header for c in columns]
+    if error_column:
+        headers.append(ERROR_COLUMN)
+        data_columns.append(Column(header=ERROR_COLUMN, width=60, mark="bold"))
+    return xlsx_bytes(
+        title=_("Data"),
+        headers=headers,
+        rows=rows,
+        columns=data_columns,
+        sheets=[Sheet(instructions, sheet_rows, widths=_instruction_widths(len(lists)))],
+    )
 
 
 def blank_template(template: str) -> bytes:
     """The template as an .xlsx: the empty data sheet first, then the instructions."""
-    columns = template_columns(template)
-    book = Workbook()
-    data = book.active
-    data.title = _("Data")
-    data.append([c.header for c in columns])
-    for index, column in enumerate(columns, start=1):
-        _style_header(data.cell(row=1, column=index), column.need)
-        data.column_dimensions[get_column_letter(index)].width = max(12, min(40, 2 * len(column.header) + 4))
-    data.freeze_panes = "A2"
+    return template_workbook(template)
 
-    sheet = book.create_sheet(_("Instructions"))
-    sheet.append([_("How to fill in this template")])
-    sheet["A1"].font = Font(bold=True, size=13)
+
+LISTS_FIRST_COLUMN = 5  # E: the allowed values, one column per closed list, right of the column table
+
+
+def _instruction_widths(list_count: int) -> dict[int, float]:
+    widths = {1: 40.0, 2: 14.0, 3: 80.0, 4: 4.0}
+    widths.update({LISTS_FIRST_COLUMN + i: 22.0 for i in range(list_count)})
+    return widths
+
+
+def _instructions(
+    template: str, columns: list[TemplateColumn], lists: dict[str, tuple[list[str], bool]], title: str
+) -> tuple[list[list], dict[str, str]]:
+    """The instructions sheet's rows, and for each closed list the range holding its values (which the
+    data sheet's drop-down reads)."""
+    rows: list[list] = [[Styled(_("How to fill in this template"), TITLE)]]
     for line in (
         _(
             "Fill in the first sheet, one row per record, from its second row on. Do not change, move or "
@@ -235,30 +332,40 @@ def blank_template(template: str) -> bytes:
             "below). The others may be left empty."
         ),
         _("Write dates as YYYY-MM-DD. Save the file as .xlsx, or as .csv in UTF-8."),
+        _(
+            "Code columns are formatted as text: keep them so (a code Excel turns into a number loses its "
+            "last digits). Columns with a closed list offer it in a drop-down; the allowed values are "
+            "listed on the right of this sheet."
+        ),
         _("This sheet is not imported."),
     ):
-        sheet.append([line])
-    sheet.append([])
-    table_start = sheet.max_row + 1
-    sheet.append([_("Column"), _("Needed"), _("What to write")])
-    for cell in sheet[table_start]:
-        cell.font = Font(bold=True)
+        rows.append([line])
+    rows.append([])
+    table_start = len(rows) + 1
+    rows.append([Styled(_("Column"), BOLD), Styled(_("Needed"), BOLD), Styled(_("What to write"), BOLD)])
     needed = {REQUIRED: _("In every row"), SOME_ROWS: _("In some rows"), OPTIONAL: _("No")}
     for column in columns:
-        sheet.append([column.header, needed[column.need], column.note])
-        _style_header(sheet.cell(row=sheet.max_row, column=1), column.need)
-    sheet.append([])
-    sheet.append([_("Example row")])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.append([c.header for c in columns])
-    for index, column in enumerate(columns, start=1):
-        _style_header(sheet.cell(row=sheet.max_row, column=index), column.need)
-    sheet.append(example_row(template))
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 80
-    for row in sheet.iter_rows(min_row=table_start + 1, max_row=table_start + len(columns)):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        rows.append(
+            [Styled(column.header, MARK_STYLES[column.need]), needed[column.need], Styled(column.note, WRAP)]
+        )
+    rows.append([])
+    rows.append([Styled(_("Example row"), BOLD)])
+    rows.append([Styled(c.header, MARK_STYLES[c.need]) for c in columns])
+    rows.append([typed_value(c.kind, v) for c, v in zip(columns, example_row(template), strict=True)])
+    # The allowed values, one column per list, beside the column table.
+    ranges: dict[str, str] = {}
+    quoted = "'" + title.replace("'", "''") + "'"
+    for offset, (header, (values, _single)) in enumerate(lists.items()):
+        col = LISTS_FIRST_COLUMN + offset
+        cells = [Styled(_("Allowed: %(column)s") % {"column": header}, BOLD)] + list(values)
+        for i, value in enumerate(cells):
+            row_index = table_start - 1 + i
+            while len(rows) <= row_index:
+                rows.append([])
+            row = rows[row_index]
+            while len(row) < col - 1:
+                row.append("")
+            row.append(value)
+        letter = column_letter(col)
+        ranges[header] = f"{quoted}!${letter}${table_start + 1}:${letter}${table_start + len(values)}"
+    return rows, ranges

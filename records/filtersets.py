@@ -3,9 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.filters import YesNoFilter
 
-from .models import CreditRecord, RecordKind, RecordStatus, Severity
+from .models import CreditRecord, ImportBatch, RecordKind, RecordStatus, Severity
 from .selectors import record_search, records_publication_overdue, records_published
 
 
@@ -27,7 +28,9 @@ class CreditRecordFilterSet(django_filters.FilterSet):
     q = RecordSearchFilter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
     kind = django_filters.ModelChoiceFilter(
-        label=_("Kind"), queryset=RecordKind.objects.filter(is_active=True), to_field_name="code"
+        label=_("Kind of information"),
+        queryset=RecordKind.objects.filter(is_active=True),
+        to_field_name="code",
     )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     decision_date_from = django_filters.DateFilter(
@@ -63,3 +66,63 @@ class CreditRecordFilterSet(django_filters.FilterSet):
             return queryset
         published = records_published(queryset=queryset)
         return published if value else queryset.exclude(pk__in=published.values("pk"))
+
+
+class ReviewQueueFilterSet(django_filters.FilterSet):
+    """The reviewer's queue, filtered (issue 19): kind, severity, import batch, who entered it, when it
+    was decided or entered, and the search box. Shared by the queue page, its bulk review and the
+    API."""
+
+    q = RecordSearchFilter()
+    kind = django_filters.ModelChoiceFilter(
+        label=_("Kind of information"),
+        queryset=RecordKind.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    import_batch = django_filters.ModelChoiceFilter(
+        label=_("Import batch"), queryset=ImportBatch.objects.none(), empty_label=_("Any")
+    )
+    created_by = django_filters.ModelChoiceFilter(
+        label=_("Entered by"), queryset=User.objects.none(), empty_label=_("Anyone")
+    )
+    decision_date_from = django_filters.DateFilter(
+        label=_("Decided from"), field_name="decision_date", lookup_expr="gte"
+    )
+    decision_date_to = django_filters.DateFilter(
+        label=_("Decided until"), field_name="decision_date", lookup_expr="lte"
+    )
+    entered_from = django_filters.DateFilter(
+        label=_("Entered from"), field_name="created_at", lookup_expr="date__gte"
+    )
+    entered_to = django_filters.DateFilter(
+        label=_("Entered until"), field_name="created_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = CreditRecord
+        fields = [
+            "q",
+            "kind",
+            "severity",
+            "import_batch",
+            "created_by",
+            "decision_date_from",
+            "decision_date_to",
+            "entered_from",
+            "entered_to",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        department_id = getattr(user, "department_id", None)
+        # Only the batches and the colleagues of the reviewer's own department are offered.
+        self.filters["import_batch"].queryset = ImportBatch.objects.filter(
+            department_id=department_id or 0
+        ).order_by("-created_at")
+        self.filters["created_by"].queryset = (
+            User.objects.filter(department_id=department_id).order_by("username")
+            if department_id
+            else User.objects.none()
+        )

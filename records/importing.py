@@ -33,15 +33,14 @@ from core.text import UNSAFE
 from core.xlsx import xlsx_bytes
 from subjects.identifiers import mask_resident_ids_in_text
 
+from .blank_templates import template_columns, template_workbook, typed_value
 from .intake import IMPORT_STOPPED, ImportRun
 from .models import ImportBatch, ImportUpload
 from .spreadsheets import (
-    ERROR_COLUMN,
     ImportFileError,
     SheetParser,
     import_file_scan,
     read_rows,
-    template_headers,
 )
 
 logger = logging.getLogger(__name__)
@@ -198,12 +197,15 @@ def error_workbook(batch: ImportBatch, *, masked: bool = False) -> bytes:
     value is written back as the text it was read as (a cell starting with ``=`` stays text), and the
     rows are streamed from the database, so a large report costs one row of memory at a time.
     ``masked``: for a reader who neither uploaded the file nor may see identity numbers."""
-    headers = template_headers(batch.template)
+    columns = template_columns(batch.template)
 
     def line(values: dict, reasons: list[str]) -> list:
         if masked:
             values, reasons = _row_masked(values), [mask_resident_ids_in_text(r) for r in reasons]
-        return [values.get(h, "") for h in headers] + ["；".join(reasons)]
+        # Typed as the template types them (a date a date cell, an amount a number), so the corrected
+        # workbook imports as it is; one sentence per reason, no doubled 。；.
+        cells = [typed_value(c.kind, values.get(c.header, "")) for c in columns]
+        return cells + ["；".join(r.rstrip("。；;. ") for r in reasons if r) + "。"]
 
     def rows():
         current, values, reasons = None, {}, []
@@ -219,4 +221,4 @@ def error_workbook(batch: ImportBatch, *, masked: bool = False) -> bytes:
         if current is not None:
             yield line(values, reasons)
 
-    return workbook_bytes(headers + [ERROR_COLUMN], rows(), title="errors")
+    return template_workbook(batch.template, rows(), error_column=True)

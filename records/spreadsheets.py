@@ -78,6 +78,31 @@ ERROR_COLUMN = "错误原因"
 # either (nor does the error workbook show it); the clerk fills it in again.
 CONFIDENTIAL_COLUMNS = {"投诉举报人", "投诉举报人联系方式"}
 
+# How the templates type their cells (``blank_templates``, the error workbook): dates as dates, amounts
+# as numbers, codes and numbers of documents as text — and an import refuses a code Excel turned into a
+# number (an 18-digit identity number keeps only 15 digits as a number).
+DATE_COLUMNS = frozenset(
+    {"决定日期", "处罚决定日期", "许可决定日期", "有效期自", "有效期至", "处罚有效期", "公示截止期"}
+)
+AMOUNT_COLUMNS = frozenset({"罚款金额（元）", "罚款金额（万元）", "没收违法所得、没收非法财物的金额（万元）"})
+CODE_COLUMNS = frozenset(
+    {
+        "主体代码",
+        "统一社会信用代码",
+        "证件号码",
+        "法定代表人证件号码",
+        "工商注册号",
+        "组织机构代码",
+        "税务登记号",
+        "事业单位证书号",
+        "社会组织登记证号",
+        "处罚机关统一社会信用代码",
+        "许可机关统一社会信用代码",
+        "数据来源单位统一社会信用代码",
+        "许可编号",
+    }
+)
+
 # Names departments write in 处罚类别 (national data standard, old and new Administrative Penalty Law).
 SANCTION_ALIASES = {
     "没收违法所得": "confiscation",
@@ -528,14 +553,15 @@ class SheetParser:
                 return cells[index] if index is not None and index < len(cells) else ""
 
             values = {
-                # Kept with a rejected row (a JSON column: PostgreSQL refuses a NUL in it).
-                name: get(name).isoformat()
+                # Kept with a rejected row (a JSON column: PostgreSQL refuses a NUL in it); an Excel
+                # date as the date alone, which the error workbook writes back as a date cell.
+                name: _date_cell(get(name)).isoformat()
                 if isinstance(get(name), datetime.date)
                 else UNSAFE.sub("", _text(get(name)))
                 for name in self.columns
                 if name != ERROR_COLUMN and name not in CONFIDENTIAL_COLUMNS
             }
-            problems = self.unsafe_cells(cells)
+            problems = self.unsafe_cells(cells) or self.numeric_codes(cells)
             if problems:
                 refused.extend(
                     ImportRowError(row_number=number, column=column, message=message, values=values)
@@ -556,6 +582,28 @@ class SheetParser:
         for name, index in self.columns.items():
             if index < len(cells) and (message := unsafe_character_message(cells[index])):
                 problems.append(("" if name in CONFIDENTIAL_COLUMNS else name, message))
+        return problems
+
+    def numeric_codes(self, cells: list) -> list[tuple[str, str]]:
+        """(column, reason) of each code cell Excel holds as a number: its last digits are lost (Excel
+        keeps 15), so the row is refused with what happened rather than a checksum or birth-date error
+        about digits the clerk never typed."""
+        problems = []
+        for name, index in self.columns.items():
+            if name not in CODE_COLUMNS or index >= len(cells):
+                continue
+            value = cells[index]
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1e9:
+                problems.append(
+                    (
+                        name,
+                        _(
+                            "Excel turned the code into the number %(number)s and lost its last digits. "
+                            "Format the column as text (the template does) and type the code again."
+                        )
+                        % {"number": f"{value:.15g}"},
+                    )
+                )
         return problems
 
     def row_errors(self, item: IntakeItem, exc: ValidationError) -> list[ImportRowError]:

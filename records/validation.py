@@ -198,6 +198,12 @@ def parse_date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = squash(value)
+    # A date cell read as text by another program ("2026-10-16T00:00:00", "2026/10/16 0:00:00"): the
+    # day is the date, a time of midnight says nothing more.
+    for midnight in ("T00:00:00", " 00:00:00", " 0:00:00", " 00:00"):
+        if text.endswith(midnight):
+            text = text[: -len(midnight)]
+            break
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -349,6 +355,10 @@ def record_clean(
     if kind is not None:
         if kind.has_sanctions and not sanctions and "sanctions" not in errors:
             fail("sanctions", _("An administrative penalty needs at least one sanction."))
+        if not kind.has_sanctions and sanctions and all(s.kind.name == kind.name for s in sanctions):
+            # A 警告 record whose 处罚类别 says 警告 again (as the web form offers 警告 as a sanction): the
+            # kind says it all; the repeated name is not an error.
+            sanctions = []
         if not kind.has_sanctions and sanctions:
             fail("sanctions", _("A record of the kind %(kind)s has no sanctions.") % {"kind": kind.name})
         if kind.has_external_grade and not external_grade:

@@ -9,13 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accesslog.services import access_log_export
-from accounts.permissions import is_staff_member
+from accounts.permissions import is_reviewer, is_staff_member
 from core.actions import Action, ActionView
-from core.files import file_download_view
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.filters import id_from_text
 from core.pages import found_or_404, paginate, require
 from subjects.identifiers import mask_resident_ids_in_text
@@ -24,7 +26,7 @@ from subjects.selectors import identity_numbers_visible_to, subject_get
 from . import services
 from .blank_templates import FILE_NAMES, blank_template
 from .evidence import evidence_attach
-from .filtersets import CreditRecordFilterSet
+from .filtersets import CreditRecordFilterSet, ReviewQueueFilterSet
 from .forms import (
     ImportForm,
     ReasonForm,
@@ -94,10 +96,67 @@ def record_list(request):
 
 @login_required
 def record_review_queue(request):
-    queue = review_queue(user=request.user)
+    """The reviewer's queue with filters and search (``ReviewQueueFilterSet``); a POST approves or
+    returns the records ticked on the page, or the whole filtered set, each through the four-eyes
+    service, and comes back to the same page and filters with what was done and refused."""
     require(can_enter_records(request.user))
-    page, _query = paginate(request, queue)
-    return render(request, "records/review_queue.html", {"page": page})
+    queue = review_queue(user=request.user)
+    filterset = ReviewQueueFilterSet(request.GET, queryset=queue, request=request)
+    if request.method == "POST":
+        return _review_bulk(request, queue=queue, filtered=filterset.qs)
+    records = filterset.qs.select_related("subject", "kind", "created_by")
+    page, query = paginate(request, records)
+    return render(
+        request,
+        "records/review_queue.html",
+        {
+            "page": page,
+            "query": query,
+            "filter": filterset,
+            "total": page.paginator.count,
+            "reason_form": ReasonForm(auto_id="bulk_%s"),
+        },
+    )
+
+
+# Refusals listed one by one after a bulk review; the rest are counted.
+REFUSALS_LISTED = 20
+
+
+def _review_bulk(request, *, queue, filtered):
+    back = request.get_full_path()
+    if request.POST.get("scope") == "all":
+        chosen = list(filtered.select_related("subject")[: services.BULK_REVIEW_MAX + 1])
+    else:
+        ids = [pk for pk in (id_from_text(v) for v in request.POST.getlist("ids")) if pk is not None]
+        chosen = list(queue.filter(pk__in=ids).select_related("subject").order_by("publish_due", "id"))
+    try:
+        result = services.records_review_bulk(
+            actor=request.user,
+            records=chosen,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    if result.done:
+        done = (
+            _("Approved %(count)s records: they are effective.")
+            if result.action == "approve"
+            else _("Returned %(count)s records to the clerks.")
+        )
+        messages.success(request, done % {"count": len(result.done)})
+    if result.refused:
+        messages.warning(request, _("%(count)s records were not changed:") % {"count": len(result.refused)})
+        for record, reason in result.refused[:REFUSALS_LISTED]:
+            messages.error(request, f"{record.document_number}（{record.subject.name}）：{reason}")
+        if len(result.refused) > REFUSALS_LISTED:
+            messages.error(
+                request, _("… and %(count)s more.") % {"count": len(result.refused) - REFUSALS_LISTED}
+            )
+    return redirect(back)
 
 
 @login_required
@@ -120,6 +179,9 @@ def _record_form_page(request, form, formset, *, save, done, context: dict, also
     """The record form page. On a valid POST ``save(record_input)`` runs the service, and the evidence
     is attached, in one transaction; then ``done`` is told and the record saved is shown. Otherwise
     the form again, with the service's refusal on it."""
+    if request.method == "POST":
+        # Evidence chosen before the form came back with an error is kept (issue 19).
+        held_files_restore(request=request, form=form, fields=["evidence"])
     if (
         request.method == "POST"
         and form.is_valid()
@@ -137,7 +199,14 @@ def _record_form_page(request, form, formset, *, save, done, context: dict, also
         else:
             messages.success(request, done)
             return redirect("records:detail", pk=record.pk)
-    return render(request, "records/record_form.html", {"form": form, "formset": formset, **context})
+    held = (
+        held_files_keep(request=request, form=form, fields=["evidence"]) if request.method == "POST" else []
+    )
+    return render(
+        request,
+        "records/record_form.html",
+        {"form": form, "formset": formset, "held_files": held, **context},
+    )
 
 
 @login_required
@@ -266,9 +335,12 @@ def record_detail(request, pk: int):
                 and can_enter_records(user)
                 and record.status == RecordStatus.EFFECTIVE
             ),
-            "return_form": ReasonForm(auto_id="return_%s"),
-            "revoke_form": ReasonForm(auto_id="revoke_%s"),
-            "repair_form": ReasonForm(auto_id="repair_%s"),
+            # Why the approve button is missing for the reviewer who entered or submitted the record.
+            "own_submitted": (
+                record.status == RecordStatus.SUBMITTED
+                and is_reviewer(user)
+                and user.pk in (record.created_by_id, record.submitted_by_id)
+            ),
         },
     )
 
@@ -286,10 +358,20 @@ ACTIONS = {
 
 
 class RecordActionView(ActionView):
+    def done_message(self, step: Action, record) -> str:
+        # Said with the record's number: from the queue, the page shows another record next.
+        return f"{record.document_number}：{step.done}"
+
     def redirect_after(self, request, record):
-        # Approved or returned from the reviewer's queue: back to the queue.
-        if request.POST.get("next") == "queue":
+        # Approved or returned from the reviewer's queue: back to the same page of the queue, with its
+        # filters.
+        target = request.POST.get("next", "")
+        if target == "queue":
             return redirect("records:review")
+        if target.startswith(reverse("records:review")) and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            return redirect(target)
         return super().redirect_after(request, record)
 
 

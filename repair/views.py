@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from core.actions import Action, ActionView
-from core.files import file_download_view
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 from documents.letters import letter_pdf_response
 
@@ -71,6 +71,10 @@ def repair_apply(request, record_pk: int):
     )
     eligibility = repair_record_eligibility(record=record)
     form = RepairApplicationForm(request.POST or None, request.FILES or None)
+    proof_fields = [name for name in form.fields if name.startswith(PROOF_FIELD_PREFIX)]
+    if request.method == "POST":
+        # Proofs chosen before the form came back with an error are kept (issue 19).
+        held_files_restore(request=request, form=form, fields=proof_fields)
     application = form_save(
         request,
         form,
@@ -86,10 +90,13 @@ def repair_apply(request, record_pk: int):
     if application is not None:
         messages.success(request, _("The repair application is filed."))
         return redirect("repair:detail", pk=application.pk)
+    held = (
+        held_files_keep(request=request, form=form, fields=proof_fields) if request.method == "POST" else []
+    )
     return render(
         request,
         "repair/application_form.html",
-        {"record": record, "eligibility": eligibility, "form": form},
+        {"record": record, "eligibility": eligibility, "form": form, "held_files": held},
     )
 
 

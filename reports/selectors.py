@@ -49,6 +49,7 @@ from records.models import CreditRecord, RecordKind, RecordStatus, Severity
 
 from .inspections import inspection_tables
 from .models import YearlyReport
+from .quality import quality_table
 from .tables import Row, Table
 from .work import work_tables
 
@@ -448,4 +449,5 @@ def summary_build(
     tables += inspection_tables(year=year, department=department)
     if department is None:
         tables.append(records_by_department(year=year))
+        tables.append(quality_table(year=year, today=today))
     return Summary(year=year, department=department, grade_sections=sections, tables=tables)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +24,8 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The tables drawn as a native chart beside them (their first column of figures).
+CHARTED_TABLES = {"records", "departments", "quality"}
 
 
 def summary_title(summary: Summary) -> str:
@@ -122,12 +125,23 @@ def _grades(ws, sections: list[GradeSection]) -> None:
     row = 1
     for section in sections:
         _put(ws, row, 1, section.title).font = BOLD
+        title_row = row
         row = _header(
             ws, row + 1, [_("Grade"), _("Class"), _("This year"), _("Last year"), _("Increase or decrease")]
         )
+        first = row
         for level in section.levels:
             row = _line(
                 ws, row, [level.grade or _("not graded"), level.label, level.now, level.before, level.delta]
+            )
+        if section.levels:
+            # A native Excel chart beside the table (issue 19): this year against last year by grade.
+            _bar_chart(
+                ws,
+                title=section.title,
+                categories=(1, first, row - 1),
+                series=[(3, first - 1, row - 1), (4, first - 1, row - 1)],
+                anchor=f"G{title_row}",
             )
         row = _line(
             ws,
@@ -201,14 +215,36 @@ def _changes(ws, sections: list[GradeSection]) -> None:
     _widths(ws, 30, 14)
 
 
+def _bar_chart(ws, *, title: str, categories: tuple, series: list[tuple], anchor: str) -> None:
+    """A clustered bar chart of the sheet's own cells: ``categories`` (column, first row, last row),
+    each series (column, header row, last row) titled by its header cell."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.title = "col", "clustered", str(title)[:80]
+    chart.height, chart.width = 7.5, 16
+    for column, header, last in series:
+        chart.add_data(Reference(ws, min_col=column, min_row=header, max_row=last), titles_from_data=True)
+    column, first, last = categories
+    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
+    ws.add_chart(chart, anchor)
+
+
 def _table(ws, table: Table) -> None:
     _put(ws, 1, 1, str(table.title)).font = BOLD
     row = 2
     if table.note:
         row = _line(ws, row, [table.note])
     row = _header(ws, row + 1, table.headers)
+    first = row
     for item in table.rows:
         row = _line(ws, row, [item.label] + item.values)
+    if table.rows and table.key in CHARTED_TABLES:
+        _bar_chart(
+            ws,
+            title=str(table.title),
+            categories=(1, first, row - 1),
+            series=[(2, first - 1, row - 1)],
+            anchor=f"{get_column_letter(len(table.headers) + 2)}2",
+        )
     if table.totals is not None:
         _line(ws, row, [_("Total")] + table.totals, bold=True)
     _widths(ws, 26, 12)

@@ -23,6 +23,8 @@ from core.xlsx import xlsx_bytes
 
 from .charts import BEFORE_COLOUR, NOW_COLOUR, change_bars, grouped_bars
 from .permissions import can_generate_reports, can_view_summary
+from .quality import HEADERS as QUALITY_HEADERS
+from .quality import department_quality, quality_by_department
 from .selectors import MAX_YEAR, MIN_YEAR, reports_visible_to, summary_build, summary_departments_visible_to
 from .services import report_file_name, year_validate
 from .shared import shared_results, shared_run, shared_run_persons, shared_run_rows
@@ -195,3 +197,42 @@ def shared_result_xlsx(request, pk: int):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+@login_required
+def quality_page(request, year: int, code: str | None = None):
+    """Department data quality per month (004 §4(3)), with a chart of the year per department and the
+    same figures as a spreadsheet (``?format=xlsx``)."""
+    year = _year(year)
+    department = _scope(request, code)
+    rows = department_quality(year=year, department=department)
+    headers = [_("Department"), _("Month")] + [str(h) for h in QUALITY_HEADERS]
+    if request.GET.get("format") == "xlsx":
+        name = f"部门数据质量-{year}{'-' + department.code if department else ''}.xlsx"
+        content = xlsx_bytes(
+            title=_("Department data quality")[:31],
+            headers=headers,
+            rows=[[r.department.name, r.month] + r.values for r in rows],
+        )
+        access_log_export(user=request.user, request=request, name=name)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    year_rows = quality_by_department(rows)
+    chart = (
+        grouped_bars(
+            title=_("Records entered and returned, %(year)s") % {"year": year},
+            categories=[r.department.name for r in year_rows],
+            series=[
+                (_("Records entered"), [r.counts["entered"] for r in year_rows], NOW_COLOUR),
+                (_("Returned"), [r.counts["returned"] for r in year_rows], BEFORE_COLOUR),
+            ],
+        )
+        if year_rows
+        else ""
+    )
+    return render(
+        request,
+        "reports/quality.html",
+        {"year": year, "department": department, "rows": rows, "headers": headers, "chart": chart},
+    )

@@ -25,13 +25,17 @@ from subjects.selectors import subject_get, subject_get_by_code
 from .credit_file import credit_file_grades, credit_file_sections, credit_file_subject
 from .forms import CreditFilePurposeForm
 from .openings import opening_get, opening_remember
-from .selectors import home_summary
+from .selectors import home_summary, todo_items
 
 
 @login_required
 def home(request):
     """The landing page after login: what this role can do, with a few numbers."""
-    return render(request, "workbench/home.html", {"summary": home_summary(user=request.user)})
+    return render(
+        request,
+        "workbench/home.html",
+        {"summary": home_summary(user=request.user), "todo": todo_items(user=request.user)},
+    )
 
 
 @login_required

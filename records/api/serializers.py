@@ -250,3 +250,28 @@ class RecordReasonInputSerializer(serializers.Serializer):
         default="",
         help_text=_("Why the record is returned, revoked or repaired (required for those actions)."),
     )
+
+
+class RecordBulkReviewInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[("approve", _("approve")), ("return", _("return"))])
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=2000,
+        help_text=_("The records to review; left out, every record of the queue the filters select."),
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text=_("Required to return.")
+    )
+
+
+class RecordRefusalOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document_number = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class RecordBulkReviewOutputSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    done = serializers.ListField(child=serializers.IntegerField())
+    refused = RecordRefusalOutputSerializer(many=True)

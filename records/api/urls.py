@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.RecordListCreateApi.as_view(), name="api-record-list"),
     path("review-queue/", views.RecordReviewQueueApi.as_view(), name="api-record-review-queue"),
+    path("review-queue/bulk/", views.RecordBulkReviewApi.as_view(), name="api-record-review-bulk"),
     path("<int:pk>/", views.RecordDetailApi.as_view(), name="api-record-detail"),
     path("<int:pk>/submit/", views.RecordSubmitApi.as_view(), name="api-record-submit"),
     path("<int:pk>/approve/", views.RecordApproveApi.as_view(), name="api-record-approve"),

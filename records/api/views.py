@@ -8,7 +8,7 @@ project's exception handler turns into 400 / 403.
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -20,11 +20,13 @@ from core.actions import ActionApiMixin
 from subjects.api.views import IsStaffMember
 
 from .. import services
-from ..filtersets import CreditRecordFilterSet
+from ..filtersets import CreditRecordFilterSet, ReviewQueueFilterSet
 from ..models import CreditRecord, RecordSource, RecordTransition, Sanction
 from ..selectors import record_get, records_visible_to, review_queue
 from ..views import ACTIONS
 from .serializers import (
+    RecordBulkReviewInputSerializer,
+    RecordBulkReviewOutputSerializer,
     RecordCreateInputSerializer,
     RecordDetailOutputSerializer,
     RecordListOutputSerializer,
@@ -89,14 +91,61 @@ class RecordListCreateApi(generics.ListAPIView):
 
 
 class RecordReviewQueueApi(generics.ListAPIView):
-    """Submitted records the reviewer may approve (not entered or submitted by them)."""
+    """Submitted records the reviewer may approve (not entered or submitted by them), with the queue
+    page's filters."""
 
     serializer_class = RecordListOutputSerializer
+    filterset_class = ReviewQueueFilterSet
     permission_classes = [IsAuthenticated, IsStaffMember]
     queryset = CreditRecord.objects.none()
 
     def get_queryset(self):
         return _for_list(review_queue(user=self.request.user))
+
+
+class RecordBulkReviewApi(APIView):
+    """Approve or return several records of the review queue at once: the ``ids`` given, or every
+    record the queue's filters (query string, as for the queue) select. Each record goes through the
+    four-eyes service on its own; the answer lists the records done and each one refused with the
+    reason. A return without a reason is refused whole (400), nothing changed."""
+
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(
+        request=RecordBulkReviewInputSerializer,
+        parameters=[
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, required=False, description=str(f.label))
+            for name, f in ReviewQueueFilterSet.base_filters.items()
+        ],
+        responses={200: RecordBulkReviewOutputSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request: Request) -> Response:
+        data = RecordBulkReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        queue = review_queue(user=request.user)
+        if "ids" in values:
+            chosen = queue.filter(pk__in=values["ids"])
+        else:
+            chosen = ReviewQueueFilterSet(request.query_params, queryset=queue, request=request).qs
+        records = list(
+            chosen.select_related("subject").order_by("publish_due", "id")[: services.BULK_REVIEW_MAX + 1]
+        )
+        result = services.records_review_bulk(
+            actor=request.user, records=records, action=values["action"], reason=values["reason"]
+        )
+        return Response(
+            RecordBulkReviewOutputSerializer(
+                {
+                    "action": result.action,
+                    "done": [r.pk for r in result.done],
+                    "refused": [
+                        {"id": r.pk, "document_number": r.document_number, "reason": reason}
+                        for r, reason in result.refused
+                    ],
+                }
+            ).data
+        )
 
 
 class RecordDetailApi(APIView):

@@ -42,9 +42,16 @@ def test_run_review_distribution_adjustment_and_publication(client, credit_offic
     assert response.status_code == 302
     grade.refresh_from_db()
     assert grade.grade == "A" and grade.adjusted_reason == "经核实已整改"
-    client.post(
+    # Publishing is irreversible: the admin asks first, and publishes on the confirmation.
+    asked = client.post(
         reverse("admin:grading_evaluationrun_changelist"),
         {"action": "publish_runs", "_selected_action": [run.pk]},
+    )
+    run.refresh_from_db()
+    assert asked.status_code == 200 and run.status == RunStatus.COMPLETED
+    client.post(
+        reverse("admin:grading_evaluationrun_changelist"),
+        {"action": "publish_runs", "_selected_action": [run.pk], "confirm": "yes"},
     )
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED and run.grades.filter(published=True).count() == 12

@@ -159,9 +159,9 @@ def test_the_home_page_tells_the_handler_how_many_objections_wait(client, subjec
     objection = objection_file(actor=subject_user, record=record, reasons="理由")
     client.force_login(reviewer)
     page = client.get(reverse("home")).content.decode()
-    assert "1 项异议待处理。" in page and "已超期" not in page
+    assert "待处理的异议" in page and "已超期" not in page
     Objection.objects.filter(pk=objection.pk).update(deadline=datetime.date(2020, 1, 6))
-    assert "其中 1 项已超期。" in client.get(reverse("home")).content.decode()
+    assert "1 项已超期" in client.get(reverse("home")).content.decode()
 
 
 def test_the_portal_lists_the_measures_that_apply(client, subject_user, record, firm):

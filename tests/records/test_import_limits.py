@@ -218,7 +218,7 @@ def test_the_shared_validator_refuses_text_direction_characters_for_the_api(cler
 FORMULAS = ["=1+1", "+86 137", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x.example")']
 
 
-def test_the_error_workbook_writes_every_value_as_text_and_reads_back_the_same(fgw):
+def test_the_error_workbook_writes_every_text_as_text_and_reads_back_the_same(fgw):
     rows = [
         _row(make_uscc(), name=text, doc=f"第{i}号", content=text) + [] for i, text in enumerate(FORMULAS)
     ]
@@ -231,7 +231,12 @@ def test_the_error_workbook_writes_every_value_as_text_and_reads_back_the_same(f
         sheet = load_workbook(io.BytesIO(content), data_only=data_only).active
         cells = list(sheet.iter_rows(min_row=2))
         assert [row[0].value for row in cells] == FORMULAS
-        assert all(c.data_type == "s" for row in cells for c in row if c.value is not None)
+        # Every text a text cell, never a formula; the decision date (F) a date, the fine (H) a number.
+        typed = (6, 8)
+        assert all(
+            c.data_type == "s" for row in cells for c in row if c.value is not None and c.column not in typed
+        )
+        assert all(row[5].is_date and row[5].value.year == 2099 and row[7].value == 5000 for row in cells)
     # Uploaded again as it is, it reads the same values (and is refused for the same reason).
     again = records_import(content=content, file_name="f-again.xlsx", department=fgw)
     assert [e.values["主体名称"] for e in again.errors] == FORMULAS

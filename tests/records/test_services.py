@@ -82,7 +82,7 @@ def test_severity_set_by_hand_needs_a_reason(clerk, firm):
         ({"sanctions": [SanctionInput("罚款", "五千")]}, "sanctions", "不是数字"),
         ({"sanctions": [SanctionInput("警告", "100")]}, "sanctions", "没有金额"),
         ({"sanctions": [SanctionInput("罚没")]}, "sanctions", "罚款"),
-        ({"kind": "警告", "sanctions": [SanctionInput("警告")]}, "sanctions", "警告"),
+        ({"kind": "警告", "sanctions": [SanctionInput("通报批评")]}, "sanctions", "警告"),
         ({"decision_date": datetime.date(2099, 1, 1)}, "decision_date", "将来"),
         ({"decision_date": "2026-02-30"}, "decision_date", "YYYY-MM-DD"),
         ({"document_number": " "}, "document_number", "文书号"),

@@ -267,7 +267,8 @@ def test_home_page_flags_overdue_publication_and_the_review_queue(client, clerk,
     record_submit(actor=clerk, record=old)
     client.force_login(reviewer)
     page = client.get(reverse("home")).content.decode()
-    assert "1 条记录等待您审核" in page and "超过7个工作日" in page
+    # The reviewer's to-do: the queue, its record overdue for publication listed first.
+    assert "待审核的记录" in page and "1 项已超期" in page
 
 
 def test_nightly_task_expires_records_past_publication(clerk, reviewer, firm):
@@ -324,3 +325,26 @@ def test_a_returned_record_is_changed_on_its_page_and_an_effective_one_corrected
     assert response.status_code == 302 and correction.version == 2 and correction.fine_total == 7000
     page = client.get(reverse("records:detail", args=[correction.pk])).content.decode()
     assert "v1" in page and "v2" in page
+
+
+def test_evidence_is_kept_across_a_form_error(client, clerk, other_clerk, firm):
+    import re
+
+    client.force_login(clerk)
+    kind = RecordKind.objects.get(code="warning")
+    url = reverse("records:create", args=["warning"])
+    good = SimpleUploadedFile("处罚决定书.pdf", PDF, content_type="application/pdf")
+    page = client.post(
+        url, {**_post_data(kind, subject_code=firm.code, decision_date="2099-01-01"), "evidence": good}
+    )
+    html = page.content.decode()
+    assert "将来" in html and "处罚决定书.pdf" in html and not CreditRecord.objects.exists()
+    token = re.search(r'name="held-evidence" value="([^"]+)"', html).group(1)
+    # Another user cannot use the token: the record is saved without the file.
+    client.force_login(other_clerk)
+    client.post(url, {**_post_data(kind, subject_code=firm.code), "held-evidence": token})
+    assert not CreditRecord.objects.get().evidence.exists()
+    client.force_login(clerk)
+    response = client.post(url, {**_post_data(kind, subject_code=firm.code), "held-evidence": token})
+    record = CreditRecord.objects.get(department=clerk.department)
+    assert response.status_code == 302 and record.evidence.get().original_name == "处罚决定书.pdf"

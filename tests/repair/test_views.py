@@ -204,3 +204,18 @@ def test_a_subject_user_never_reaches_a_record_not_yet_in_force(client, clerk, r
         assert not any(n in text for n in ("草稿罚1号", "待审罚2号", "退回罚3号")), url
     client.force_login(clerk)  # the department still reaches its own draft
     assert client.get(reverse("repair:apply", args=[draft.pk])).status_code == 200
+
+
+def test_proofs_chosen_before_a_form_error_are_kept(client, clerk, reviewer, firm, firm_user):
+    import re
+
+    record = effective_record(clerk, reviewer, firm, decision_date=LONG_AGO)
+    client.force_login(firm_user)
+    url = reverse("repair:apply", args=[record.pk])
+    # The training certificate is chosen, but the required commitment is missing: an error.
+    page = client.post(url, {"statement": "已整改", "proof_training": pdf()}).content.decode()
+    assert "信用修复申请须提交：信用承诺书" in page and not RepairApplication.objects.exists()
+    token = re.search(r'name="held-proof_training" value="([^"]+)"', page).group(1)
+    client.post(url, {"statement": "已整改", "proof_commitment": pdf(), "held-proof_training": token})
+    application = RepairApplication.objects.get()
+    assert sorted(application.proofs.values_list("kind", flat=True)) == ["commitment", "training"]

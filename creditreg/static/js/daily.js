@@ -1,0 +1,33 @@
+// Page behaviour shared by the staff pages, as a static file (the Content-Security-Policy refuses
+// inline scripts): "select all on this page" boxes, confirmations of irreversible steps, and the
+// navigation toggle of narrow screens.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.matches && box.matches("[data-select-all]")) {
+    var form = box.form || box.closest("form");
+    form.querySelectorAll("input[type=checkbox][name=" + box.getAttribute("data-select-all") + "]").forEach(
+      function (item) { item.checked = box.checked; }
+    );
+  }
+});
+document.addEventListener("click", function (event) {
+  var target = event.target.closest ? event.target.closest("[data-confirm]") : null;
+  if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+  var toggle = event.target.closest ? event.target.closest("[data-nav-toggle]") : null;
+  if (toggle) {
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+  }
+});
+// The public look-up searches names by GET (an address to bookmark); a typed identity number is
+// posted instead, so it never lands in an address, a history or a log.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-id-guard")) { return; }
+  var value = (form.querySelector("input[name=q]") || {}).value || "";
+  if (/^\s*(\d{17}[\dXx]|\d{15})\s*$/.test(value)) { form.method = "post"; }
+});
