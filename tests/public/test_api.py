@@ -4,6 +4,7 @@ by the full number, JSON errors, a rate limit and bounded queries."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -11,6 +12,7 @@ from rest_framework.test import APIClient
 from core.masking import mask_resident_id
 from records.services import record_repair
 from records.validation import RecordInput
+from subjects.identifiers import validate_uscc
 from tests.factories import make_company, make_person, make_uscc
 
 from .conftest import days_ago, effective_record
@@ -167,13 +169,27 @@ def test_malformed_code_answers_400_json_with_a_chinese_message(api, code, words
     assert words in response.json()["detail"]
 
 
+def _valid_uscc(code: str) -> bool:
+    try:
+        validate_uscc(code)
+    except ValidationError:
+        return False
+    return True
+
+
 def test_wrong_check_character_is_named(api, firm):
     wrong = firm.code[:17] + ("0" if firm.code[17] != "0" else "1")
     response = api.get(detail(wrong))
     assert response.status_code == 400
     assert "第18位校验码应为" in response.json()["detail"]
     person = make_person()
-    wrong = person.code[:17] + ("0" if person.code[17] != "0" else "1")
+    # A wrong check character that does not by chance make a valid unified social credit code (an
+    # all-digit string can satisfy both checksums; the search would then look for an organisation).
+    wrong = next(
+        candidate
+        for candidate in (person.code[:17] + c for c in "0123456789X" if c != person.code[17])
+        if not _valid_uscc(candidate)
+    )
     response = api.get(LIST, {"q": wrong})
     assert response.status_code == 400 and "第18位校验码应为" in response.json()["detail"]
 
