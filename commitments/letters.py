@@ -2,14 +2,13 @@
 ``documents.services`` with the text as signed, the matter, the materials still missing and their due
 date, checkable at the public check."""
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.masking import mask_resident_id
 from core.types import Actor
 from documents.models import DocumentKind
-from documents.services import Issued, document_issue, document_letter
+from documents.services import Issued, subject_letter
 
 from .models import Commitment
 
@@ -46,24 +45,11 @@ def _stated(commitment: Commitment) -> dict:
 
 def commitment_document(*, commitment: Commitment, actor: Actor = None) -> Issued:
     """The signed commitment as a PDF, issued once."""
-    source = f"commitments.commitment:{commitment.pk}"
-    subject = commitment.subject
-
-    def issue() -> Issued:
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Credit commitment")
-            stated = _stated(commitment)
-        return document_issue(
-            kind=DocumentKind.COMMITMENT,
-            title=title,
-            office=commitment.department.name,
-            stated=stated,
-            actor=actor,
-            subject_id=subject.pk,
-            holder_name=subject.name,
-            holder_code=subject.code,
-            holder_is_person=subject.is_natural_person,
-            source=source,
-        )
-
-    return document_letter(source=source, kind=DocumentKind.COMMITMENT, issue=issue)
+    return subject_letter(
+        source=f"commitments.commitment:{commitment.pk}",
+        kind=DocumentKind.COMMITMENT,
+        subject=commitment.subject,
+        office=commitment.department.name,
+        content=lambda: (_("Credit commitment"), _stated(commitment)),
+        actor=actor,
+    )

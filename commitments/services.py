@@ -20,6 +20,7 @@ from accounts.models import User
 from audit.services import audited_save, model_snapshot
 from audit.workflow import Permission, Workflow
 from core.files import evidence_check, file_store
+from core.text import text_clean
 from core.types import Actor
 from records.services import record_create, record_submit
 from records.validation import RecordInput, parse_date
@@ -73,20 +74,6 @@ COMMITMENT_AUDIT_FIELDS = [
 VOLUNTARY_AUDIT_FIELDS = ["subject", "department", "category", "title", "issuer", "reference", "status"]
 
 
-def _text(value, *, field: str, label, max_length: int | None = None, required: bool = True) -> str:
-    value = " ".join(str(value or "").split()) if max_length else str(value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("Enter the %(label)s.") % {"label": label}})
-    if max_length and len(value) > max_length:
-        raise ValidationError(
-            {
-                field: _("The %(label)s is too long (at most %(n)s characters).")
-                % {"label": label, "n": max_length}
-            }
-        )
-    return value
-
-
 COMMITMENTS = Workflow(
     CommitmentTransition,
     COMMITMENT_TRANSITIONS,
@@ -112,9 +99,9 @@ VERIFIERS = Permission(
 
 def _template_values(*, matter, title, text, materials_working_days) -> dict:
     values: dict[str, str | int] = {
-        "matter": _text(matter, field="matter", label=_("matter"), max_length=200),
-        "title": _text(title, field="title", label=_("title"), max_length=200),
-        "text": _text(text, field="text", label=_("text of the commitment")),
+        "matter": text_clean(matter, field="matter", label=_("matter"), max_length=200),
+        "title": text_clean(title, field="title", label=_("title"), max_length=200),
+        "text": text_clean(text, field="text", label=_("text of the commitment")),
     }
     try:
         days = int(materials_working_days)
@@ -222,7 +209,7 @@ def commitment_sign(
     template = CommitmentTemplate.objects.get(pk=template.pk)
     if not template.is_active:
         raise ValidationError(_("This commitment template is no longer in use."))
-    missing = _text(
+    missing = text_clean(
         missing_materials, field="missing_materials", label=_("missing materials"), required=False
     )
     due = None
@@ -294,7 +281,7 @@ def commitment_breach(
     commitment = _outcome_begin(
         commitment, CommitmentStatus.BREACHED, actor=actor, verb=_("recorded as breached")
     )
-    reason = _text(reason, field="reason", label=_("facts of the breach"))
+    reason = text_clean(reason, field="reason", label=_("facts of the breach"))
     record = record_create(
         actor=actor,
         subject=commitment.subject,
@@ -374,9 +361,9 @@ def voluntary_register(
         subject_id=actor.subject_id,
         department=department,
         category=category,
-        title=_text(title, field="title", label=_("title"), max_length=200),
-        issuer=_text(issuer, field="issuer", label=_("issuer"), max_length=200, required=False),
-        reference=_text(reference, field="reference", label=_("number"), max_length=100, required=False),
+        title=text_clean(title, field="title", label=_("title"), max_length=200),
+        issuer=text_clean(issuer, field="issuer", label=_("issuer"), max_length=200, required=False),
+        reference=text_clean(reference, field="reference", label=_("number"), max_length=100, required=False),
         valid_from=valid_from,
         valid_until=valid_until,
         description=(description or "").strip(),
@@ -429,7 +416,7 @@ def voluntary_reject(*, actor: Actor, entry: VoluntaryEntry, reason: str) -> Vol
     entry = VOLUNTARY.begin(
         entry, VoluntaryStatus.REJECTED, actor=actor, verb=_("rejected"), permission=VERIFIERS
     )
-    reason = _text(reason, field="reason", label=_("reasons"))
+    reason = text_clean(reason, field="reason", label=_("reasons"))
     return VOLUNTARY.decide(
         entry, VoluntaryStatus.REJECTED, actor=actor, action="voluntary.reject", reason=reason
     )

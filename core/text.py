@@ -10,6 +10,7 @@ clerk sees which cell to fix.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -31,3 +32,23 @@ def unsafe_character_message(text) -> str:
             "display differently from what it holds; remove it."
         ) % {"code": ord(char)}
     return _("The text contains a control character (U+%(code)04X); remove it.") % {"code": ord(char)}
+
+
+def text_clean(value, *, field: str, label, max_length: int | None = None, required: bool = True) -> str:
+    """A text input of a service as it is kept: a short one (``max_length``) on one line with single
+    spaces, a long one stripped; refused on ``field`` — with ``label`` in the message — when required
+    and empty, too long, or holding a character no stored text may hold."""
+    value = " ".join(str(value or "").split()) if max_length else str(value or "").strip()
+    if required and not value:
+        raise ValidationError({field: _("Enter the %(label)s.") % {"label": label}})
+    if max_length and len(value) > max_length:
+        raise ValidationError(
+            {
+                field: _("The %(label)s is too long (at most %(n)s characters).")
+                % {"label": label, "n": max_length}
+            }
+        )
+    unsafe = unsafe_character_message(value)
+    if unsafe:
+        raise ValidationError({field: unsafe})
+    return value

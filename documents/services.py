@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -213,6 +214,39 @@ def document_letter(*, source: str, kind: str, issue) -> Issued:
         if hashlib.sha256(content).hexdigest() == document.sha256:
             return Issued(document=document, content=content)
     return issue()
+
+
+def subject_letter(
+    *,
+    source: str,
+    kind: str,
+    subject,
+    office: str,
+    content: Callable[[], tuple[str, dict]],
+    actor: Actor = None,
+) -> Issued:
+    """The letter ``kind`` of ``source`` about ``subject`` (a registry subject: its ``pk``, ``name``,
+    ``code`` and ``is_natural_person``) from ``office``: issued once from ``content()`` — its title and
+    what it states, worded in the site's language — and drawn again afterwards (``document_letter``).
+    The one way every app issues its letters."""
+
+    def issue() -> Issued:
+        with translation.override(settings.LANGUAGE_CODE):
+            title, stated = content()
+        return document_issue(
+            kind=kind,
+            title=title,
+            office=office,
+            stated=stated,
+            actor=actor,
+            subject_id=subject.pk,
+            holder_name=subject.name,
+            holder_code=subject.code,
+            holder_is_person=subject.is_natural_person,
+            source=source,
+        )
+
+    return document_letter(source=source, kind=kind, issue=issue)
 
 
 def document_check_file(*, document: Document, content: bytes) -> bool:

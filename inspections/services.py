@@ -33,7 +33,7 @@ from accounts.models import Department, User
 from audit.services import audit_log_write, audited_save, model_snapshot
 from audit.workflow import Permission, Workflow
 from core.masking import mask_resident_id
-from core.text import unsafe_character_message
+from core.text import text_clean
 from records.services import record_create, record_submit
 from records.validation import RecordInput, SanctionInput, parse_date
 from subjects.identifiers import normalize_identifier
@@ -93,23 +93,6 @@ RESULTS = Workflow(
 )
 
 
-def _text(value, *, field: str, label, max_length: int | None = None, required: bool = True) -> str:
-    value = " ".join(str(value or "").split()) if max_length else str(value or "").strip()
-    if required and not value:
-        raise ValidationError({field: _("Enter the %(label)s.") % {"label": label}})
-    if max_length and len(value) > max_length:
-        raise ValidationError(
-            {
-                field: _("The %(label)s is too long (at most %(n)s characters).")
-                % {"label": label, "n": max_length}
-            }
-        )
-    unsafe = unsafe_character_message(value)
-    if unsafe:
-        raise ValidationError({field: unsafe})
-    return value
-
-
 def _kinds(values) -> list[str]:
     kinds = sorted({str(v) for v in (values or [])})
     unknown = [k for k in kinds if k not in SubjectKind.values]
@@ -146,8 +129,8 @@ def matter_save(
         if not can_maintain(actor, matter):
             raise PermissionDenied(_("Only department staff keep their department's inspection matters."))
     values = {
-        "name": _text(name, field="name", label=_("matter"), max_length=200),
-        "legal_basis": _text(legal_basis, field="legal_basis", label=_("legal basis"), max_length=300),
+        "name": text_clean(name, field="name", label=_("matter"), max_length=200),
+        "legal_basis": text_clean(legal_basis, field="legal_basis", label=_("legal basis"), max_length=300),
         "subject_kinds": _kinds(subject_kinds),
         "is_active": bool(is_active),
     }
@@ -172,7 +155,7 @@ def inspector_save(
         inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
         if not can_maintain(actor, inspector):
             raise PermissionDenied(_("Only department staff keep their department's inspector pool."))
-    certificate = _text(
+    certificate = text_clean(
         certificate_number, field="certificate_number", label=_("certificate number"), max_length=40
     ).replace(" ", "")
     if not certificate.isascii() or "|" in certificate:
@@ -184,7 +167,7 @@ def inspector_save(
             {"certificate_number": _("An inspector with this certificate number is listed.")}
         )
     values = {
-        "name": _text(name, field="name", label=_("name"), max_length=50),
+        "name": text_clean(name, field="name", label=_("name"), max_length=50),
         "certificate_number": certificate,
         "is_active": bool(is_active),
     }
@@ -202,7 +185,7 @@ def conflict_declare(*, actor, inspector: Inspector, subject_code: str, reason: 
     subject = Subject.objects.filter(code=normalize_identifier(subject_code or "")).first()
     if subject is None:
         raise ValidationError({"subject_code": _("No subject has this code.")})
-    reason = _text(reason, field="reason", label=_("reason"), max_length=200)
+    reason = text_clean(reason, field="reason", label=_("reason"), max_length=200)
     if inspector.conflicts.filter(subject=subject, withdrawn_at__isnull=True).exists():
         raise ValidationError({"subject_code": _("This conflict is already declared.")})
     conflict = InspectorConflict.objects.create(
@@ -311,7 +294,7 @@ def _plan_values(
     if not matters:
         raise ValidationError({"matters": _("Choose at least one inspection matter.")})
     return {
-        "title": _text(title, field="title", label=_("title"), max_length=200),
+        "title": text_clean(title, field="title", label=_("title"), max_length=200),
         "matter_text": "；".join(m.name for m in matters)[:500],
         "year": year,
         "period_start": start,
@@ -421,7 +404,7 @@ def plan_announce(*, actor, plan: InspectionPlan, seed: str | None = None) -> In
 @transaction.atomic
 def plan_cancel(*, actor, plan: InspectionPlan, reason: str) -> InspectionPlan:
     plan = PLANS.begin(plan, PlanStatus.CANCELLED, actor=actor, verb=_("cancelled"), permission=PLANNERS)
-    reason = _text(reason, field="reason", label=_("reason"))
+    reason = text_clean(reason, field="reason", label=_("reason"))
     return PLANS.transition(
         plan,
         PlanStatus.CANCELLED,
@@ -693,7 +676,7 @@ def command_draw(
     over every subject graded under ``public``. The same plan (department, matter, year) drawn again
     with the same seed gives the recorded draw; with another seed it is refused. A dry run records
     nothing and counts toward no cap."""
-    matter = _text(matter, field="matter", label=_("matter"), max_length=500)
+    matter = text_clean(matter, field="matter", label=_("matter"), max_length=500)
     seed = str(seed or "")
     if not seed.strip():
         raise ValidationError({"seed": _("Give the seed.")})
@@ -808,7 +791,9 @@ def inspection_result_enter(
         raise ValidationError({"inspected_on": _("The day of the inspection is in the future.")})
     if inspection.plan.drawn_at and day < timezone.localtime(inspection.plan.drawn_at).date():
         raise ValidationError({"inspected_on": _("The day of the inspection is before the draw.")})
-    findings = _text(findings, field="findings", label=_("what was found"), required=outcome != Result.PASSED)
+    findings = text_clean(
+        findings, field="findings", label=_("what was found"), required=outcome != Result.PASSED
+    )
     fields: dict = {
         "inspected_on": day,
         "findings": findings,

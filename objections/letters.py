@@ -3,15 +3,13 @@ receipt (回执) given at filing and the decision letter (决定书), each a PDF
 ``documents.services`` with its 文号 (``receipt_number``, ``decision_number``) printed beside the
 document number, and the same wording as the printable page."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from core.masking import mask_resident_id
 from core.types import Actor
 from documents.letters import letter_stated
 from documents.models import DocumentKind
-from documents.services import Issued, document_issue, document_letter
+from documents.services import Issued, subject_letter
 
 from .models import Objection
 
@@ -28,24 +26,14 @@ def _context(objection: Objection) -> dict:
 
 
 def _letter(*, objection: Objection, kind: str, template: str, actor: Actor) -> Issued:
-    def issue() -> Issued:
-        with translation.override(settings.LANGUAGE_CODE):
-            title, stated = letter_stated(render_to_string(template, _context(objection)))
-        subject = objection.subject
-        return document_issue(
-            kind=kind,
-            title=title,
-            office=objection.department.name,
-            stated=stated,
-            actor=actor,
-            subject_id=subject.pk,
-            holder_name=subject.name,
-            holder_code=subject.code,
-            holder_is_person=subject.is_natural_person,
-            source=f"objections.objection:{objection.pk}",
-        )
-
-    return document_letter(source=f"objections.objection:{objection.pk}", kind=kind, issue=issue)
+    return subject_letter(
+        source=f"objections.objection:{objection.pk}",
+        kind=kind,
+        subject=objection.subject,
+        office=objection.department.name,
+        content=lambda: letter_stated(render_to_string(template, _context(objection))),
+        actor=actor,
+    )
 
 
 def objection_receipt_document(*, objection: Objection, actor: Actor = None) -> Issued:

@@ -2,14 +2,13 @@
 through ``documents.services`` when an application has been decided, saying what was decided about which
 record and why, checkable at the public check."""
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.masking import mask_resident_id
 from core.types import Actor
 from documents.models import DocumentKind
-from documents.services import Issued, document_issue, document_letter
+from documents.services import Issued, subject_letter
 
 from .models import RepairApplication, RepairStatus
 
@@ -63,24 +62,11 @@ def _stated(application: RepairApplication) -> dict:
 
 def repair_decision_document(*, application: RepairApplication, actor: Actor = None) -> Issued:
     """The decision of an approved or refused application as a PDF (the caller checks it is decided)."""
-    source = f"repair.repairapplication:{application.pk}"
-    subject = application.subject
-
-    def issue() -> Issued:
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Credit repair decision")
-            stated = _stated(application)
-        return document_issue(
-            kind=DocumentKind.REPAIR_DECISION,
-            title=title,
-            office=application.department.name,
-            stated=stated,
-            actor=actor,
-            subject_id=subject.pk,
-            holder_name=subject.name,
-            holder_code=subject.code,
-            holder_is_person=subject.is_natural_person,
-            source=source,
-        )
-
-    return document_letter(source=source, kind=DocumentKind.REPAIR_DECISION, issue=issue)
+    return subject_letter(
+        source=f"repair.repairapplication:{application.pk}",
+        kind=DocumentKind.REPAIR_DECISION,
+        subject=application.subject,
+        office=application.department.name,
+        content=lambda: (_("Credit repair decision"), _stated(application)),
+        actor=actor,
+    )
