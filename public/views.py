@@ -2,12 +2,14 @@
 name or code, one subject's published information, and the red and black lists. No login; rate
 limited per client address; natural persons' identity numbers masked and never in an address."""
 
+import re
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +31,8 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+# Six digits in a row: part of an identity number (or a code), never put into an address.
+NUMBERS = re.compile(r"\d{6}")
 LIST_PAGE_SIZE = 50
 
 
@@ -54,6 +58,11 @@ def lookup(request):
     # a plain address with ?q= (a bookmark, the pages of a name search) works too.
     q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
     q = q.strip()
+    if request.method == "POST" and q and not NUMBERS.search(q):
+        # A name posted by the search form comes back as an address with ?q= (bookmarkable); anything
+        # with a run of digits — an identity number, whole or in part — is answered here and never
+        # goes into an address, even where the page's script did not run.
+        return redirect(f"{reverse('public:lookup')}?q={quote(q)}", permanent=False)
     context = {"q": q, "error": "", "page": None, "profile": None, "today": timezone.localdate()}
     status = 200
     spent = _identity_budget_spent(request, q)

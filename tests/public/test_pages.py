@@ -58,6 +58,21 @@ def test_subject_page_shows_published_information(web, clerk, reviewer, credit_o
     assert "拒不履行生效判决" in text and "西峡县人民法院" in text
 
 
+def test_a_posted_name_comes_back_as_an_address_to_bookmark_and_a_number_never_does(web):
+    firm = make_company("西峡县书签查询建材有限公司")
+    person = make_person("书签查询")
+    response = web.post("/public/", {"q": "书签查询"})
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/public/?q=%E4%B9%A6%E7%AD%BE%E6%9F%A5%E8%AF%A2"
+    )
+    assert firm.name in web.get(response["Location"]).content.decode()
+    # Without any script on the page: a number, whole or in part, is answered in place.
+    for typed in (person.code, person.code[:10], f"书签{person.code[6:14]}"):
+        answered = web.post("/public/", {"q": typed})
+        assert answered.status_code in (200, 400) and "Location" not in answered
+
+
 def test_a_natural_person_by_full_number_is_shown_masked(web, clerk, reviewer):
     person = make_person("吴七")
     effective_record(clerk, reviewer, person, document_number="西发改罚〔2026〕41号")

@@ -23,11 +23,3 @@ document.addEventListener("click", function (event) {
     nav.classList.toggle("open", open);
   }
 });
-// The public look-up searches names by GET (an address to bookmark); a typed identity number is
-// posted instead, so it never lands in an address, a history or a log.
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  if (!form.hasAttribute || !form.hasAttribute("data-id-guard")) { return; }
-  var value = (form.querySelector("input[name=q]") || {}).value || "";
-  if (/^\s*(\d{17}[\dXx]|\d{15})\s*$/.test(value)) { form.method = "post"; }
-});
