@@ -131,14 +131,23 @@ def quality_by_department(rows: list[QualityRow]) -> list[QualityRow]:
     return list(year.values())
 
 
-def quality_table(*, year: int, today: datetime.date | None = None) -> Table:
-    """The yearly summary's table of department data quality (the county's summary)."""
-    rows = quality_by_department(department_quality(year=year, today=today))
+def quality_table(
+    *, year: int, department: Department | None = None, today: datetime.date | None = None
+) -> Table:
+    """The yearly summary's table of department data quality: the county's, one row per department;
+    a department's own, one row per month."""
+    found = department_quality(year=year, department=department, today=today)
+    if department is None:
+        rows = quality_by_department(found)
+        lines = [Row(label=r.department.name, key=r.department.code, values=r.values) for r in rows]
+    else:
+        rows = found
+        lines = [Row(label=f"{year}-{r.month:02d}", key=str(r.month), values=r.values) for r in rows]
     table = Table(
         key="quality",
         title=_("Department data quality"),
-        headers=[_("Department")] + HEADERS,
-        rows=[Row(label=r.department.name, key=r.department.code, values=r.values) for r in rows],
+        headers=[_("Department") if department is None else _("Month")] + HEADERS,
+        rows=lines,
         note=_(
             "Records entered in the year; returned by the reviewer; taking effect after the 7-working-day "
             "publication deadline (004 §4(3)); objections filed and upheld; repairs; reminders overdue."

@@ -449,5 +449,5 @@ def summary_build(
     tables += inspection_tables(year=year, department=department)
     if department is None:
         tables.append(records_by_department(year=year))
-        tables.append(quality_table(year=year, today=today))
+    tables.append(quality_table(year=year, department=department, today=today))
     return Summary(year=year, department=department, grade_sections=sections, tables=tables)

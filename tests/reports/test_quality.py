@@ -45,3 +45,14 @@ def test_the_yearly_summary_has_the_quality_table_and_native_charts(county):
     book = load_workbook(io.BytesIO(summary_workbook(summary=summary)))
     charted = [ws.title for ws in book.worksheets if ws._charts]
     assert "各等级主体" in charted and "部门数据质量" in charted
+
+
+def test_a_departments_own_summary_has_its_data_quality_by_month(county):
+    from accounts.models import Department
+
+    fgw = Department.objects.get(code="fgw")
+    table = next(t for t in summary_build(year=YEAR, department=fgw).tables if t.key == "quality")
+    assert str(table.headers[0]) == "月份" and table.rows
+    entered = CreditRecord.objects.filter(created_at__year=YEAR, department=fgw).count()
+    assert sum(row.values[0] for row in table.rows) == entered == table.totals[0]
+    assert all(row.label.startswith(f"{YEAR}-") for row in table.rows)
