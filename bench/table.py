@@ -164,6 +164,8 @@ def log(text: str) -> None:
 def one_statement(connection, as_of: datetime.date) -> float:
     """The limit of a full grading: per scheme, the compiled grading query (reads the window, scores
     every subject of the population with its reasons) written as one row per subject to a new table."""
+    from django.db import transaction
+
     from grading.compiled import compiled_session, outcomes_sql
     from grading.population import Population
     from grading.services import grading_targets, version_published
@@ -173,9 +175,9 @@ def one_statement(connection, as_of: datetime.date) -> float:
         version = version_published(scheme=scheme, department=department)
         population = Population.of(version=version, department=department)
         sql, params = outcomes_sql(version=version, department=department, as_of=as_of, population=population)
-        with connection.cursor() as cursor:
+        # In a transaction, as the engine runs it: compiled_session's settings are the transaction's.
+        with transaction.atomic(), connection.cursor() as cursor:
             compiled_session(cursor)
-            cursor.execute("DROP TABLE IF EXISTS bench_limit")
             started = time.perf_counter()
             cursor.execute(f"CREATE TABLE bench_limit AS {sql}", params)
             total += time.perf_counter() - started
