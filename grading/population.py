@@ -64,11 +64,14 @@ class Population:
         if self.everyone:
             return "TRUE"
         department = q.p(self.department_id)
+        # Correlated EXISTS, as in ``subject_q``: a chunk of a yearly run probes its own subjects
+        # instead of hashing every record of the department once per chunk.
         return (
-            f"({column} IN (SELECT p.subject_id FROM records_creditrecord p WHERE p.department_id = "
-            f"{department} AND p.is_current AND p.status = ANY({q.p([str(s) for s in TOOK_EFFECT])}) "
+            f"(EXISTS (SELECT 1 FROM records_creditrecord p WHERE p.subject_id = {column} AND "
+            f"p.department_id = {department} AND p.is_current AND "
+            f"p.status = ANY({q.p([str(s) for s in TOOK_EFFECT])}) "
             f"AND NOT (p.kind_id = ANY({q.p(q.kind_ids(UNCOUNTED_KINDS))}::int[]))) "
-            f"OR {column} IN (SELECT pg.subject_id FROM grading_grade pg WHERE pg.scheme_id = "
+            f"OR EXISTS (SELECT 1 FROM grading_grade pg WHERE pg.subject_id = {column} AND pg.scheme_id = "
             f"{q.p(self.scheme_id)} AND pg.department_id = {department} AND pg.is_current))"
         )
 
