@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint messages demo clean
+.PHONY: run test install lint messages demo clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(PY) creditreg/locale/translate.py
+
+# The bench county (PostgreSQL and Redis as on CI) and one table: each operation, its time, and a limit
+# measured in the same run on the same data (bench/table.py). 1M for the record:
+#   make bench BENCH_SUBJECTS=1000000
+BENCH_SUBJECTS ?= 100000
+BENCH_RECORDS ?= 10
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/creditreg_bench
+BENCH_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+BENCH_ARGS ?=
+
+bench: install
+	$(PY) bench/table.py --subjects $(BENCH_SUBJECTS) --records-per-subject $(BENCH_RECORDS) \
+		--database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
