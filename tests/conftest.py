@@ -18,11 +18,18 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
 
 from .factories import make_user
 from .otp import force_login_verified
+
+# Property tests check properties, not the machine's speed: a CI machine busy with a browser, a worker
+# and PostgreSQL must not fail them for slow input generation or a slow example.
+hypothesis_settings.register_profile("creditreg", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("creditreg")
 
 REQUIRE_SERVICES = os.environ.get("CREDITREG_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
