@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import is_department_staff, is_reviewer, is_subject_user
 from accounts.ratelimit import PublicPagesThrottle, rate_limited
 from core.actions import Action, ActionView
-from core.files import file_download_view
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.pages import PAGE_SIZE, form_save, found_or_404, paginate, require
 from core.routers import lagging_reads
 from documents.letters import letter_pdf_response
@@ -256,6 +256,8 @@ def voluntary_list(request):
 def voluntary_create(request):
     require(is_subject_user(request.user) and bool(request.user.subject_id))
     form = VoluntaryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":  # a file chosen before the form came back with an error is kept
+        held_files_restore(request=request, form=form, fields=["file"])
 
     def register():
         data = dict(form.cleaned_data)
@@ -266,7 +268,8 @@ def voluntary_create(request):
     if entry is not None:
         messages.success(request, _("Registered; it is shown once verified."))
         return redirect("commitments:voluntary_detail", pk=entry.pk)
-    return render(request, "commitments/voluntary_form.html", {"form": form})
+    held = held_files_keep(request=request, form=form, fields=["file"]) if request.method == "POST" else []
+    return render(request, "commitments/voluntary_form.html", {"form": form, "held_files": held})
 
 
 def _entry_or_404(request, pk: int):

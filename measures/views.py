@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_credit_office, is_department_staff, is_staff_member
 from core.actions import Action, ActionView
-from core.files import file_download_view
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.filters import id_from_text
 from core.pages import PAGE_SIZE as QUEUE_SIZE
 from core.pages import form_save, found_or_404, paginate, require
@@ -218,6 +218,8 @@ def listing_create(request):
         },
         subject=preset,
     )
+    if request.method == "POST":  # a decision file chosen before the form came back with an error is kept
+        held_files_restore(request=request, form=form, fields=["decision_file"])
 
     def save():
         subject = _subject_chosen(request, form)
@@ -240,10 +242,15 @@ def listing_create(request):
     if listing is not None:
         messages.success(request, _("The listing is proposed; a reviewer of your department decides on it."))
         return redirect("measures:listing", pk=listing.pk)
+    held = (
+        held_files_keep(request=request, form=form, fields=["decision_file"])
+        if request.method == "POST"
+        else []
+    )
     return render(
         request,
         "measures/listing_form.html",
-        {"form": form, "subject": preset, "title": _("Propose a listing")},
+        {"form": form, "subject": preset, "title": _("Propose a listing"), "held_files": held},
     )
 
 
@@ -290,6 +297,8 @@ def listing_edit(request, pk: int):
         for name in ("reason", "document_number", "decision_date", "ends_on", "hearing_days")
     }
     form = ListingForm(request.POST or None, request.FILES or None, initial=initial, resubmit=True)
+    if request.method == "POST":
+        held_files_restore(request=request, form=form, fields=["decision_file"])
     saved = form_save(
         request,
         form,
@@ -310,7 +319,15 @@ def listing_edit(request, pk: int):
     return render(
         request,
         "measures/listing_form.html",
-        {"form": form, "subject": listing.subject, "listing": listing, "title": _("Correct the proposal")},
+        {
+            "form": form,
+            "subject": listing.subject,
+            "listing": listing,
+            "title": _("Correct the proposal"),
+            "held_files": held_files_keep(request=request, form=form, fields=["decision_file"])
+            if request.method == "POST"
+            else [],
+        },
     )
 
 

@@ -215,3 +215,22 @@ def test_the_subject_does_not_see_the_breach_record_before_it_takes_effect(
     record_approve(actor=reviewer, record=commitment.breach_record)
     client.force_login(firm_user)
     assert "西发改诺9号" in client.get(url).content.decode()
+
+
+def test_the_supporting_file_is_kept_across_a_refusal(client, firm_user):
+    """Issue 19: a file chosen on a form that came back with an error is not silently dropped."""
+    import re
+
+    client.force_login(firm_user)
+    data = {
+        "category": "contract",
+        "department": str(Department.objects.get(code="fgw").pk),
+        "title": "县医院工程合同履约",
+        "file": SimpleUploadedFile("合同.pdf", PDF),
+    }
+    page = client.post(reverse("commitments:voluntary_create"), data).content.decode()
+    assert "注册信息须作出真实性承诺" in page and "合同.pdf" in page
+    token = re.search(r'name="held-file" value="([^"]+)"', page).group(1)
+    data = {k: v for k, v in data.items() if k != "file"} | {"truthful": "on", "held-file": token}
+    assert client.post(reverse("commitments:voluntary_create"), data).status_code == 302
+    assert VoluntaryEntry.objects.get().files.get().original_name == "合同.pdf"

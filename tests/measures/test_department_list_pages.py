@@ -310,3 +310,17 @@ def test_public_api_and_pages_show_the_department_list_with_its_department(
     assert county.name in only_county and firm.name not in only_county
     detail = web.get(f"/public/subjects/{firm.code}/").content.decode()
     assert "住房保障中心黑名单" in detail and listing.ends_on.isoformat() in detail
+
+
+def test_the_decision_file_is_kept_across_a_form_error(client, zfbz_clerk, firm):
+    """Issue 19: the decision file chosen on a proposal that came back with an error is kept."""
+    import re
+
+    client.force_login(zfbz_clerk)
+    bad = client.post(reverse("measures:listing_create"), form_data(firm, document_number=""))
+    text = bad.content.decode()
+    assert "请填写决定文书号。" in text and not DepartmentListing.objects.exists()
+    token = re.search(r'name="held-decision_file" value="([^"]+)"', text).group(1)
+    data = {k: v for k, v in form_data(firm).items() if k != "decision_file"} | {"held-decision_file": token}
+    response = client.post(reverse("measures:listing_create"), data)
+    assert response.status_code == 302 and DepartmentListing.objects.get().files.count() == 1
