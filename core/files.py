@@ -145,15 +145,17 @@ def held_files_restore(*, request, form, fields: list[str]) -> None:
     the file kept for it on the last one (its token in ``held-<field>``)."""
     restored = {}
     for name in fields:
-        token = request.POST.get(HELD_PREFIX + name, "")
-        if name not in request.FILES and token:
-            held = upload_held(user=request.user, token=token)
-            if held is not None:
-                restored[name] = held
+        if name in request.FILES:
+            continue  # a file chosen again replaces the kept ones
+        held = [
+            upload_held(user=request.user, token=t) for t in request.POST.getlist(HELD_PREFIX + name) if t
+        ]
+        if any(f is not None for f in held):
+            restored[name] = [f for f in held if f is not None]
     if restored:
         form.files = form.files.copy()
-        for name, held in restored.items():
-            form.files[name] = held
+        for name, files in restored.items():
+            form.files.setlist(name, files)  # one file, or several for a field that takes several
 
 
 def held_files_keep(*, request, form, fields: list[str]) -> list[tuple[str, str, str]]:
@@ -162,12 +164,15 @@ def held_files_keep(*, request, form, fields: list[str]) -> list[tuple[str, str,
     kept = []
     cleaned = getattr(form, "cleaned_data", None) or {}
     for name in fields:
-        uploaded = cleaned.get(name)
-        if not uploaded:
-            continue
-        try:
-            evidence_check(uploaded)
-        except ValidationError:
-            continue  # the form says why; a refused file is not kept
-        kept.append((HELD_PREFIX + name, upload_hold(user=request.user, uploaded=uploaded), uploaded.name))
+        value = cleaned.get(name)
+        for uploaded in value if isinstance(value, list | tuple) else [value]:
+            if not uploaded:
+                continue
+            try:
+                evidence_check(uploaded)
+            except ValidationError:
+                continue  # the form says why; a refused file is not kept
+            kept.append(
+                (HELD_PREFIX + name, upload_hold(user=request.user, uploaded=uploaded), uploaded.name)
+            )
     return kept

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user, is_subject_user_of
 from core.actions import Action, ActionView
-from core.files import file_download_view
+from core.files import file_download_view, held_files_keep, held_files_restore
 from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
 from documents.letters import letter_pdf_response
@@ -282,6 +282,8 @@ def _measures(subject) -> list[dict]:
 
 def _file(request, *, record=None, grade=None):
     form = ObjectionForm(request.POST or None, request.FILES or None, record=record)
+    if request.method == "POST":  # evidence chosen before the form came back with an error is kept
+        held_files_restore(request=request, form=form, fields=["evidence"])
     objection = form_save(
         request,
         form,
@@ -310,6 +312,9 @@ def _file(request, *, record=None, grade=None):
             "record": record,
             "grade": grade,
             "deadline": services.objection_deadline(filed_on=timezone.localdate()),
+            "held_files": held_files_keep(request=request, form=form, fields=["evidence"])
+            if request.method == "POST"
+            else [],
         },
     )
 

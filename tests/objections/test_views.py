@@ -26,6 +26,20 @@ def test_the_portal_shows_records_grades_with_reasons_and_objections(client, sub
     assert f">{grade.grade}<" in page and record.document_number in page.split('id="grades"')[1]
 
 
+def test_evidence_files_are_kept_across_a_form_error(client, subject_user, record):
+    """Issue 19: several files chosen on a form that came back with an error are all kept."""
+    import re
+
+    client.force_login(subject_user)
+    url = reverse("portal:object_record", args=[record.pk])
+    page = client.post(url, {"reasons": " ", "evidence": [pdf("甲.pdf"), pdf("乙.pdf")]}).content.decode()
+    tokens = re.findall(r'name="held-evidence" value="([^"]+)"', page)
+    assert len(tokens) == 2 and "甲.pdf" in page and "乙.pdf" in page and not Objection.objects.exists()
+    response = client.post(url, {"reasons": "不是本公司行为。", "held-evidence": tokens})
+    assert response.status_code == 302
+    assert sorted(e.original_name for e in Objection.objects.get().evidence.all()) == ["乙.pdf", "甲.pdf"]
+
+
 def test_a_subject_files_an_objection_with_files_and_sees_the_deadline(client, subject_user, record):
     client.force_login(subject_user)
     url = reverse("portal:object_record", args=[record.pk])
