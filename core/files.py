@@ -137,6 +137,32 @@ def upload_held(*, user, token: str):
     return SimpleUploadedFile(held["n"], content)
 
 
+def held_uploads_purge(*, now=None) -> int:
+    """Delete the kept uploads older than their tokens (a day): a form abandoned after an error leaves
+    its files behind, which nobody can use any more. The number deleted."""
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    try:
+        _dirs, names = default_storage.listdir("held")
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"held/{name}"
+        try:
+            modified = default_storage.get_modified_time(path)
+        except (FileNotFoundError, OSError):
+            continue
+        if now - modified > datetime.timedelta(seconds=HOLD_MAX_AGE):
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 HELD_PREFIX = "held-"
 
 

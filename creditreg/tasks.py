@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from core.files import held_uploads_purge
 from subjects.models import Subject
 
 
@@ -27,3 +28,9 @@ def worker_health_check() -> dict:
         "subjects": Subject.objects.count(),
         "at": timezone.now().isoformat(),
     }
+
+
+@shared_task(name="creditreg.purge_held_uploads")
+def purge_held_uploads() -> int:
+    """Daily: the uploads kept across a form error whose day has passed (core.files)."""
+    return held_uploads_purge()

@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # refused by a system check and by the purge. The audit log is never purged.
 ACCESS_LOG_RETENTION_DAYS = env.int("CREDITREG_ACCESS_LOG_RETENTION_DAYS", default=365)
 CELERY_BEAT_SCHEDULE["accesslog-purge"] = {"task": "accesslog.purge", "schedule": crontab(hour=3, minute=15)}
+# Uploads kept across a form's errors live a day (core.files.HOLD_MAX_AGE); older ones are deleted.
+CELERY_BEAT_SCHEDULE["held-uploads-purge"] = {
+    "task": "creditreg.purge_held_uploads",
+    "schedule": crontab(hour=3, minute=25),
+}
 # Minutes the purpose a staff member stated for opening a subject's credit file holds for that file
 # (004 §4(2) 按需共享; workbench/openings.py); then it is asked again.
 CREDIT_FILE_OPENING_MINUTES = env.int("CREDITREG_CREDIT_FILE_OPENING_MINUTES", default=30)
