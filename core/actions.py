@@ -23,6 +23,8 @@ from django.views import View
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .files import HELD_PREFIX, evidence_check, upload_held, upload_hold
+
 
 @dataclass(frozen=True)
 class Action:
@@ -42,6 +44,25 @@ class Action:
             kwargs[self.reason] = reason
         kwargs |= {name: value for name, value in inputs.items() if name in self.inputs}
         return self.service(**kwargs)
+
+
+def held_key(action_path: str) -> str:
+    """Where the session keeps the files of a refused action until its object's page shows them."""
+    return f"held-action:{action_path}"
+
+
+def held_for_action(request: HttpRequest, action_path: str) -> list[tuple[str, str, str]]:
+    """The files kept from the refused try of the action at ``action_path`` (once): (hidden field
+    name, token, file name) for its form on the object's page."""
+    return request.session.pop(held_key(action_path), []) if hasattr(request, "session") else []
+
+
+def _acceptable(uploaded) -> bool:
+    try:
+        evidence_check(uploaded)
+    except ValidationError:
+        return False
+    return True
 
 
 def _error_messages(exc: Exception) -> list[str]:
@@ -82,6 +103,16 @@ class ActionView(LoginRequiredMixin, View):
         except self.shown as exc:
             for message in _error_messages(exc):
                 messages.error(request, message)
+            # The files sent with a refused action wait for the next try (issue 19: a browser cannot
+            # refill a file input): the object's page carries them in the action's form.
+            held = [
+                (HELD_PREFIX + name, upload_hold(user=request.user, uploaded=f), f.name)
+                for name in step.inputs
+                for f in request.FILES.getlist(name)
+                if _acceptable(f)
+            ]
+            if held:
+                request.session[held_key(request.path)] = held
         else:
             messages.success(request, self.done_message(step, obj))
         return self.redirect_after(request, obj)
@@ -92,9 +123,18 @@ class ActionView(LoginRequiredMixin, View):
 
     @staticmethod
     def inputs(request: HttpRequest, step: Action) -> dict[str, Any]:
-        """The step's further inputs the form sent: files by their field's name, else the text."""
+        """The step's further inputs the form sent: files by their field's name (or, where none was
+        chosen, the files kept from a refused try), else the text."""
         given = {name: request.POST[name] for name in step.inputs if name in request.POST}
-        return given | {name: request.FILES.getlist(name) for name in step.inputs if name in request.FILES}
+        files = {name: request.FILES.getlist(name) for name in step.inputs if name in request.FILES}
+        for name in step.inputs:
+            if name not in files:
+                kept = [
+                    upload_held(user=request.user, token=t) for t in request.POST.getlist(HELD_PREFIX + name)
+                ]
+                if any(f is not None for f in kept):
+                    files[name] = [f for f in kept if f is not None]
+        return given | files
 
     def redirect_after(self, request: HttpRequest, obj) -> HttpResponse:
         if self.next_url:

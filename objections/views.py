@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_staff_member, is_subject_user, is_subject_user_of
-from core.actions import Action, ActionView
+from core.actions import Action, ActionView, held_for_action
 from core.files import file_download_view, held_files_keep, held_files_restore
 from core.http import client_rate_key
 from core.pages import errors_to_form, form_save, found_or_404, paginate, require
@@ -227,6 +227,8 @@ def portal_listing(request, pk: int):
     department_listings_settle_due()
     listing = _told_listing_or_404(request, pk)
     form = ListingStatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":  # files chosen before the form came back with an error are kept
+        held_files_restore(request=request, form=form, fields=["files"])
     stated = form_save(
         request,
         form,
@@ -250,6 +252,9 @@ def portal_listing(request, pk: int):
             "form": form,
             "can_state": listing.statement_open(today),
             "today": today,
+            "held_files": held_files_keep(request=request, form=form, fields=["files"])
+            if request.method == "POST"
+            else [],
         },
     )
 
@@ -397,6 +402,9 @@ def objection_detail(request, pk: int):
             "form": ObjectionDecisionForm(objection=objection, levels=levels),
             "material_form": MaterialRequestForm(),
             "answer_form": MaterialAnswerForm(),
+            "held_files": held_for_action(
+                request, reverse("objections:action", args=[objection.pk, "answer"])
+            ),
         },
     )
 

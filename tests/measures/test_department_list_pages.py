@@ -3,6 +3,7 @@ consider, end), the subject's portal (told, states its case), the subject page, 
 and the API show."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,11 +188,15 @@ def test_the_subject_is_told_on_its_portal_and_states_its_case(
     page = client.get(reverse("portal:listing", args=[listing.pk])).content.decode()
     assert "住房保障中心拟将您列入其黑名单" in page and listing.hearing_until.isoformat() in page
     assert "提交陈述申辩" in page
-    empty = client.post(reverse("portal:listing", args=[listing.pk]), {"statement": ""})
-    assert "请填写陈述申辩的内容" in empty.content.decode()
+    empty = client.post(
+        reverse("portal:listing", args=[listing.pk]), {"statement": "", "files": [pdf("租赁合同.pdf")]}
+    )
+    assert "请填写陈述申辩的内容" in empty.content.decode() and "租赁合同.pdf" in empty.content.decode()
+    # The file chosen before the error is kept for the next try (issue 19).
+    tokens = re.findall(r'name="held-files" value="([^"]+)"', empty.content.decode())
     response = client.post(
         reverse("portal:listing", args=[listing.pk]),
-        {"statement": "房屋系合法承租，附租赁合同。", "files": [pdf("租赁合同.pdf")]},
+        {"statement": "房屋系合法承租，附租赁合同。", "held-files": tokens},
     )
     assert response.status_code == 302
     listing.refresh_from_db()

@@ -227,3 +227,25 @@ def test_a_subject_cannot_open_the_forms_for_another_subjects_record_or_grade(
     assert client.get(reverse("portal:object_record", args=[other_record.pk])).status_code == 404
     assert client.post(reverse("portal:object_grade", args=[grade.pk]), {"reasons": "x"}).status_code == 404
     assert not Objection.objects.exists()
+
+
+def test_files_of_a_refused_answer_are_kept_for_the_next_try(client, subject_user, record, reviewer):
+    """Issue 19: the answer to a request for material is an action of the objection's page; files sent
+    with a refused answer wait on that page's form instead of being dropped."""
+    import re
+
+    from objections.services import objection_accept, objection_material_request
+
+    objection = objection_file(actor=subject_user, record=record, reasons="理由")
+    objection_accept(actor=reviewer, objection=objection)
+    objection_material_request(actor=reviewer, objection=objection, reason="请补充缴款凭证。")
+    client.force_login(subject_user)
+    url = reverse("objections:action", args=[objection.pk, "answer"])
+    refused = client.post(url, {"reason": " ", "files": [pdf("缴款凭证.pdf")]}, follow=True)
+    page = refused.content.decode()
+    tokens = re.findall(r'name="held-files" value="([^"]+)"', page)
+    assert len(tokens) == 1 and "缴款凭证.pdf" in page
+    client.post(url, {"reason": "已补充缴款凭证。", "held-files": tokens})
+    objection.refresh_from_db()
+    assert objection.material_answer == "已补充缴款凭证。"
+    assert "缴款凭证.pdf" in [e.original_name for e in objection.evidence.all()]
