@@ -40,6 +40,16 @@ def exception_handler(exc, context):
     return response
 
 
+def bad_request(request, exception):
+    """400 of a request Django refuses before any view reads it — too large, too many fields, a
+    malformed upload (``SuspiciousOperation``): JSON under ``/api/`` as every other API answer, a page
+    in the user's language elsewhere."""
+    message = _("The request cannot be processed: it is too large or malformed.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"reason": message}, status=400)
+
+
 def page_not_found(request, exception):
     """404 of a URL no route matches: JSON under ``/api/`` (SPEC §7: unknown codes answer 404 as JSON,
     also a code no route can carry), the usual page elsewhere."""

@@ -87,5 +87,6 @@ urlpatterns = [
 ]
 
 # A URL no route matches answers JSON under /api/ (core.api.page_not_found).
+handler400 = "core.api.bad_request"
 handler404 = "core.api.page_not_found"
 handler403 = "core.api.permission_denied"

@@ -32,3 +32,25 @@ def test_the_server_error_page_is_chinese():
 def test_the_favicon_is_served(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_a_request_too_large_is_a_400_in_json_under_the_api_and_a_chinese_page_elsewhere(
+    client, clerk, settings
+):
+    """Django refuses it before any view reads it (SuspiciousOperation): the API still answers JSON, as
+    its schema says, and a page still speaks Chinese."""
+    from rest_framework.authtoken.models import Token
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    fields = {f"f{i}": "x" for i in range(10)}
+    token = Token.objects.create(user=clerk)
+    api = client.post("/api/records/review-queue/bulk/", fields, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.status_code == 400 and api.headers["Content-Type"].startswith("application/json")
+    assert "过大" in api.json()["detail"]
+    client.force_login(clerk)
+    page = client.post(reverse("inspections:matters"), fields)
+    assert (
+        page.status_code == 400
+        and "过大" in page.content.decode()
+        and "Bad Request" not in page.content.decode()
+    )
