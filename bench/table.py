@@ -3,6 +3,7 @@
 Usage: .venv/bin/python bench/table.py [--subjects 100000] [--records-per-subject 10]
            [--database-url postgres://postgres@127.0.0.1:5432/creditreg_bench] [--redis-url URL]
            [--import-rows 50000] [--push-items 100000] [--lookup-seconds 60] [--lookup-rate 200]
+           [--skip grading,workers,import,push,lookup] [--keep] [--reuse]
 
 Creates (drops first) the database, migrates it, generates the county of ``bench/grading.py``, then
 times each operation through the real code and beside it a limit on the same data, in this run:
@@ -18,10 +19,13 @@ times each operation through the real code and beside it a limit on the same dat
   push of N items (push_outbox, file)    the same JSON Lines written by plain Python from one query
   public look-up, p95 at R requests/s    a static response of the same body through the same gunicorn
 
-and prints one table with the ratio. The database is dropped at the end unless ``--keep``.
+and prints one table with the ratio. The database is dropped at the end unless ``--keep``; ``--reuse``
+measures on the county such a run left (the push needs that run's yearly run of the day: skip it
+along with the grading rows only on a database that has one).
 """
 
 import argparse
+import contextlib
 import datetime
 import importlib.util
 import json
@@ -93,14 +97,21 @@ def main() -> None:
     parser.add_argument("--lookup-seconds", type=int, default=60)
     parser.add_argument("--lookup-step-seconds", type=int, default=20)
     parser.add_argument("--lookup-rate", type=int, default=200)
-    parser.add_argument("--skip", default="", help="comma-separated: workers,import,push,lookup")
+    parser.add_argument("--skip", default="", help="comma-separated: grading,workers,import,push,lookup")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the county a run with --keep left (same size) instead of building it again",
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     name = args.database_url.rsplit("/", 1)[1]
     dropdb = ["dropdb", "--if-exists", "--force", "-h", "127.0.0.1", "-U", "postgres", name]
-    subprocess.run(dropdb, check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    reuse = args.reuse and database_exists(args.database_url)
+    if not reuse:
+        subprocess.run(dropdb, check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "creditreg.settings.base",
@@ -122,11 +133,17 @@ def main() -> None:
     bench_grading = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench_grading)
     n, per = args.subjects, args.records_per_subject
-    seconds, _ = timed(lambda: bench_grading.generate(connection.cursor(), n, per))
-    print(f"generated {n:,} subjects and {n * per:,} records in {seconds:.1f} s", flush=True)
+    if reuse:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM subjects_subject")
+            print(f"reusing the county of {cursor.fetchone()[0]:,} subjects", flush=True)
+    else:
+        seconds, _ = timed(lambda: bench_grading.generate(connection.cursor(), n, per))
+        print(f"generated {n:,} subjects and {n * per:,} records in {seconds:.1f} s", flush=True)
     rows: list[Row] = []
     try:
-        grading_rows(args, rows, connection, env, skip)
+        if "grading" not in skip:
+            grading_rows(args, rows, connection, env, skip)
         if "import" not in skip:
             rows.append(import_row(args, connection, env))
         if "push" not in skip:
@@ -145,6 +162,11 @@ def main() -> None:
     )
     print()
     print(table(rows, header))
+
+
+def database_exists(url: str) -> bool:
+    done = subprocess.run(["psql", url, "-Atc", "SELECT 1"], capture_output=True, text=True, check=False)
+    return done.returncode == 0
 
 
 def server_version(url: str) -> str:
@@ -330,6 +352,25 @@ def grading_rows(args, rows: list[Row], connection, env: dict, skip: set) -> Non
                         target="≤ 0.62x (≥ 1.6x faster)",
                     )
                 )
+            nights = {}
+            for processes, days in ((1, 2), (2, 3)):
+                try:
+                    nights[processes] = nightly_on_workers(
+                        args, env, processes, today + datetime.timedelta(days=days)
+                    )
+                except Exception as exc:
+                    log(f"(the nightly on {processes} worker process(es) was not measured: {exc})")
+                    break
+            if len(nights) == 2:
+                rows.append(
+                    Row(
+                        "nightly (a later day) on 2 worker processes against 1",
+                        nights[2],
+                        "1 worker process",
+                        nights[1],
+                        target="≤ 0.62x (≥ 1.6x faster)",
+                    )
+                )
 
 
 def single_regrade(args, connection) -> tuple[float, float]:
@@ -358,9 +399,10 @@ def single_regrade(args, connection) -> tuple[float, float]:
     return regrade[p99], read[p99]
 
 
-def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
-    """The yearly run as of ``as_of`` (``manage.py yearly_run``, which waits for it) with its chunks
-    on one Celery worker of ``processes`` processes."""
+@contextlib.contextmanager
+def celery_worker(args, env: dict, processes: int):
+    """One Celery worker of ``processes`` processes on the bench database; yields the environment of a
+    process that sends it tasks."""
     import redis
 
     broker_env = {**env, "REDIS_URL": args.redis_url, "CELERY_TASK_ALWAYS_EAGER": "false"}
@@ -396,18 +438,7 @@ def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> 
             if worker.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the worker did not start: {Path(logfile.name).read_text()[-2000:]}")
             time.sleep(0.5)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [PY, "manage.py", "yearly_run", "--as-of", as_of.isoformat()],
-            cwd=ROOT,
-            env=broker_env,
-            capture_output=True,
-            text=True,
-        )
-        seconds = time.perf_counter() - started
-        log(f"yearly run on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
-        log("    " + (done.stdout.strip() or done.stderr[-2000:]).replace("\n", "\n    "))
-        return seconds
+        yield broker_env
     finally:
         worker.terminate()
         try:
@@ -418,6 +449,58 @@ def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> 
         client.close()
         logfile.close()
         os.unlink(logfile.name)
+
+
+def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
+    """The yearly run as of ``as_of`` (``manage.py yearly_run``, which waits for it) with its chunks
+    on one Celery worker of ``processes`` processes."""
+    with celery_worker(args, env, processes) as broker_env:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [PY, "manage.py", "yearly_run", "--as-of", as_of.isoformat()],
+            cwd=ROOT,
+            env=broker_env,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+    log(f"yearly run on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
+    log("    " + (done.stdout.strip() or done.stderr[-2000:]).replace("\n", "\n    "))
+    return seconds
+
+
+NIGHTLY_ON_WORKERS = """
+import datetime, sys, django
+django.setup()
+from celery.result import AsyncResult
+from creditreg.celery import app
+from grading.tasks import regrade_all_task
+sent = regrade_all_task.delay(sys.argv[1]).get(timeout=3600)
+for task_id in sent["tasks"]:
+    AsyncResult(task_id, app=app).get(timeout=3600)
+print(f"{sent['blocks']} blocks")
+"""
+
+
+def nightly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
+    """The nightly regrade as of ``as_of`` sent as on a deployment (``grading.regrade_all``: one task
+    per block of subject ids) to one Celery worker of ``processes`` processes, until every block is
+    done."""
+    with celery_worker(args, env, processes) as broker_env:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [PY, "-c", NIGHTLY_ON_WORKERS, as_of.isoformat()],
+            cwd=ROOT,
+            env=broker_env,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+    log(f"nightly on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
+    log("    " + (done.stdout.strip() or done.stderr[-2000:]).replace("\n", "\n    "))
+    if done.returncode:
+        raise RuntimeError("the nightly on workers failed")
+    return seconds
 
 
 # --- import ------------------------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,7 @@ from .writer import (
     grade_in_force_corrected_write,
     grades_write,
     grades_write_sql,
+    grading_block,
     grading_lock,
 )
 
@@ -111,10 +114,12 @@ def grades_compute(
     department: Department | None,
     as_of: datetime.date,
     subject_ids: Iterable[int] | None = None,
+    id_range: tuple[int, int] | None = None,
     population: Population | None = None,
     input_run_id: int | None = None,
 ) -> Iterator[tuple[int, Outcome]]:
-    """(subject id, outcome) for every subject asked for — the whole registry by default — that belongs
+    """(subject id, outcome) for every subject asked for — the whole registry by default, or a list, or
+    an id range — that belongs
     to ``population`` (default: every one), in id order. ``input_run_id``: the run whose grades a
     department scheme takes as input (a yearly run reads the county run of its date); by default the
     county grade in force."""
@@ -130,6 +135,9 @@ def grades_compute(
         records = records.filter(subject_id__in=ids)
         subjects = subjects.filter(pk__in=ids)
         stream = len(ids) > SMALL_SET
+    if id_range is not None:
+        records = records.filter(subject_id__gte=id_range[0], subject_id__lte=id_range[1])
+        subjects = subjects.filter(pk__range=id_range)
     input_scheme = rules.input_scheme
     facts = _fact_stream(records, stream=stream)
     pending = next(facts, None)
@@ -178,10 +186,11 @@ def grades_refresh(
     source: str,
     department: Department | None = None,
     subject_ids: Iterable[int] | None = None,
+    id_range: tuple[int, int] | None = None,
 ) -> dict[str, int]:
-    """Recompute and store the grades of ``subject_ids`` (all subjects by default) of the scheme's
-    population (a department's own subjects, SPEC §3.6) under its published version; only changed
-    grades are written. Returns counts."""
+    """Recompute and store the grades of ``subject_ids`` (all subjects by default; or those of an id
+    range, a nightly block) of the scheme's population (a department's own subjects, SPEC §3.6) under
+    its published version; only changed grades are written. Returns counts."""
     department = grading_department(scheme=scheme, department=department)
     version = version_published(scheme=scheme, department=department)
     if version is None:
@@ -195,13 +204,19 @@ def grades_refresh(
             as_of=as_of,
             source=source,
             subject_ids=subject_ids,
+            id_range=id_range,
             population=population,
         )
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     counts = {"graded": 0, "changed": 0}
     batch: list[tuple[GradeTarget, int, Outcome]] = []
     for subject_id, outcome in grades_compute(
-        version=version, department=department, as_of=as_of, subject_ids=subject_ids, population=population
+        version=version,
+        department=department,
+        as_of=as_of,
+        subject_ids=subject_ids,
+        id_range=id_range,
+        population=population,
     ):
         batch.append((target, subject_id, outcome))
         if len(batch) >= CHUNK:
@@ -215,7 +230,7 @@ def grades_refresh(
 
 
 def _refresh_compiled(
-    *, scheme, version, department, as_of, source, subject_ids, population
+    *, scheme, version, department, as_of, source, subject_ids, id_range, population
 ) -> dict[str, int]:
     """The set-based refresh, in two passes inside the database. The first fingerprints every
     subject's counting records (``compiled.digests_sql``) and keeps the candidates: no current grade,
@@ -226,14 +241,19 @@ def _refresh_compiled(
     ids = None if subject_ids is None else sorted(set(subject_ids))
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     digests, digest_params = digests_sql(
-        version=version, department=department, as_of=as_of, subject_ids=ids, population=population
+        version=version,
+        department=department,
+        as_of=as_of,
+        subject_ids=ids,
+        id_range=id_range,
+        population=population,
     )
     full, full_params = outcomes_sql(
         version=version, department=department, as_of=as_of, subject_table="grading_candidates"
     )
     timings = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        grading_lock(cursor, scheme_ids=[scheme.pk])
+        grading_lock(cursor, scheme_ids=[scheme.pk], blocks=_blocks(subject_ids=ids, id_range=id_range))
         compiled_session(cursor)
         cursor.execute("DROP TABLE IF EXISTS grading_candidates")
         started = time.perf_counter()
@@ -256,7 +276,11 @@ def _refresh_compiled(
         cursor.execute("DROP TABLE grading_candidates")
         timings["grades and writes"] = time.perf_counter() - started
         members = Subject.objects.filter(population.subject_q("pk"))
-        graded = (members.filter(pk__in=ids) if ids is not None else members).count()
+        if ids is not None:
+            members = members.filter(pk__in=ids)
+        if id_range is not None:
+            members = members.filter(pk__range=id_range)
+        graded = members.count()
     logger.info(
         "graded %s (%s) as of %s: %d subjects, %d candidates, %d changed; %s",
         scheme.code,
@@ -286,12 +310,52 @@ def regrade_subjects(
     ids = sorted(set(subject_ids))
     if len(ids) <= SMALL_SET:
         return _regrade_few(subject_ids=ids, as_of=as_of, source=source)
+    targets = grading_targets()
     with transaction.atomic():
+        with connection.cursor() as cursor:  # every lock at once, in order (``grading_lock``)
+            grading_lock(cursor, scheme_ids=[s.pk for s, _d in targets], blocks=_blocks(subject_ids=ids))
         return {
             f"{scheme.code}:{getattr(department, 'code', '')}": grades_refresh(
                 scheme=scheme, department=department, as_of=as_of, source=source, subject_ids=ids
             )
-            for scheme, department in grading_targets()
+            for scheme, department in targets
+        }
+
+
+def _blocks(*, subject_ids: list[int] | None = None, id_range: tuple[int, int] | None = None):
+    """The lock blocks (``writer.grading_lock``) of the subjects asked for; None: every subject."""
+    if id_range is not None:
+        return range(grading_block(id_range[0]), grading_block(id_range[1]) + 1)
+    if subject_ids is not None:
+        return {grading_block(sid) for sid in subject_ids}
+    return None
+
+
+def nightly_blocks() -> list[tuple[int, int]]:
+    """The id ranges of the nightly regrade's tasks on workers: one per block of
+    ``GRADING_BLOCK_SUBJECTS`` subject ids that holds a subject (an empty stretch of ids costs no task)."""
+    size = settings.GRADING_BLOCK_SUBJECTS
+    blocks = Subject.objects.annotate(block=F("pk") / size).values_list("block", flat=True)
+    blocks = blocks.distinct().order_by("block")
+    return [(block * size, block * size + size - 1) for block in blocks]
+
+
+def regrade_block(
+    *, id_range: tuple[int, int], as_of: datetime.date, source: str = GradeSource.NIGHTLY
+) -> dict:
+    """One nightly task on a worker (SPEC §3.5): every scheme over the subjects of one block of ids, in
+    one transaction — the county schemes first, so a department scheme taking the county grade as input
+    (000 Art. 8) reads the one just written, and a subject's grades change together. Blocks hold
+    disjoint subjects, so any number of workers grade them side by side (``grading_lock``)."""
+    targets = grading_targets()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            grading_lock(cursor, scheme_ids=[s.pk for s, _d in targets], blocks=_blocks(id_range=id_range))
+        return {
+            f"{scheme.code}:{getattr(department, 'code', '')}": grades_refresh(
+                scheme=scheme, department=department, as_of=as_of, source=source, id_range=id_range
+            )
+            for scheme, department in targets
         }
 
 
@@ -311,7 +375,9 @@ def _regrade_few(*, subject_ids: list[int], as_of: datetime.date, source: str) -
     with transaction.atomic(), connection.cursor() as cursor:
         # The scheme locks serialise every writer of current grades, so they need no row locks (which
         # would also make a regrade that changes nothing write to disk at commit).
-        grading_lock(cursor, scheme_ids=sorted({v.scheme_id for v in versions}))
+        grading_lock(
+            cursor, scheme_ids=[v.scheme_id for v in versions], blocks=_blocks(subject_ids=subject_ids)
+        )
         current = {
             (row[2], row[3], row[1]): CurrentGrade(*row)
             for row in _fetch(cursor, "grading_few_grades", [subject_ids])

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -45,6 +46,8 @@ from .models import (
 )
 
 GRADING_LOCK_NAMESPACE = 7_310_415
+# Keys (scheme id << 20 | block) of the block locks (``grading_lock``).
+GRADING_BLOCK_NAMESPACE = 7_310_416
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,39 @@ def grade_row(target: GradeTarget, subject_id: int, outcome: Outcome) -> Grade:
     )
 
 
-def grading_lock(cursor, *, scheme_ids: list[int]) -> None:
-    """One writer of a scheme's current grades at a time (PostgreSQL advisory locks, released at
-    commit): the nightly regrade and a dynamic one never both retire the same current grade. Always
-    taken in scheme id order, so two writers cannot deadlock."""
+def grading_block(subject_id: int) -> int:
+    """The block of subject ids a subject's grades are locked by (``grading_lock``): the nightly
+    regrade on workers grades one block per task (``services.nightly_blocks``)."""
+    return subject_id // settings.GRADING_BLOCK_SUBJECTS
+
+
+def grading_lock(cursor, *, scheme_ids: list[int], blocks: Iterable[int] | None = None) -> None:
+    """One writer of a subject's current grades under a scheme at a time (PostgreSQL advisory locks,
+    released at commit), so that the nightly regrade and a dynamic one never both retire the same
+    current grade.
+
+    A writer of every subject of a scheme (``blocks`` None: the whole nightly statement, publishing a
+    run, a correction) takes the scheme's lock exclusively. A writer of some subjects takes it shared,
+    and then the locks of their blocks of ids exclusively: the nightly blocks on several workers run
+    side by side, and a dynamic regrade waits only for the block of its subjects. Every writer takes
+    all its locks here, at once, the scheme locks first, each kind in id order, so that no two writers
+    can deadlock."""
     if connection.vendor != "postgresql" or not scheme_ids:
         return
-    locks = ", ".join(f"pg_advisory_xact_lock({GRADING_LOCK_NAMESPACE}, %s)" for _ in scheme_ids)
-    cursor.execute(f"SELECT {locks}", sorted(scheme_ids))
+    schemes = sorted(set(scheme_ids))
+    if blocks is None:
+        locks = [f"pg_advisory_xact_lock({GRADING_LOCK_NAMESPACE}, %s)" for _ in schemes]
+        params: list[int] = schemes
+    else:
+        # Two schemes or blocks sharing a key (past 2^11 schemes or 2^20 blocks) only wait for each other.
+        ids = set(blocks)
+        keys = sorted({((scheme & 0x7FF) << 20) | (block & 0xFFFFF) for scheme in schemes for block in ids})
+        locks = [f"pg_advisory_xact_lock_shared({GRADING_LOCK_NAMESPACE}, %s)" for _ in schemes]
+        locks += [f"pg_advisory_xact_lock({GRADING_BLOCK_NAMESPACE}, %s)" for _ in keys]
+        params = schemes + keys
+    # One statement per lock, so the order above is the order they are taken in.
+    for lock, param in zip(locks, params, strict=True):
+        cursor.execute(f"SELECT {lock}", [param])
 
 
 def _current_locked(outcomes: list[tuple[GradeTarget, int, Outcome]]) -> dict:

@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE["held-uploads-purge"] = {
 CREDIT_FILE_OPENING_MINUTES = env.int("CREDITREG_CREDIT_FILE_OPENING_MINUTES", default=30)
 
 # --- grading runs -----------------------------------------------------------------------------------
+# The nightly regrade on workers: one task per block of this many subject ids, every scheme of the
+# block in one transaction; a dynamic regrade waits only for its subjects' block (grading/writer.py
+# grading_lock). The same value in every process that grades.
+GRADING_BLOCK_SUBJECTS = env.int("CREDITREG_BLOCK_SUBJECTS", default=50_000)
 # Subjects per chunk of a yearly run: the unit of work a worker takes (and does again after a crash).
 GRADING_CHUNK_SUBJECTS = env.int("CREDITREG_CHUNK_SUBJECTS", default=5000)
 # A chunk being graded beats every HEARTBEAT seconds; one "running" with no beat for STALE seconds is
