@@ -254,7 +254,10 @@ def _records_filter(
     if isinstance(rules, ScoreRules) and rules.ignore_kinds:
         where += f" AND NOT (r.kind_id = ANY({q.p(q.kind_ids(rules.ignore_kinds))}::int[]))"
     if inputs.population is not None and not inputs.population.everyone:
-        where += " AND " + inputs.population.sql(q, "r.subject_id")
+        # The members asked for, once, as a semi-join: the condition on each record would probe the
+        # department's records and grades again for every record of a subject.
+        members = inputs.population.sql(q, "pm.id") + " AND " + _subject_filter(q, "pm.id", **target)
+        where += f" AND r.subject_id IN (SELECT pm.id FROM subjects_subject pm WHERE {members})"
     return where + " AND " + _subject_filter(q, "r.subject_id", **target)
 
 

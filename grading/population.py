@@ -75,6 +75,16 @@ class Population:
             f"{q.p(self.scheme_id)} AND pg.department_id = {department} AND pg.is_current))"
         )
 
+    def empty(self) -> bool:
+        """Nobody to grade: a department with no record that took effect and no grade yet (two index
+        probes), which the nightly then skips instead of reading the window for nobody."""
+        if self.everyone:
+            return False
+        graded = Grade.objects.filter(
+            scheme_id=self.scheme_id, department_id=self.department_id, is_current=True
+        )
+        return not _records_of(department_id=self.department_id).exists() and not graded.exists()
+
     def members(self, subject_ids: list[int]) -> set[int]:
         """Which of ``subject_ids`` belong (two small queries; everyone for the county)."""
         if self.everyone:

@@ -196,6 +196,8 @@ def grades_refresh(
     if version is None:
         return {"graded": 0, "changed": 0}
     population = Population.of(version=version, department=department)
+    if population.empty():
+        return {"graded": 0, "changed": 0}
     if compiled_grading() and (subject_ids is None or len(set(subject_ids)) > SMALL_SET):
         return _refresh_compiled(
             scheme=scheme,

@@ -179,9 +179,8 @@ def grading_lock(cursor, *, scheme_ids: list[int], blocks: Iterable[int] | None 
         locks = [f"pg_advisory_xact_lock_shared({GRADING_LOCK_NAMESPACE}, %s)" for _ in schemes]
         locks += [f"pg_advisory_xact_lock({GRADING_BLOCK_NAMESPACE}, %s)" for _ in keys]
         params = schemes + keys
-    # One statement per lock, so the order above is the order they are taken in.
-    for lock, param in zip(locks, params, strict=True):
-        cursor.execute(f"SELECT {lock}", [param])
+    # One round trip: a target list is evaluated left to right, so the order above is kept.
+    cursor.execute(f"SELECT {', '.join(locks)}", params)
 
 
 def _current_locked(outcomes: list[tuple[GradeTarget, int, Outcome]]) -> dict:
