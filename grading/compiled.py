@@ -245,6 +245,20 @@ def digests_sql(
     return sql, q.params
 
 
+def members_sql(
+    *,
+    population: Population | None,
+    subject_ids: list[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+) -> tuple[str, dict]:
+    """(subject_id) of every subject asked for that belongs to ``population``: the candidates of a
+    night when none of them has a grade yet, which the digest pass would only find all different."""
+    q = _new_query()
+    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": None}
+    where = _Inputs(population=population).subjects(q, target)
+    return f"SELECT s.id AS subject_id FROM subjects_subject s WHERE {where}", q.params
+
+
 def _records_filter(
     q: _Query, rules: ConditionRules | ScoreRules, *, window: Window, target, inputs: "_Inputs"
 ) -> str:

@@ -244,7 +244,11 @@ class Grade(models.Model):
     subject = models.ForeignKey(
         "subjects.Subject", on_delete=models.PROTECT, related_name="grades", verbose_name=_("subject")
     )
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"))
+    # No index of its own: ``grade_current_idx`` starts with it (every grade written maintains each
+    # index of this table, a million of them a night; the run's index is ``grade_once_per_run``).
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheme"), db_index=False
+    )
     version = models.ForeignKey(
         SchemeVersion, on_delete=models.PROTECT, related_name="grades", verbose_name=_("scheme version")
     )
@@ -271,6 +275,7 @@ class Grade(models.Model):
         blank=True,
         related_name="grades",
         verbose_name=_("evaluation run"),
+        db_index=False,
     )
     published = models.BooleanField(_("published"), default=False)
     adjusted_reason = models.TextField(_("reason for the adjustment"), blank=True)

@@ -90,13 +90,10 @@ def run_start(
         )
     population = Population.of(version=version, department=department)
     run = EvaluationRun.objects.create(scheme=scheme, version=version, department=department, as_of=as_of)
-    ids = list(Subject.objects.filter(population.subject_q("pk")).order_by("pk").values_list("pk", flat=True))
-    chunks = [
-        RunChunk(run=run, first_subject_id=ids[i], last_subject_id=ids[min(i + chunk_subjects, len(ids)) - 1])
-        for i in range(0, len(ids), chunk_subjects)
-    ]
+    bounds = _chunk_bounds(population=population, size=chunk_subjects)
+    chunks = [RunChunk(run=run, first_subject_id=first, last_subject_id=last) for first, last, _n in bounds]
     RunChunk.objects.bulk_create(chunks)
-    run.subjects_total, run.chunks_total = len(ids), len(chunks)
+    run.subjects_total, run.chunks_total = sum(n for _f, _l, n in bounds), len(chunks)
     run.save(update_fields=["subjects_total", "chunks_total"])
     audit_log_write(
         actor=None,
@@ -107,13 +104,29 @@ def run_start(
             "department": getattr(department, "code", None),
             "version": version.number,
             "as_of": as_of.isoformat(),
-            "subjects": len(ids),
+            "subjects": run.subjects_total,
             "chunks": len(chunks),
         },
     )
     if not chunks:
         run_finish_if_done(run_id=run.pk)
     return run, True
+
+
+def _chunk_bounds(*, population: Population, size: int) -> list[tuple[int, int, int]]:
+    """(first id, last id, subjects) of each run of ``size`` subjects of the population, in id order,
+    numbered inside the database: a county of a million subjects is not read into this process."""
+    members = Subject.objects.filter(population.subject_q("pk")).values(member=F("pk"))
+    sql, params = members.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT min(t.pk), max(t.pk), count(*) FROM (
+                  SELECT m.member AS pk, (row_number() OVER (ORDER BY m.member) - 1) / %s AS chunk
+                  FROM ({sql}) m
+                ) t GROUP BY t.chunk ORDER BY t.chunk""",
+            [size, *params],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _chunks_send(*, chunks) -> list[int]:
@@ -335,12 +348,9 @@ def _chunk_write_compiled(*, run: EvaluationRun, chunk: RunChunk) -> int:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         compiled_session(cursor)
-        grades_write_sql(cursor, target=GradeTarget.of_run(run), outcomes=sql, params=params)
-    return (
-        Subject.objects.filter(pk__gte=id_range[0], pk__lte=id_range[1])
-        .filter(population.subject_q("pk"))
-        .count()
-    )
+        # The grades inserted, as the engine's path counts them: all the chunk's members, since its
+        # grades commit together with its "done" (none of them is there from an earlier try).
+        return grades_write_sql(cursor, target=GradeTarget.of_run(run), outcomes=sql, params=params)
 
 
 ENGINE_SLICE = 1000

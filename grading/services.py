@@ -31,7 +31,7 @@ from accounts.permissions import is_credit_office
 from audit.services import audit_log_write
 from subjects.models import Subject
 
-from .compiled import compiled_grading, compiled_session, digests_sql, outcomes_sql
+from .compiled import compiled_grading, compiled_session, digests_sql, members_sql, outcomes_sql
 from .engine import Fact, Outcome, evaluate
 from .models import EvaluationRun, Grade, GradeInForce, GradeSource, Scheme, SchemeVersion, VersionStatus
 from .population import TOOK_EFFECT, Population
@@ -239,7 +239,8 @@ def _refresh_compiled(
     another version, or another digest (the facts changed, or the grade was written by the engine,
     which stores none). Only the candidates are graded with their reasons; the ones whose grade and
     reasons come out the same only get their digest stored, the others are retired and inserted anew.
-    A night when little changed costs one pass over the window's records and little more."""
+    A night when little changed costs one pass over the window's records and little more; the first
+    night (none of the subjects asked for has a grade) skips the fingerprints: all are candidates."""
     ids = None if subject_ids is None else sorted(set(subject_ids))
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
     digests, digest_params = digests_sql(
@@ -261,16 +262,26 @@ def _refresh_compiled(
         started = time.perf_counter()
         # The fingerprint query is small and runs its few expressions over every record: compiling
         # them (JIT) pays here, unlike for the grading query below.
-        cursor.execute("SET LOCAL jit = on")
-        cursor.execute(
-            f"""CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS
-                SELECT c.subject_id FROM ({digests}) c {current_grade_join(target)}
-                WHERE g.id IS NULL OR g.version_id <> %(version)s
-                   OR g.reasons_digest IS DISTINCT FROM c.digest""",
-            digest_params | target.sql_params(),
-        )
-        candidates = cursor.rowcount
-        cursor.execute("SET LOCAL jit = off")
+        current = Grade.objects.filter(scheme=scheme, department=department, is_current=True)
+        if ids is not None:
+            current = current.filter(subject_id__in=ids)
+        if id_range is not None:
+            current = current.filter(subject_id__gte=id_range[0], subject_id__lte=id_range[1])
+        if not current.exists():  # the first night: every member is a candidate, no need to look
+            members, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
+            cursor.execute(f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {members}", member_params)
+            candidates = cursor.rowcount
+        else:
+            cursor.execute("SET LOCAL jit = on")
+            cursor.execute(
+                f"""CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS
+                    SELECT c.subject_id FROM ({digests}) c {current_grade_join(target)}
+                    WHERE g.id IS NULL OR g.version_id <> %(version)s
+                       OR g.reasons_digest IS DISTINCT FROM c.digest""",
+                digest_params | target.sql_params(),
+            )
+            candidates = cursor.rowcount
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute("ANALYZE grading_candidates")
         timings["digests"] = time.perf_counter() - started
         started = time.perf_counter()
