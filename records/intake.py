@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from core.bulk import rows_insert
 from core.history import history_copy
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
@@ -415,7 +416,7 @@ def _records_insert(
     user = actor if getattr(actor, "is_authenticated", False) else None
     effective = status == RecordStatus.EFFECTIVE
     now = timezone.now()
-    records = CreditRecord.objects.bulk_create(
+    records = rows_insert(
         [
             CreditRecord(
                 subject=subject,
@@ -442,7 +443,7 @@ def _records_insert(
         for record, (item, _subject) in zip(records, rows, strict=True)
         for s in sanction_rows(record, item.record)
     ]
-    Sanction.objects.bulk_create(sanctions, batch_size=2000)
+    rows_insert(sanctions, batch_size=2000)
     _first_lines_write(records, user=user, reason=reason)
     if effective and push:
         by_record: dict[int, list[Sanction]] = {}
@@ -459,22 +460,37 @@ def _records_insert(
 
 
 def _first_lines_write(records: list[CreditRecord], *, user, reason: str) -> None:
-    """The history row ("created") of every record just written, copied from the rows themselves by one
-    ``INSERT … SELECT`` per 500 records, and its first status line."""
+    """The history row ("created") and the first status line of every record just written, both copied
+    from the rows themselves by ``INSERT … SELECT`` per 500 records: no Python object per line."""
     user_id = getattr(user, "pk", None)
-    for start in range(0, len(records), 500):
-        part = [r.pk for r in records[start : start + 500]]
-        history_copy(queryset=CreditRecord.objects.filter(pk__in=part), user_id=user_id)
     now = timezone.now()
-    RecordTransition.objects.bulk_create(
-        [
-            RecordTransition(
-                record_id=r.pk, from_status="", to_status=r.status, actor_id=user_id, reason=reason, at=now
-            )
-            for r in records
-        ],
-        batch_size=2000,
+    for start in range(0, len(records), 500):
+        written = CreditRecord.objects.filter(pk__in=[r.pk for r in records[start : start + 500]])
+        history_copy(queryset=written, user_id=user_id)
+        _first_transitions_copy(written, user_id=user_id, reason=reason, at=now)
+
+
+def _first_transitions_copy(written, *, user_id: int | None, reason: str, at) -> None:
+    """The first status line ("" → the record's status) of each record of ``written``, in the order of
+    their ids (the order the records were written in)."""
+    db = router.db_for_write(RecordTransition)
+    rows = written.using(db).order_by("pk").values_list("pk", "status")
+    select_sql, select_params = rows.query.sql_with_params()
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    opts = RecordTransition._meta
+    columns = [
+        opts.get_field(name).column
+        for name in ("record", "to_status", "from_status", "actor", "reason", "at")
+    ]
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT src.*, %s, %s, %s, %s FROM ({select_sql}) src"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, ["", user_id, reason, connection.ops.adapt_datetimefield_value(at), *select_params]
+        )
 
 
 # Bulk intake as a batch --------------------------------------------------------------------------

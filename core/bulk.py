@@ -1,0 +1,140 @@
+"""Bulk inserts of new rows at the speed of ``COPY`` on PostgreSQL.
+
+``QuerySet.bulk_create`` sends a thousand rows as one statement whose values the driver spells out
+as SQL literals and the server parses again; for the tens of thousands of records of a spreadsheet
+import that costs several times the writing itself. ``rows_insert`` writes the same rows with
+``COPY … FROM STDIN``: the values are the ones ``bulk_create`` would send (each field prepares its
+own, ``pre_save`` included, so ``auto_now_add`` and encrypted fields behave the same), the primary
+keys are drawn from the table's sequence beforehand and set on the objects, as ``bulk_create`` sets
+them. Other databases, and a value this module cannot spell in ``COPY``'s text format, take
+``bulk_create``. No signals are sent, as with ``bulk_create``.
+"""
+
+import datetime
+import decimal
+import io
+import uuid
+from collections.abc import Sequence
+
+from django.db import connections, models, router
+from django.db.models import Field
+
+# Field classes whose prepared value is the Python value itself when it has one of these types (their
+# ``get_db_prep_save`` returns it unchanged on PostgreSQL); other fields prepare their values.
+_SAME_VALUE: dict[type, tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.ForeignKey: (int, type(None)),
+    models.OneToOneField: (int, type(None)),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.DateField: (datetime.date,),
+    models.DecimalField: (decimal.Decimal,),
+}
+
+
+class _NotCopyable(Exception):
+    """A prepared value ``COPY``'s text format is not spelled for here: ``bulk_create`` writes it."""
+
+
+def _escaped(text: str) -> str:
+    # COPY's text format: a backslash starts an escape; tab, newline and carriage return end a field
+    # or a row.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _copy_text(value) -> str:
+    kind = type(value)
+    if kind is str:
+        return _escaped(value)
+    if value is None:
+        return "\\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is decimal.Decimal or kind is uuid.UUID:
+        return str(value)
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is datetime.datetime:
+        if value.tzinfo is None:  # a naive time means the server's zone to COPY; refuse to guess
+            raise _NotCopyable(kind)
+        return value.isoformat()
+    if isinstance(value, str):  # a choice (``TextChoices`` member): the driver sends its text
+        return _escaped(str.__str__(value))
+    if isinstance(value, int):  # an ``IntegerChoices`` member
+        return int.__repr__(value)
+    if hasattr(value, "dumps") and hasattr(value, "adapted"):  # psycopg2's Json/Jsonb adapter
+        return _escaped(value.dumps(value.adapted))
+    raise _NotCopyable(kind)
+
+
+def _column(field: Field, objs: Sequence[models.Model], connection) -> list[str]:
+    """One column of the rows in COPY's text format, prepared as ``bulk_create`` prepares it."""
+    if type(field).pre_save is Field.pre_save:
+        values = [getattr(obj, field.attname) for obj in objs]
+    else:
+        values = [field.pre_save(obj, True) for obj in objs]
+    same = _SAME_VALUE.get(type(field))
+    prep = field.get_db_prep_save
+    if same is None:
+        return [_copy_text(prep(v, connection)) for v in values]
+    return [_copy_text(v if type(v) in same else prep(v, connection)) for v in values]
+
+
+def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[models.Model]:
+    """Insert the unsaved ``objs`` (all of one model with an automatic primary key) and return them
+    with their primary keys set, like ``bulk_create(objs, batch_size=batch_size)``."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    opts = model._meta
+    db = router.db_for_write(model)
+    connection = connections[db]
+    pk = opts.pk
+    if (
+        connection.vendor != "postgresql"
+        or not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+        or any(obj.pk is not None for obj in objs)
+    ):
+        return model._base_manager.using(db).bulk_create(objs, batch_size=batch_size)
+    for obj in objs:
+        # As bulk_create: a related object saved after it was assigned gives its key now.
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    try:
+        columns = [_column(f, objs, connection) for f in fields]
+    except _NotCopyable:
+        return model._base_manager.using(db).bulk_create(objs, batch_size=batch_size)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in [pk.column] + [f.column for f in fields])
+    sql = f"COPY {quote(opts.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            part = objs[start : start + batch_size]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(opts.db_table), pk.column, len(part)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            lines = io.StringIO()
+            for offset, key in enumerate(ids, start):
+                lines.write(str(key))
+                for column in columns:
+                    lines.write("\t")
+                    lines.write(column[offset])
+                lines.write("\n")
+            lines.seek(0)
+            with connection.wrap_database_errors:
+                cursor.cursor.copy_expert(sql, lines)
+            for obj, key in zip(part, ids, strict=True):
+                obj.pk = key
+                obj._state.adding = False
+                obj._state.db = db
+    return objs
