@@ -21,18 +21,22 @@ from django.db.models import Field
 
 # Field classes whose prepared value is the Python value itself when it has one of these types (their
 # ``get_db_prep_save`` returns it unchanged on PostgreSQL); other fields prepare their values.
+# (None of a nullable column is None to all of them.) A ``DateTimeField`` keeps an aware time as it is
+# (a naive one is made aware by the field, with its warning).
+_NONE = type(None)
 _SAME_VALUE: dict[type, tuple[type, ...]] = {
-    models.CharField: (str,),
-    models.TextField: (str,),
-    models.ForeignKey: (int, type(None)),
-    models.OneToOneField: (int, type(None)),
-    models.BooleanField: (bool,),
-    models.IntegerField: (int,),
-    models.PositiveIntegerField: (int,),
-    models.PositiveSmallIntegerField: (int,),
-    models.BigIntegerField: (int,),
-    models.DateField: (datetime.date,),
-    models.DecimalField: (decimal.Decimal,),
+    models.CharField: (str, _NONE),
+    models.TextField: (str, _NONE),
+    models.ForeignKey: (int, _NONE),
+    models.OneToOneField: (int, _NONE),
+    models.BooleanField: (bool, _NONE),
+    models.IntegerField: (int, _NONE),
+    models.PositiveIntegerField: (int, _NONE),
+    models.PositiveSmallIntegerField: (int, _NONE),
+    models.BigIntegerField: (int, _NONE),
+    models.DateField: (datetime.date, _NONE),
+    models.DateTimeField: (datetime.datetime, _NONE),
+    models.DecimalField: (decimal.Decimal, _NONE),
 }
 
 
@@ -70,9 +74,15 @@ def _copy_text(value) -> str:
         return _escaped(str.__str__(value))
     if isinstance(value, int):  # an ``IntegerChoices`` member
         return int.__repr__(value)
-    if hasattr(value, "dumps") and hasattr(value, "adapted"):  # psycopg2's Json/Jsonb adapter
+    if isinstance(value, _json_adapter()):  # a JSONField's value, as the driver would send it
         return _escaped(value.dumps(value.adapted))
     raise _NotCopyable(kind)
+
+
+def _json_adapter() -> type:
+    from psycopg2.extras import Json  # only on PostgreSQL, where Django adapts JSON with it
+
+    return Json
 
 
 def _column(field: Field, objs: Sequence[models.Model], connection) -> list[str]:
@@ -84,8 +94,20 @@ def _column(field: Field, objs: Sequence[models.Model], connection) -> list[str]
     same = _SAME_VALUE.get(type(field))
     prep = field.get_db_prep_save
     if same is None:
-        return [_copy_text(prep(v, connection)) for v in values]
-    return [_copy_text(v if type(v) in same else prep(v, connection)) for v in values]
+        values = [prep(v, connection) for v in values]
+    elif same[0] is datetime.datetime:
+        values = [
+            v if v is None or (type(v) is datetime.datetime and v.tzinfo is not None) else prep(v, connection)
+            for v in values
+        ]
+    elif not all(type(v) in same for v in values):
+        values = [v if type(v) in same else prep(v, connection) for v in values]
+    if all(type(v) is str for v in values):
+        # Most text columns hold nothing COPY escapes: one look at them all instead of one per value.
+        joined = "".join(values)
+        if "\\" not in joined and "\t" not in joined and "\n" not in joined and "\r" not in joined:
+            return values
+    return [_copy_text(v) for v in values]
 
 
 def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[models.Model]:
@@ -116,25 +138,17 @@ def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[mod
     names = ", ".join(quote(c) for c in [pk.column] + [f.column for f in fields])
     sql = f"COPY {quote(opts.db_table)} ({names}) FROM STDIN"
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(opts.db_table), pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        lines = ["\t".join(row) + "\n" for row in zip(map(str, ids), *columns, strict=True)]
         for start in range(0, len(objs), batch_size):
-            part = objs[start : start + batch_size]
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [quote(opts.db_table), pk.column, len(part)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            lines = io.StringIO()
-            for offset, key in enumerate(ids, start):
-                lines.write(str(key))
-                for column in columns:
-                    lines.write("\t")
-                    lines.write(column[offset])
-                lines.write("\n")
-            lines.seek(0)
             with connection.wrap_database_errors:
-                cursor.cursor.copy_expert(sql, lines)
-            for obj, key in zip(part, ids, strict=True):
-                obj.pk = key
-                obj._state.adding = False
-                obj._state.db = db
+                cursor.cursor.copy_expert(sql, io.StringIO("".join(lines[start : start + batch_size])))
+    for obj, key in zip(objs, ids, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = db
     return objs
