@@ -14,7 +14,8 @@ import datetime
 import decimal
 import io
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import Field
@@ -110,6 +111,57 @@ def _column(field: Field, objs: Sequence[models.Model], connection) -> list[str]
     return [_copy_text(v) for v in values]
 
 
+def _related_keys_set(obj: models.Model, relations: list[Field]) -> bool:
+    """Whether every related object ``obj`` holds is saved and its key already in ``obj``'s column:
+    then ``_prepare_related_fields_for_save`` has nothing to do (it is the slow part of a bulk write)."""
+    if obj._meta.private_fields:
+        return False
+    cache = obj._state.fields_cache
+    for field in relations:
+        related = cache.get(field.cache_name)
+        if related is None:
+            continue
+        if field.target_field is not related._meta.pk or related.pk is None:
+            return False
+        if getattr(obj, field.attname) != related.pk:
+            return False
+    return True
+
+
+def new_instances(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> list[models.Model]:
+    """Unsaved instances of ``model``, one per dict of field values (a related object by the field's
+    name, or its key by the column's attribute name; the other fields take their defaults), made by
+    the positional fast path of ``Model.__init__``: for tens of thousands of rows the keyword path
+    and the related-object descriptors cost more than writing them. A related object given is kept
+    on the instance, as assigning it would keep it."""
+    opts = model._meta
+    fields = opts.concrete_fields
+    names = [f.attname for f in fields]
+    related = {f.name: f for f in fields if f.is_relation and f.name != f.attname}
+    per_instance = [f for f in fields if f.has_default() and callable(f.default)]
+    fixed = {f.attname: f.get_default() for f in fields if f not in per_instance}
+    made = []
+    for row in rows:
+        values = dict(fixed)
+        for field in per_instance:
+            values[field.attname] = field.get_default()
+        keep = []
+        for key, value in row.items():
+            field = related.get(key)
+            if field is not None:
+                values[field.attname] = None if value is None else getattr(value, field.target_field.attname)
+                keep.append((field, value))
+            elif key in values:
+                values[key] = value
+            else:
+                raise TypeError(f"{model.__name__} has no field {key!r}")
+        instance = model(*[values[name] for name in names])
+        for field, value in keep:
+            field.set_cached_value(instance, value)
+        made.append(instance)
+    return made
+
+
 def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[models.Model]:
     """Insert the unsaved ``objs`` (all of one model with an automatic primary key) and return them
     with their primary keys set, like ``bulk_create(objs, batch_size=batch_size)``."""
@@ -126,9 +178,12 @@ def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[mod
         or any(obj.pk is not None for obj in objs)
     ):
         return model._base_manager.using(db).bulk_create(objs, batch_size=batch_size)
+    relations = [f for f in opts.concrete_fields if f.is_relation]
     for obj in objs:
-        # As bulk_create: a related object saved after it was assigned gives its key now.
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not _related_keys_set(obj, relations):
+            # As bulk_create: a related object saved after it was assigned gives its key now (or the
+            # insert is refused for one never saved).
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
     fields = [f for f in opts.concrete_fields if f is not pk]
     try:
         columns = [_column(f, objs, connection) for f in fields]

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from audit.services import audit_log_write
-from core.bulk import rows_insert
+from core.bulk import new_instances, rows_insert
 from core.history import history_copy
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
@@ -417,23 +417,26 @@ def _records_insert(
     effective = status == RecordStatus.EFFECTIVE
     now = timezone.now()
     records = rows_insert(
-        [
-            CreditRecord(
-                subject=subject,
-                department=department,
-                unit=unit,
-                status=status,
-                source=source,
-                import_batch=batch,
-                created_by=user,
-                submitted_by=None if status == RecordStatus.DRAFT else user,
-                # Effective at once: whoever enters it (the credit office, or the system) decides it.
-                reviewed_by=user if effective else None,
-                effective_at=now if effective else None,
-                **record_values(item.record),
-            )
-            for item, subject in rows
-        ],
+        new_instances(
+            CreditRecord,
+            (
+                dict(
+                    subject=subject,
+                    department=department,
+                    unit=unit,
+                    status=status,
+                    source=source,
+                    import_batch=batch,
+                    created_by=user,
+                    submitted_by=None if status == RecordStatus.DRAFT else user,
+                    # Effective at once: whoever enters it (the credit office, or the system) decides it.
+                    reviewed_by=user if effective else None,
+                    effective_at=now if effective else None,
+                    **record_values(item.record),
+                )
+                for item, subject in rows
+            ),
+        ),
         batch_size=1000,
     )
     if any(r.pk is None for r in records):  # pragma: no cover - every supported backend returns ids

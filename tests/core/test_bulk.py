@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditLog
-from core.bulk import rows_insert
+from core.bulk import new_instances, rows_insert
+from records.models import CreditRecord
 from records.services import record_create
 from tests.factories import make_company
 from tests.records.conftest import penalty_input
@@ -49,3 +50,19 @@ def test_a_record_entered_by_hand_keeps_its_text_and_amounts(clerk):
         ("罚款", Decimal("5000.00")),
         ("警告", None),
     ]
+
+
+def test_new_instances_are_what_the_keyword_constructor_makes(django_assert_num_queries):
+    firm = make_company("某实例测试有限公司")
+    by_keywords = AuditLog(actor_label="system", action="test.new", target_type=None, reason="r")
+    (made,) = new_instances(
+        AuditLog, [dict(actor_label="system", action="test.new", target_type=None, reason="r")]
+    )
+    fields = [f.attname for f in AuditLog._meta.concrete_fields]
+    assert [getattr(made, f) for f in fields] == [getattr(by_keywords, f) for f in fields]
+    (record,) = new_instances(CreditRecord, [dict(subject=firm, document_number="1")])
+    with django_assert_num_queries(0):  # the related object given is kept, as assigning it keeps it
+        assert record.subject is firm and record.subject_id == firm.pk
+    assert record.is_current and record.version == 1  # the other fields take their defaults
+    with pytest.raises(TypeError):
+        new_instances(AuditLog, [dict(no_such_field=1)])
