@@ -191,7 +191,9 @@ def records_entered(
     registered yet has none). Read per subject, along the constraint's index; the document numbers
     are matched here, since SQLite would probe every (subject, number) pair of two lists."""
     keys = {duplicate_key(subject, clean) for subject, clean in entries if subject.pk is not None}
-    subject_ids = sorted({subject.pk for subject, _clean in entries if subject.pk is not None})
+    # The codes of the subjects are known here: the rows need not be joined to the subjects.
+    code_of = {subject.pk: subject.code for subject, _clean in entries if subject.pk is not None}
+    subject_ids = sorted(code_of)
     found: dict[DuplicateKey, EnteredRecord] = {}
     for start in range(0, len(subject_ids), 500):
         rows = CreditRecord.objects.filter(
@@ -199,9 +201,10 @@ def records_entered(
         ).order_by()
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
-        for code, number, matter_key, pk, status, matter, licence_status in rows.values_list(
-            "subject__code", "document_number", "matter_key", "pk", "status", "matter", "licence_status"
+        for subject_id, number, matter_key, pk, status, matter, licence_status in rows.values_list(
+            "subject_id", "document_number", "matter_key", "pk", "status", "matter", "licence_status"
         ):
+            code = code_of[subject_id]
             if (code, number, matter_key) in keys:
                 found[(code, number, matter_key)] = EnteredRecord(pk, status, number, matter, licence_status)
     return found
