@@ -47,7 +47,10 @@ class _NotCopyable(Exception):
 
 def _escaped(text: str) -> str:
     # COPY's text format: a backslash starts an escape; tab, newline and carriage return end a field
-    # or a row.
+    # or a row. A NUL is refused by the driver before an INSERT and by the server in a COPY: the
+    # INSERT keeps the driver's error.
+    if "\x00" in text:
+        raise _NotCopyable(str)
     if "\\" in text:
         text = text.replace("\\", "\\\\")
     if "\t" in text or "\n" in text or "\r" in text:
@@ -106,7 +109,7 @@ def _column(field: Field, objs: Sequence[models.Model], connection) -> list[str]
     if all(type(v) is str for v in values):
         # Most text columns hold nothing COPY escapes: one look at them all instead of one per value.
         joined = "".join(values)
-        if "\\" not in joined and "\t" not in joined and "\n" not in joined and "\r" not in joined:
+        if not any(char in joined for char in "\\\t\n\r\x00"):
             return values
     return [_copy_text(v) for v in values]
 

@@ -4,6 +4,7 @@ same values, whatever characters the text holds, and the keys set on the objects
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from audit.models import AuditLog
 from core.bulk import new_instances, rows_insert
@@ -66,3 +67,15 @@ def test_new_instances_are_what_the_keyword_constructor_makes(django_assert_num_
     assert record.is_current and record.version == 1  # the other fields take their defaults
     with pytest.raises(TypeError):
         new_instances(AuditLog, [dict(no_such_field=1)])
+
+
+def test_a_nul_character_fails_as_it_fails_bulk_create():
+    def outcome(write):
+        try:
+            with transaction.atomic():
+                write([AuditLog(actor_label="system", action="test.nul", reason="a\x00b")])
+        except Exception as exc:  # noqa: BLE001 - the kind of failure is what is compared
+            return type(exc)
+        return None
+
+    assert outcome(rows_insert) == outcome(AuditLog.objects.bulk_create)
