@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.bulk import rows_insert
 from core.taskqueue import task_send
 from core.types import Actor
 
@@ -109,8 +110,9 @@ def audit_log_write_bulk(
     entries: Iterable[tuple[models.Model, dict | None, dict | None]],
     reason: str = "",
 ) -> int:
-    """Append one audit row per ``(target, before, after)`` with multi-row INSERTs (a bulk registration
-    of many subjects); the rows are chained after the commit like those of ``audit_log_write``."""
+    """Append one audit row per ``(target, before, after)`` in bulk (``core.bulk.rows_insert``: a bulk
+    registration of many subjects); the rows are chained after the commit like those of
+    ``audit_log_write``."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     label = actor.get_username() if actor is not None else SYSTEM_ACTOR_LABEL
@@ -128,7 +130,7 @@ def audit_log_write_bulk(
         )
         for target, before, after in entries
     ]
-    AuditLog.objects.bulk_create(rows, batch_size=1000)
+    rows_insert(rows, batch_size=1000)
     audit_chain_after_commit()
     return len(rows)
 

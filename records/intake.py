@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department
 from audit.services import audit_log_write
+from core.bulk import new_instances, rows_insert
 from core.history import history_copy
 from subjects.identifiers import normalize_identifier, validate_resident_id
 from subjects.models import Subject, SubjectKind
@@ -190,7 +191,9 @@ def records_entered(
     registered yet has none). Read per subject, along the constraint's index; the document numbers
     are matched here, since SQLite would probe every (subject, number) pair of two lists."""
     keys = {duplicate_key(subject, clean) for subject, clean in entries if subject.pk is not None}
-    subject_ids = sorted({subject.pk for subject, _clean in entries if subject.pk is not None})
+    # The codes of the subjects are known here: the rows need not be joined to the subjects.
+    code_of = {subject.pk: subject.code for subject, _clean in entries if subject.pk is not None}
+    subject_ids = sorted(code_of)
     found: dict[DuplicateKey, EnteredRecord] = {}
     for start in range(0, len(subject_ids), 500):
         rows = CreditRecord.objects.filter(
@@ -198,9 +201,10 @@ def records_entered(
         ).order_by()
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
-        for code, number, matter_key, pk, status, matter, licence_status in rows.values_list(
-            "subject__code", "document_number", "matter_key", "pk", "status", "matter", "licence_status"
+        for subject_id, number, matter_key, pk, status, matter, licence_status in rows.values_list(
+            "subject_id", "document_number", "matter_key", "pk", "status", "matter", "licence_status"
         ):
+            code = code_of[subject_id]
             if (code, number, matter_key) in keys:
                 found[(code, number, matter_key)] = EnteredRecord(pk, status, number, matter, licence_status)
     return found
@@ -415,24 +419,27 @@ def _records_insert(
     user = actor if getattr(actor, "is_authenticated", False) else None
     effective = status == RecordStatus.EFFECTIVE
     now = timezone.now()
-    records = CreditRecord.objects.bulk_create(
-        [
-            CreditRecord(
-                subject=subject,
-                department=department,
-                unit=unit,
-                status=status,
-                source=source,
-                import_batch=batch,
-                created_by=user,
-                submitted_by=None if status == RecordStatus.DRAFT else user,
-                # Effective at once: whoever enters it (the credit office, or the system) decides it.
-                reviewed_by=user if effective else None,
-                effective_at=now if effective else None,
-                **record_values(item.record),
-            )
-            for item, subject in rows
-        ],
+    records = rows_insert(
+        new_instances(
+            CreditRecord,
+            (
+                dict(
+                    subject=subject,
+                    department=department,
+                    unit=unit,
+                    status=status,
+                    source=source,
+                    import_batch=batch,
+                    created_by=user,
+                    submitted_by=None if status == RecordStatus.DRAFT else user,
+                    # Effective at once: whoever enters it (the credit office, or the system) decides it.
+                    reviewed_by=user if effective else None,
+                    effective_at=now if effective else None,
+                    **record_values(item.record),
+                )
+                for item, subject in rows
+            ),
+        ),
         batch_size=1000,
     )
     if any(r.pk is None for r in records):  # pragma: no cover - every supported backend returns ids
@@ -442,7 +449,7 @@ def _records_insert(
         for record, (item, _subject) in zip(records, rows, strict=True)
         for s in sanction_rows(record, item.record)
     ]
-    Sanction.objects.bulk_create(sanctions, batch_size=2000)
+    rows_insert(sanctions, batch_size=2000)
     _first_lines_write(records, user=user, reason=reason)
     if effective and push:
         by_record: dict[int, list[Sanction]] = {}
@@ -459,22 +466,37 @@ def _records_insert(
 
 
 def _first_lines_write(records: list[CreditRecord], *, user, reason: str) -> None:
-    """The history row ("created") of every record just written, copied from the rows themselves by one
-    ``INSERT … SELECT`` per 500 records, and its first status line."""
+    """The history row ("created") and the first status line of every record just written, both copied
+    from the rows themselves by ``INSERT … SELECT`` per 500 records: no Python object per line."""
     user_id = getattr(user, "pk", None)
-    for start in range(0, len(records), 500):
-        part = [r.pk for r in records[start : start + 500]]
-        history_copy(queryset=CreditRecord.objects.filter(pk__in=part), user_id=user_id)
     now = timezone.now()
-    RecordTransition.objects.bulk_create(
-        [
-            RecordTransition(
-                record_id=r.pk, from_status="", to_status=r.status, actor_id=user_id, reason=reason, at=now
-            )
-            for r in records
-        ],
-        batch_size=2000,
+    for start in range(0, len(records), 500):
+        written = CreditRecord.objects.filter(pk__in=[r.pk for r in records[start : start + 500]])
+        history_copy(queryset=written, user_id=user_id)
+        _first_transitions_copy(written, user_id=user_id, reason=reason, at=now)
+
+
+def _first_transitions_copy(written, *, user_id: int | None, reason: str, at) -> None:
+    """The first status line ("" → the record's status) of each record of ``written``, in the order of
+    their ids (the order the records were written in)."""
+    db = router.db_for_write(RecordTransition)
+    rows = written.using(db).order_by("pk").values_list("pk", "status")
+    select_sql, select_params = rows.query.sql_with_params()
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    opts = RecordTransition._meta
+    columns = [
+        opts.get_field(name).column
+        for name in ("record", "to_status", "from_status", "actor", "reason", "at")
+    ]
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT src.*, %s, %s, %s, %s FROM ({select_sql}) src"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, ["", user_id, reason, connection.ops.adapt_datetimefield_value(at), *select_params]
+        )
 
 
 # Bulk intake as a batch --------------------------------------------------------------------------

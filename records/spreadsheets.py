@@ -537,6 +537,12 @@ class SheetParser:
         self.builder, self.field_columns, self.person_code_apart = BUILDERS[template]
         self.catalog = RecordCatalog()
         self.today = timezone.localdate()
+        # The columns whose values are kept with a rejected row, with their positions.
+        self.kept_columns = [
+            (name, index)
+            for name, index in columns.items()
+            if name != ERROR_COLUMN and name not in CONFIDENTIAL_COLUMNS
+        ]
 
     def items(
         self, lines: list[tuple[int, list | UnreadableRow]]
@@ -552,15 +558,16 @@ class SheetParser:
                 index = self.columns.get(name)
                 return cells[index] if index is not None and index < len(cells) else ""
 
-            values = {
-                # Kept with a rejected row (a JSON column: PostgreSQL refuses a NUL in it); an Excel
-                # date as the date alone, which the error workbook writes back as a date cell.
-                name: _date_cell(get(name)).isoformat()
-                if isinstance(get(name), datetime.date)
-                else UNSAFE.sub("", _text(get(name)))
-                for name in self.columns
-                if name != ERROR_COLUMN and name not in CONFIDENTIAL_COLUMNS
-            }
+            # Kept with a rejected row (a JSON column: PostgreSQL refuses a NUL in it); an Excel date
+            # as the date alone, which the error workbook writes back as a date cell.
+            values = {}
+            for name, index in self.kept_columns:
+                value = cells[index] if index < len(cells) else ""
+                if isinstance(value, datetime.date):
+                    values[name] = _date_cell(value).isoformat()
+                else:
+                    text = _text(value)
+                    values[name] = UNSAFE.sub("", text) if text else ""
             problems = self.unsafe_cells(cells) or self.numeric_codes(cells)
             if problems:
                 refused.extend(
@@ -578,6 +585,9 @@ class SheetParser:
 
     def unsafe_cells(self, cells: list) -> list[tuple[str, str]]:
         """(column, reason) of each cell holding a NUL, control or text-direction character."""
+        # One search over the row first (the pattern matches single characters): most rows hold none.
+        if not UNSAFE.search("".join(cell for cell in cells if isinstance(cell, str))):
+            return []
         problems = []
         for name, index in self.columns.items():
             if index < len(cells) and (message := unsafe_character_message(cells[index])):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.text import unsafe_character_message
+from core.text import UNSAFE, unsafe_character_message
 from exchange.columns import LICENCE_CATEGORY_NAME, LICENCE_CATEGORY_OF_NAME, LICENCE_STATUS_OF_CODE
 from subjects.identifiers import normalize_identifier, validate_uscc
 
@@ -178,7 +178,9 @@ def licence_category_name(category: str, note: str = "") -> str:
 
 
 def squash(text: str | None) -> str:
-    return " ".join(str(text or "").split())
+    if not text:  # the empty cells of a spreadsheet row: most of them
+        return ""
+    return " ".join((text if type(text) is str else str(text)).split())
 
 
 def external_grade_choice(value: str, choices: list[str]) -> str | None:
@@ -204,6 +206,14 @@ def parse_date(value) -> datetime.date:
         if text.endswith(midnight):
             text = text[: -len(midnight)]
             break
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        # YYYY-MM-DD, what nearly every row holds, without strptime; anything else as below.
+        year, month, day = text[:4], text[5:7], text[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                pass
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -240,7 +250,7 @@ def record_clean(
         errors.setdefault(key, []).append(message)
 
     # NUL, control and text-direction characters are refused in every field (core/text.py).
-    for key, value in (
+    given = (
         ("kind", data.kind),
         ("document_number", data.document_number),
         ("decision_date", data.decision_date),
@@ -253,10 +263,14 @@ def record_clean(
         ("complainant_name", data.complainant_name),
         ("complainant_contact", data.complainant_contact),
         *(("sanctions", v) for s in data.sanctions for v in (s.kind, s.fine_amount, s.detail)),
-    ):
-        message = unsafe_character_message(value)
-        if message and message not in errors.get(key, []):
-            fail(key, message)
+    )
+    # One search over all the text first: the pattern matches single characters, so it finds one in
+    # the whole exactly when a field holds one; then each field is told its own.
+    if UNSAFE.search("".join(value for _key, value in given if isinstance(value, str))):
+        for key, value in given:
+            message = unsafe_character_message(value)
+            if message and message not in errors.get(key, []):
+                fail(key, message)
 
     kind = catalog.kinds.get(squash(data.kind))
     if kind is None:
@@ -380,7 +394,8 @@ def record_clean(
         if not kind.has_complainant and (complainant_name or complainant_contact):
             fail("complainant_name", _("Only a complaint or report records a complainant."))
         wanted = squash(data.severity)
-        wanted = {label: value for value, label in Severity.choices}.get(wanted, wanted)
+        if wanted:  # a label (in the user's language) or a value; hashing the lazy labels translates them
+            wanted = {label: value for value, label in Severity.choices}.get(wanted, wanted)
         if kind.polarity != Polarity.NEGATIVE:
             if wanted:
                 fail("severity", _("Only negative information has a severity."))

@@ -141,6 +141,8 @@ def normalize_identifier(value: str) -> str:
     """
     # str.strip() removes every Unicode space, the full-width space U+3000 included.
     value = value.strip()
+    if value.isascii():  # nearly every code: no full-width character, and upper() changes only a-z
+        return value.upper()
     chars = []
     for char in value:
         code = ord(char)
