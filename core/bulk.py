@@ -15,10 +15,12 @@ import decimal
 import io
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, models, router
 from django.db.models import Field
+
+M = TypeVar("M", bound=models.Model)
 
 # Field classes whose prepared value is the Python value itself when it has one of these types (their
 # ``get_db_prep_save`` returns it unchanged on PostgreSQL); other fields prepare their values.
@@ -165,7 +167,7 @@ def new_instances(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> 
     return made
 
 
-def rows_insert(objs: list[models.Model], *, batch_size: int = 1000) -> list[models.Model]:
+def rows_insert(objs: list[M], *, batch_size: int = 1000) -> list[M]:
     """Insert the unsaved ``objs`` (all of one model with an automatic primary key) and return them
     with their primary keys set, like ``bulk_create(objs, batch_size=batch_size)``."""
     if not objs:

@@ -268,8 +268,8 @@ def _refresh_compiled(
         if id_range is not None:
             current = current.filter(subject_id__gte=id_range[0], subject_id__lte=id_range[1])
         if not current.exists():  # the first night: every member is a candidate, no need to look
-            members, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
-            cursor.execute(f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {members}", member_params)
+            everyone, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
+            cursor.execute(f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {everyone}", member_params)
             candidates = cursor.rowcount
         else:
             cursor.execute("SET LOCAL jit = on")
