@@ -269,7 +269,9 @@ def _refresh_compiled(
             current = current.filter(subject_id__gte=id_range[0], subject_id__lte=id_range[1])
         if not current.exists():  # the first night: every member is a candidate, no need to look
             everyone, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
-            cursor.execute(f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {everyone}", member_params)
+            cursor.execute(
+                f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {everyone}", member_params
+            )
             candidates = cursor.rowcount
         else:
             cursor.execute("SET LOCAL jit = on")
