@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--transport", choices=["file", "http"], help="default: EXCHANGE_TRANSPORT")
         parser.add_argument("--dir", dest="directory", help="drop directory of the file transport")
         parser.add_argument(
-            "--batch-size", type=int, help=f"items per batch (default {settings.EXCHANGE_BATCH_SIZE})"
+            "--batch-size",
+            type=int,
+            help=f"items per batch (default: file {settings.EXCHANGE_FILE_BATCH_SIZE}, "
+            f"http {settings.EXCHANGE_BATCH_SIZE})",
         )
 
     def handle(self, *args, **options):
