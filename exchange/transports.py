@@ -4,8 +4,9 @@
   item: ``idempotency_key``, ``type``, ``payload``), spreadsheets in the platform's formats —
   administrative penalties in the 双公示 column set (SPEC §7) with fines in 万元, grades, reminders
   and interviews — and last a manifest naming every file with its sha256. Every file is written to a
-  hidden temporary name, flushed to disk and renamed, and the manifest comes last: a crash leaves no
-  half file and no manifest, so nothing half-written counts as delivered (the batch is sent again).
+  hidden temporary name, flushed to disk and renamed (the directory flushed after the renames), and the
+  manifest comes last: a crash leaves no half file and no manifest, so nothing half-written counts as
+  delivered (the batch is sent again).
 - ``http``: a POST of the batch as JSON to the platform's URL, signed with HMAC-SHA256 over
   ``timestamp.body`` with the shared secret, with a timeout; any answer other than 2xx is an error
   carrying the platform's own message.

@@ -463,3 +463,17 @@ def test_a_claim_walks_the_pending_items_in_id_order_whatever_the_statistics_say
         cursor.execute(f"{explain} {sql}", params)
         plan = "\n".join(str(row) for row in cursor.fetchall())
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batches_marked_delivered_beside_the_next_send_are_all_marked_when_the_run_ends(tmp_path, settings):
+    """On PostgreSQL a run marks each batch delivered on a thread of its own while it writes the next
+    one (elsewhere in turn): when the run returns, every batch and item is marked, none twice."""
+    settings.EXCHANGE_FILE_BATCH_SIZE = 3
+    keys = queue(8)
+    report = outbox_deliver(transport=FileTransport(tmp_path))
+    assert (report.delivered, report.batches, report.failed_batches) == (8, 3, 0)
+    assert set(DeliveryBatch.objects.values_list("status", flat=True)) == {BatchStatus.DELIVERED}
+    assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED, attempts=1).count() == 8
+    assert sorted(d["idempotency_key"] for d in lines(tmp_path)) == sorted(keys)
+    assert report.locations == sorted(str(p) for p in tmp_path.glob("*.manifest.json"))
