@@ -1,14 +1,15 @@
 """Benchmark: publish a yearly run of N grades and push them through the file transport.
 
-Usage: .venv/bin/python bench/push_outbox.py [--grades 100000] [--batch-size 5000]
+Usage: .venv/bin/python bench/push_outbox.py [--grades 100000] [--batch-size N]
            [--database-url postgres://postgres@127.0.0.1:5432/creditreg_exchange_bench | sqlite:///PATH]
 
 Creates (drops first, on PostgreSQL) a throwaway database, migrates it, writes N subjects and a
 completed ``public`` run with one grade each (bulk inserts: the grading engine is not what is
 measured here), then prints:
   (a) ``run_publish`` — the grades queued for the platform in the publishing transaction (INSERT … SELECT);
-  (b) ``manage.py push_outbox --transport file --dir DIR`` as an operator runs it: wall time, items per
-      second, files and bytes written, and that every grade is one JSON line;
+  (b) ``manage.py push_outbox --transport file --dir DIR`` as an operator runs it (with the default
+      batch size unless ``--batch-size``): wall time, items per second, files and bytes written, and
+      that every grade is one JSON line;
   (c) the same command again: nothing left to deliver.
 """
 
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--grades", type=int, default=100_000)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, help="default: the command's (EXCHANGE_FILE_BATCH_SIZE)")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/creditreg_exchange_bench"
     )
@@ -112,9 +113,9 @@ def main() -> None:
         "file",
         "--dir",
         str(drop),
-        "--batch-size",
-        str(args.batch_size),
     ]
+    if args.batch_size:
+        command += ["--batch-size", str(args.batch_size)]
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -126,7 +127,7 @@ def main() -> None:
     lines = sum(1 for f in drop.glob("*.jsonl") for _line in f.open(encoding="utf-8"))
     print(
         f"(b) push_outbox: {seconds:.1f} s wall, {queued / seconds:,.0f} items/s, exit {done.returncode}, "
-        f"{len(files)} files ({size:.1f} MB), {lines:,} JSON lines, batch size {args.batch_size}; "
+        f"{len(files)} files ({size:.1f} MB), {lines:,} JSON lines, batch size {args.batch_size or 'default'}; "
         f"the command's own CPU time {cpu:.1f} s (the rest is the database and waiting for a CPU; "
         f"load average {os.getloadavg()[0]:.1f})"
     )

@@ -20,6 +20,7 @@ validation reading the list from a range, usually on an instructions sheet). Fur
 
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,7 +88,9 @@ FROZEN_HEADER = (
     'state="frozen"/></sheetView></sheetViews>'
 )
 # Characters XML 1.0 does not allow (control characters other than tab, newline, carriage return).
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
+# The control characters XML 1.0 forbids (all below 32 but tab, line feed and carriage return). A
+# regular expression: ``str.translate`` with a table walks a Chinese text ten times slower.
+_remove_illegal = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]").sub
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 LAST_ROW = 1_048_576
 
@@ -132,10 +135,27 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _escape(text: str) -> str:
+    return _remove_illegal("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _text_cell(value, style: int) -> str:
-    text = escape(str(value).translate(_ILLEGAL))
+    text = _escape(str(value))
     s = f' s="{style}"' if style else ""
     return f'<c t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _row(row: Sequence, kinds: Sequence[str]) -> str:
+    """One ``<row>``. A non-empty text in an untyped column — most cells of a large sheet — is written
+    here; every other cell by ``_cell``."""
+    typed = len(kinds)
+    cells = []
+    for i, value in enumerate(row):
+        if value.__class__ is str and value and (i >= typed or kinds[i] == TEXT):
+            cells.append(f'<c t="inlineStr"><is><t xml:space="preserve">{_escape(value)}</t></is></c>')
+        else:
+            cells.append(_cell(value, PLAIN, kinds[i] if i < typed else TEXT))
+    return "<row>" + "".join(cells) + "</row>"
 
 
 def _cell(value, style: int = PLAIN, kind: str = TEXT) -> str:
@@ -227,8 +247,7 @@ def xlsx_write(
             parts.append(f"<row>{header}</row>")
             size = 0
             for row in rows:
-                cells = (_cell(v, PLAIN, kinds[i] if i < len(kinds) else TEXT) for i, v in enumerate(row))
-                text = "<row>" + "".join(cells) + "</row>"
+                text = _row(row, kinds)
                 parts.append(text)
                 size += len(text)
                 if size > 1 << 20:

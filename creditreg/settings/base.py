@@ -397,7 +397,10 @@ EXCHANGE_HTTP_URL = env("CREDITREG_PLATFORM_URL", default="")
 EXCHANGE_HTTP_SECRET = env("CREDITREG_PLATFORM_SECRET", default="")
 EXCHANGE_HTTP_TIMEOUT_SECONDS = env.float("CREDITREG_PLATFORM_TIMEOUT_SECONDS", default=15.0)
 EXCHANGE_HTTP_PROXY = env("CREDITREG_PLATFORM_PROXY", default="")
+# Items per delivery batch: one HTTP request (a body the platform's server takes), and one set of files
+# of the file transport (no request to keep small; fewer batches, fewer fixed costs per batch).
 EXCHANGE_BATCH_SIZE = env.int("CREDITREG_EXCHANGE_BATCH_SIZE", default=500)
+EXCHANGE_FILE_BATCH_SIZE = env.int("CREDITREG_EXCHANGE_FILE_BATCH_SIZE", default=5000)
 # After this many failed attempts an item is marked failed and shown in the admin with the error.
 EXCHANGE_MAX_ATTEMPTS = env.int("CREDITREG_EXCHANGE_MAX_ATTEMPTS", default=10)
 # Backoff after the n-th failed attempt: base × 2^(n−1) seconds, at most the maximum.

@@ -376,3 +376,104 @@ def test_a_batch_taken_for_lost_that_fails_later_leaves_its_successors_items_alo
         (new.pk, new.lease_until, None)
     }
     assert outbox_claim(transport="file", limit=10) is None
+
+
+def test_the_file_transport_sends_batches_of_its_own_size_and_http_one_request_each(
+    tmp_path, settings, platform
+):
+    """A file batch has no request size to keep under (EXCHANGE_FILE_BATCH_SIZE); an HTTP batch is one
+    request, bounded by EXCHANGE_BATCH_SIZE."""
+    settings.EXCHANGE_FILE_BATCH_SIZE, settings.EXCHANGE_BATCH_SIZE = 3, 2
+    queue(7)
+    out = io.StringIO()
+    call_command("push_outbox", transport="file", directory=str(tmp_path), stdout=out)
+    assert "delivered 7 items in 3 batches" in out.getvalue()
+    assert len(list(tmp_path.glob("*.manifest.json"))) == 3
+    keys = queue(5, start=100)
+    report = outbox_deliver_task.delay().get()
+    assert report["delivered"] == 5 and report["batches"] == 3 and platform.requests == 3
+    assert set(platform.delivered) == set(keys)
+
+
+def test_a_batch_marks_delivered_only_its_own_items_inside_its_id_range(tmp_path):
+    """The done update finds the batch's items by the id range it claimed and its own batch: an item in
+    that range the batch did not claim (in backoff here) stays pending, untouched."""
+    keys = queue(5)
+    waiting = OutboxItem.objects.order_by("id")[2]
+    OutboxItem.objects.filter(pk=waiting.pk).update(
+        next_attempt_at=timezone.now() + datetime.timedelta(hours=1), attempts=1, last_error="HTTP 503"
+    )
+    report = outbox_deliver(transport=FileTransport(tmp_path))
+    assert report.delivered == 4 and report.batches == 1
+    batch = DeliveryBatch.objects.get()
+    assert (batch.first_item_id, batch.last_item_id, batch.items) == (
+        OutboxItem.objects.order_by("id").first().pk,
+        OutboxItem.objects.order_by("id").last().pk,
+        4,
+    )
+    assert sorted(d["idempotency_key"] for d in lines(tmp_path)) == sorted(
+        k for k in keys if k != waiting.idempotency_key
+    )
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempts, waiting.last_error, waiting.batch_id) == (
+        OutboxStatus.PENDING,
+        1,
+        "HTTP 503",
+        None,
+    )
+    assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED, batch=batch).count() == 4
+
+
+def test_a_batch_taken_for_lost_that_delivers_later_leaves_its_successors_items_to_it(tmp_path, settings):
+    """A process only thought dead comes back and delivers: the items now belong to the batch that took
+    them over, which sends them again and marks them — the platform gets two copies of each key."""
+    from exchange.delivery import batch_send
+
+    settings.EXCHANGE_STALE_SECONDS = 30
+    keys = queue(2)
+    old = outbox_claim(transport="file", limit=10)
+    DeliveryBatch.objects.filter(pk=old.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=31)
+    )
+    new = outbox_claim(transport="file", limit=10)
+    assert batch_send(batch=old, transport=FileTransport(tmp_path)) == 2
+    assert set(OutboxItem.objects.values_list("status", "batch_id")) == {(OutboxStatus.PENDING, new.pk)}
+    assert batch_send(batch=new, transport=FileTransport(tmp_path)) == 2
+    assert set(OutboxItem.objects.values_list("status", "batch_id")) == {(OutboxStatus.DELIVERED, new.pk)}
+    assert sorted(d["idempotency_key"] for d in lines(tmp_path)) == sorted(keys * 2)
+    assert set(DeliveryBatch.objects.values_list("status", flat=True)) == {BatchStatus.DELIVERED}
+
+
+def test_a_claim_walks_the_pending_items_in_id_order_whatever_the_statistics_say():
+    """Issue 20: a backlog queued after the table's statistics were taken (here: when nothing was
+    pending) made PostgreSQL read and sort every pending row for each claim. The claim's query reads
+    the items in id order and stops after a batch, with no sort, on either database."""
+    from django.db import connection
+
+    from exchange.delivery import _claim_in_id_order, _claimable
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE exchange_outboxitem")
+    queue(3000)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _claim_in_id_order()
+        claim = _claimable(now=timezone.now(), now_due=True, after_id=0).select_for_update(skip_locked=True)
+        sql, params = claim.values("id", "payload")[:500].query.sql_with_params()
+        explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+        cursor.execute(f"{explain} {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batches_marked_delivered_beside_the_next_send_are_all_marked_when_the_run_ends(tmp_path, settings):
+    """On PostgreSQL a run marks each batch delivered on a thread of its own while it writes the next
+    one (elsewhere in turn): when the run returns, every batch and item is marked, none twice."""
+    settings.EXCHANGE_FILE_BATCH_SIZE = 3
+    keys = queue(8)
+    report = outbox_deliver(transport=FileTransport(tmp_path))
+    assert (report.delivered, report.batches, report.failed_batches) == (8, 3, 0)
+    assert set(DeliveryBatch.objects.values_list("status", flat=True)) == {BatchStatus.DELIVERED}
+    assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED, attempts=1).count() == 8
+    assert sorted(d["idempotency_key"] for d in lines(tmp_path)) == sorted(keys)
+    assert report.locations == sorted(str(p) for p in tmp_path.glob("*.manifest.json"))

@@ -8,6 +8,7 @@ item in backoff is tried now (the operator asked); a batch held by a live worker
 """
 
 from django.conf import settings
+from django.core.checks import Tags
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,12 +19,18 @@ from exchange.transports import transport_from_settings
 
 class Command(BaseCommand):
     help = "Deliver every pending outbox item to the platform and exit."
+    # The checks of what a delivery uses, the models. The URL and admin checks import every view and
+    # admin module — a second of each run on a busy machine — and are the web process's to run.
+    requires_system_checks = [Tags.models]
 
     def add_arguments(self, parser):
         parser.add_argument("--transport", choices=["file", "http"], help="default: EXCHANGE_TRANSPORT")
         parser.add_argument("--dir", dest="directory", help="drop directory of the file transport")
         parser.add_argument(
-            "--batch-size", type=int, help=f"items per batch (default {settings.EXCHANGE_BATCH_SIZE})"
+            "--batch-size",
+            type=int,
+            help=f"items per batch (default: file {settings.EXCHANGE_FILE_BATCH_SIZE}, "
+            f"http {settings.EXCHANGE_BATCH_SIZE})",
         )
 
     def handle(self, *args, **options):
