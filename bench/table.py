@@ -454,22 +454,24 @@ def celery_worker(args, env: dict, processes: int):
         os.unlink(logfile.name)
 
 
-def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
-    """The yearly run as of ``as_of`` (``manage.py yearly_run``, which waits for it) with its chunks
-    on one Celery worker of ``processes`` processes."""
+def on_workers(args, env: dict, processes: int, argv: list[str], label: str) -> float:
+    """The wall time of ``argv`` (a process that sends tasks and waits for them) with one Celery worker
+    of ``processes`` processes taking them."""
     with celery_worker(args, env, processes) as broker_env:
         started = time.perf_counter()
-        done = subprocess.run(
-            [PY, "manage.py", "yearly_run", "--as-of", as_of.isoformat()],
-            cwd=ROOT,
-            env=broker_env,
-            capture_output=True,
-            text=True,
-        )
+        done = subprocess.run(argv, cwd=ROOT, env=broker_env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
-    log(f"yearly run on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
+    log(f"{label} on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
     log("    " + (done.stdout.strip() or done.stderr[-2000:]).replace("\n", "\n    "))
+    if done.returncode:
+        raise RuntimeError(f"the {label} on workers failed")
     return seconds
+
+
+def yearly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
+    """The yearly run as of ``as_of`` (``manage.py yearly_run``, which waits for it)."""
+    argv = [PY, "manage.py", "yearly_run", "--as-of", as_of.isoformat()]
+    return on_workers(args, env, processes, argv, "yearly run")
 
 
 NIGHTLY_ON_WORKERS = """
@@ -487,23 +489,8 @@ print(f"{sent['blocks']} blocks")
 
 def nightly_on_workers(args, env: dict, processes: int, as_of: datetime.date) -> float:
     """The nightly regrade as of ``as_of`` sent as on a deployment (``grading.regrade_all``: one task
-    per block of subject ids) to one Celery worker of ``processes`` processes, until every block is
-    done."""
-    with celery_worker(args, env, processes) as broker_env:
-        started = time.perf_counter()
-        done = subprocess.run(
-            [PY, "-c", NIGHTLY_ON_WORKERS, as_of.isoformat()],
-            cwd=ROOT,
-            env=broker_env,
-            capture_output=True,
-            text=True,
-        )
-        seconds = time.perf_counter() - started
-    log(f"nightly on {processes} worker process(es): {seconds:.1f} s, exit {done.returncode}")
-    log("    " + (done.stdout.strip() or done.stderr[-2000:]).replace("\n", "\n    "))
-    if done.returncode:
-        raise RuntimeError("the nightly on workers failed")
-    return seconds
+    per block of subject ids), until every block is done."""
+    return on_workers(args, env, processes, [PY, "-c", NIGHTLY_ON_WORKERS, as_of.isoformat()], "nightly")
 
 
 # --- import ------------------------------------------------------------------------------------------
