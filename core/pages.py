@@ -3,6 +3,7 @@ object the user may not see, put a service's refusal on a form, and cut a list i
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,35 @@ def form_save(request, form, save, *, fields: dict[str, str] | None = None):
     except ValidationError as exc:
         errors_to_form(form, exc, fields=fields)
         return None
+
+
+class FirstPagePaginator(Paginator):
+    """A paginator that reads the first page of a queryset with one row more than the page holds:
+    when that page is the only one (a search by part of a name almost always finds a few subjects),
+    the count is the number of rows and the ``COUNT(*)`` query that ``Paginator`` makes first is not
+    made. Past the first page, or when the first page is full, it counts as ``Paginator`` does."""
+
+    def _reads_first(self, number) -> bool:
+        if "count" in self.__dict__ or self.orphans or not isinstance(self.object_list, QuerySet):
+            return False
+        try:
+            return int(number) == 1
+        except (TypeError, ValueError):
+            return False
+
+    def validate_number(self, number):
+        # The first page always exists (an empty one says nothing was found): no count to check it.
+        if self.allow_empty_first_page and self._reads_first(number):
+            return 1
+        return super().validate_number(number)
+
+    def page(self, number):
+        if not self._reads_first(number):
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.count = len(rows)  # the cached property, known without a query
+        return self._get_page(rows[: self.per_page], 1, self)
 
 
 def paginate(

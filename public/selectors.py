@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grading.models import GradeInForce
-from grading.selectors import grades_in_force
+from grading.selectors import grades_in_force_public
 from measures.selectors import list_entries_in_force as measures_list_entries_in_force
 from measures.selectors import list_entries_public_scope
 from records.models import CreditRecord, RecordStatus
@@ -89,10 +89,16 @@ def public_identity_number(*, text: str) -> bool:
     return True
 
 
+def public_subject_columns(subjects: QuerySet[Subject]) -> QuerySet[Subject]:
+    """Only the columns the public sees of a subject (kind, code, name): the address, telephone and
+    e-mail are not loaded, and a look-up builds and reads a narrower row."""
+    return subjects.only("id", "kind", "code", "name")
+
+
 def public_subject_get(*, code: str) -> Subject | None:
     """The subject registered under ``code`` (any kind: a natural person is found by the full
     number), or ``None``. Raises ``ValidationError`` for a malformed code."""
-    return Subject.objects.filter(code=public_code_parse(code=code)).first()
+    return public_subject_columns(Subject.objects.filter(code=public_code_parse(code=code))).first()
 
 
 def public_subjects_search(*, q: str) -> QuerySet[Subject]:
@@ -103,17 +109,15 @@ def public_subjects_search(*, q: str) -> QuerySet[Subject]:
     text = (q or "").strip()
     normalised = normalize_identifier(text)
     if _looks_like_code(normalised):
-        return Subject.objects.filter(code=public_code_parse(code=normalised))
+        return public_subject_columns(Subject.objects.filter(code=public_code_parse(code=normalised)))
     if len(text) < _min_name_length():
         if not text:
             raise ValidationError(_("Enter part of a name, or a complete code."))
         raise ValidationError(_("Enter at least %(n)d characters of the name.") % {"n": _min_name_length()})
     # Natural persons are never found by name (SPEC §7).
-    return (
-        Subject.objects.filter(name__icontains=text)
-        .exclude(kind=SubjectKind.NATURAL_PERSON)
-        .order_by("name", "id")
-    )
+    return public_subject_columns(
+        Subject.objects.filter(name__icontains=text).exclude(kind=SubjectKind.NATURAL_PERSON)
+    ).order_by("name", "id")
 
 
 @dataclass
@@ -184,8 +188,25 @@ def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = 
 
 
 def list_entries_in_force(*, subject_ids: list[int], day: datetime.date) -> list:
-    """Red and black list memberships in force on ``day`` (the lists app's selector)."""
-    return list(measures_list_entries_in_force(subject_ids=subject_ids, on=day))
+    """Red and black list memberships in force on ``day`` (the lists app's selector), with the columns
+    a look-up shows (the subject is the one asked about: not joined again)."""
+    return list(
+        measures_list_entries_in_force(subject_ids=subject_ids, on=day)
+        .select_related(None)
+        .select_related("department")
+        .only(
+            "subject_id",
+            "list_type",
+            "reason",
+            "authority",
+            "level",
+            "listed_on",
+            "scope",
+            "ends_on",
+            "department__code",
+            "department__name",
+        )
+    )
 
 
 def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None) -> list[PublicProfile]:
@@ -195,7 +216,7 @@ def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None
     if not profiles:
         return []
     ids = list(profiles)
-    for grade in grades_in_force(subject_ids=ids, with_reasons=False):
+    for grade in grades_in_force_public(subject_ids=ids):
         if grade.grade:  # "not graded" is no grade to show
             profiles[grade.subject_id].grades.append(grade)
     for record in records_published_on(day=day, subject_ids=ids):

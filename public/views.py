@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.ratelimit import PublicIdentityThrottle, PublicPagesThrottle, rate_limited, throttled_page
+from core.pages import FirstPagePaginator
 from core.routers import lagging_reads
 from measures.department_lists import department_listings_settle_due
 from subjects.identifiers import normalize_identifier
@@ -76,7 +77,7 @@ def lookup(request):
             context["error"] = " ".join(exc.messages)
             status = 400
         else:
-            page = Paginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
+            page = FirstPagePaginator(subjects, PAGE_SIZE).get_page(request.GET.get("page"))
             found = list(page)
             if len(found) == 1 and page.paginator.count == 1 and found[0].code == normalize_identifier(q):
                 context["profile"] = public_profiles(subjects=found)[0]

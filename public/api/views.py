@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.ratelimit import PublicIdentityThrottle, PublicRateThrottle
+from core.pages import FirstPagePaginator
 from measures.department_lists import department_listings_settle_due
 
 from ..selectors import public_identity_number, public_profiles, public_subject_get, public_subjects_search
@@ -27,6 +28,8 @@ THROTTLED = OpenApiResponse(PublicErrorSerializer, description=gettext_lazy("Too
 
 class PublicPagination(PageNumberPagination):
     page_size = 20
+    # A search that finds one page of subjects is answered without a COUNT(*) query.
+    django_paginator_class = FirstPagePaginator
 
 
 def _bad_input(exc: ValidationError) -> exceptions.ParseError:

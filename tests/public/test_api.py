@@ -222,12 +222,26 @@ def test_search_and_detail_queries_are_bounded(api, clerk, reviewer, django_asse
             clerk, reviewer, firm, document_number=f"西发改罚〔2026〕{200 + i}号", matter="另一事"
         )
     publish_grades()
-    # One of them the day's look for department listings due (SPEC §3.6), once a day.
-    with django_assert_max_num_queries(6):
+    # One of them the day's look for department listings due (SPEC §3.6), once a day; no COUNT(*) for
+    # a search whose first page holds every subject found.
+    with django_assert_max_num_queries(5):
         body = api.get(LIST, {"q": "有界查询"}).json()
     assert body["count"] == 6 and all(len(r["records"]) == 2 and r["grades"] for r in body["results"])
     with django_assert_max_num_queries(4):
         assert api.get(detail(firms[0].code)).status_code == 200
+
+
+def test_a_search_finding_more_than_a_page_counts_them_all(api):
+    for i in range(21):
+        make_company(f"西峡县翻页查询{i:02d}号有限公司")
+    first = api.get(LIST, {"q": "翻页查询"}).json()
+    assert first["count"] == 21 and len(first["results"]) == 20 and first["previous"] is None
+    assert "page=2" in first["next"]
+    second = api.get(LIST, {"q": "翻页查询", "page": 2}).json()
+    assert second["count"] == 21 and [r["name"] for r in second["results"]] == ["西峡县翻页查询20号有限公司"]
+    assert second["next"] is None
+    exactly_one_page = api.get(LIST, {"q": "翻页查询0"}).json()
+    assert exactly_one_page["count"] == 10 and exactly_one_page["next"] is None
 
 
 def black(actor, subject, **extra):
