@@ -119,10 +119,9 @@ def grades_compute(
     input_run_id: int | None = None,
 ) -> Iterator[tuple[int, Outcome]]:
     """(subject id, outcome) for every subject asked for — the whole registry by default, or a list, or
-    an id range — that belongs
-    to ``population`` (default: every one), in id order. ``input_run_id``: the run whose grades a
-    department scheme takes as input (a yearly run reads the county run of its date); by default the
-    county grade in force."""
+    an id range — that belongs to ``population`` (default: every one), in id order. ``input_run_id``:
+    the run whose grades a department scheme takes as input (a yearly run reads the county run of its
+    date); by default the county grade in force."""
     rules = version_rules(version)
     records = Window.of(version=version, department=department, as_of=as_of).records()
     subjects = Subject.objects.order_by("pk")
