@@ -208,17 +208,18 @@ def digests_sql(
     as_of: datetime.date,
     subject_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
+    subject_table: str | None = None,
     population: Population | None = None,
 ) -> tuple[str, dict]:
-    """(subject_id, digest) for every subject asked for (all by default, or a list, or an id range) of
-    ``population``: a fingerprint
+    """(subject_id, digest) for every subject asked for (all by default, or a list, an id range, the
+    ids in a temporary table) of ``population``: a fingerprint
     of the subject's counting records (their number and the sum of a hash of each) and of the county
     grade a department scheme takes as input (000 Art. 8). A grade is a function of its version and
     these facts, so a current grade of the same version whose stored digest equals this one would be
     computed again exactly as it is: the nightly regrade (SPEC §3.5) recomputes only the others. It
     costs one pass over the window's records with two aggregates, about what a hand-written count per
     subject costs."""
-    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": None}
+    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
     rules = version_rules(version)
     window = Window.of(version=version, department=department, as_of=as_of)
     q = _new_query()
@@ -250,11 +251,13 @@ def members_sql(
     population: Population | None,
     subject_ids: list[int] | None = None,
     id_range: tuple[int, int] | None = None,
+    subject_table: str | None = None,
 ) -> tuple[str, dict]:
-    """(subject_id) of every subject asked for that belongs to ``population``: the candidates of a
-    night when none of them has a grade yet, which the digest pass would only find all different."""
+    """(subject_id) of every subject asked for that belongs to ``population``: a department's members,
+    worked out once a night, and the candidates of a night when none of them has a grade yet (the
+    digest pass would only find them all different)."""
     q = _new_query()
-    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": None}
+    target = {"subject_ids": subject_ids, "id_range": id_range, "subject_table": subject_table}
     where = _Inputs(population=population).subjects(q, target)
     return f"SELECT s.id AS subject_id FROM subjects_subject s WHERE {where}", q.params
 

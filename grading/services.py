@@ -242,14 +242,6 @@ def _refresh_compiled(
     night (none of the subjects asked for has a grade) skips the fingerprints: all are candidates."""
     ids = None if subject_ids is None else sorted(set(subject_ids))
     target = GradeTarget.current(version=version, department=department, as_of=as_of, source=source)
-    digests, digest_params = digests_sql(
-        version=version,
-        department=department,
-        as_of=as_of,
-        subject_ids=ids,
-        id_range=id_range,
-        population=population,
-    )
     full, full_params = outcomes_sql(
         version=version, department=department, as_of=as_of, subject_table="grading_candidates"
     )
@@ -258,21 +250,33 @@ def _refresh_compiled(
         grading_lock(cursor, scheme_ids=[scheme.pk], blocks=_blocks(subject_ids=ids, id_range=id_range))
         compiled_session(cursor)
         cursor.execute("DROP TABLE IF EXISTS grading_candidates")
+        cursor.execute("DROP TABLE IF EXISTS grading_members")
         started = time.perf_counter()
-        # The fingerprint query is small and runs its few expressions over every record: compiling
-        # them (JIT) pays here, unlike for the grading query below.
+        graded = None
+        scope: dict = {"subject_ids": ids, "id_range": id_range, "population": population}
+        if not population.everyone:
+            # A department's members asked for, worked out once, with statistics: inside the two
+            # passes their condition would be evaluated again on the subjects and on the records.
+            members, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
+            cursor.execute(f"CREATE TEMP TABLE grading_members ON COMMIT DROP AS {members}", member_params)
+            graded = cursor.rowcount
+            cursor.execute("ANALYZE grading_members")
+            scope = {"subject_table": "grading_members", "population": None}
         current = Grade.objects.filter(scheme=scheme, department=department, is_current=True)
         if ids is not None:
             current = current.filter(subject_id__in=ids)
         if id_range is not None:
             current = current.filter(subject_id__gte=id_range[0], subject_id__lte=id_range[1])
         if not current.exists():  # the first night: every member is a candidate, no need to look
-            everyone, member_params = members_sql(population=population, subject_ids=ids, id_range=id_range)
+            everyone, everyone_params = members_sql(**scope)
             cursor.execute(
-                f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {everyone}", member_params
+                f"CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS {everyone}", everyone_params
             )
             candidates = cursor.rowcount
         else:
+            digests, digest_params = digests_sql(version=version, department=department, as_of=as_of, **scope)
+            # The fingerprint query is small and runs its few expressions over every record: compiling
+            # them (JIT) pays here, unlike for the grading query below.
             cursor.execute("SET LOCAL jit = on")
             cursor.execute(
                 f"""CREATE TEMP TABLE grading_candidates ON COMMIT DROP AS
@@ -288,13 +292,15 @@ def _refresh_compiled(
         started = time.perf_counter()
         changed = grades_write_sql(cursor, target=target, outcomes=full, params=full_params)
         cursor.execute("DROP TABLE grading_candidates")
+        cursor.execute("DROP TABLE IF EXISTS grading_members")
         timings["grades and writes"] = time.perf_counter() - started
-        members = Subject.objects.filter(population.subject_q("pk"))
-        if ids is not None:
-            members = members.filter(pk__in=ids)
-        if id_range is not None:
-            members = members.filter(pk__range=id_range)
-        graded = members.count()
+        if graded is None:
+            everyone_asked = Subject.objects.all()
+            if ids is not None:
+                everyone_asked = everyone_asked.filter(pk__in=ids)
+            if id_range is not None:
+                everyone_asked = everyone_asked.filter(pk__range=id_range)
+            graded = everyone_asked.count()
     logger.info(
         "graded %s (%s) as of %s: %d subjects, %d candidates, %d changed; %s",
         scheme.code,
