@@ -50,32 +50,6 @@ GRADE_IN_FORCE_ORDER = (
 )
 
 
-def grades_in_force_public(*, subject_ids: Iterable[int]) -> list[GradeInForce]:
-    """The grades in force of the subjects as the public look-up shows them (SPEC §7: the value, its
-    scheme, department and day; never how it was corrected), in the order of ``grades_in_force``.
-
-    Read on every public look-up: only the columns shown are loaded, without the grade row, the
-    scheme version and the run that ``grades_in_force`` joins, so the query costs a fraction of that
-    one to build and to plan. The row in force is read as it stands, so a correction shows at once."""
-    return list(
-        grades_in_force_rows(subject_ids=subject_ids)
-        .select_related("scheme", "department")
-        .only(
-            "subject_id",
-            "stands_on_id",
-            "grade",
-            "as_of",
-            "scheme__code",
-            "scheme__name",
-            "scheme__owner_id",
-            "department__code",
-            "department__name",
-            "department__sort_order",
-        )
-        .order_by(*GRADE_IN_FORCE_ORDER)
-    )
-
-
 def grades_in_force(
     *, subject_ids: Iterable[int], scheme_code: str = "", with_reasons: bool = True
 ) -> list[GradeInForce]:

@@ -12,12 +12,11 @@
   hands out a mask that look-ups could complete. Look-ups by identity number have their own low
   budget per client address (``accounts.ratelimit``).
 
-Every function here loads a whole page of subjects in a fixed number of queries.
+Every function here loads a whole page of subjects in a fixed number of queries; the profile itself is
+read by ``profiles`` (plain SQL, the look-up's hot path).
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grading.models import GradeInForce
-from grading.selectors import grades_in_force_public
-from measures.selectors import list_entries_in_force as measures_list_entries_in_force
-from measures.selectors import list_entries_public_scope
+from measures.selectors import list_entries_in_force, list_entries_public_scope
 from records.models import CreditRecord, RecordStatus
 from subjects.identifiers import (
     normalize_identifier,
@@ -36,7 +32,8 @@ from subjects.identifiers import (
     validate_uscc,
 )
 from subjects.models import Subject, SubjectKind
-from subjects.selectors import subject_public_code
+
+from .profiles import public_subject_by_code
 
 CODE_LENGTH = 18
 
@@ -98,7 +95,7 @@ def public_subject_columns(subjects: QuerySet[Subject]) -> QuerySet[Subject]:
 def public_subject_get(*, code: str) -> Subject | None:
     """The subject registered under ``code`` (any kind: a natural person is found by the full
     number), or ``None``. Raises ``ValidationError`` for a malformed code."""
-    return public_subject_columns(Subject.objects.filter(code=public_code_parse(code=code))).first()
+    return public_subject_by_code(code=public_code_parse(code=code))
 
 
 def public_subjects_search(*, q: str) -> QuerySet[Subject]:
@@ -118,33 +115,6 @@ def public_subjects_search(*, q: str) -> QuerySet[Subject]:
     return public_subject_columns(
         Subject.objects.filter(name__icontains=text).exclude(kind=SubjectKind.NATURAL_PERSON)
     ).order_by("name", "id")
-
-
-@dataclass
-class PublicProfile:
-    subject: Subject
-    code: str
-    grades: list[GradeInForce] = field(default_factory=list)
-    records: list[CreditRecord] = field(default_factory=list)
-    lists: list = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.subject.name
-
-    @property
-    def kind(self) -> str:
-        return self.subject.kind
-
-    @property
-    def kind_name(self) -> str:
-        return str(self.subject.get_kind_display())
-
-    @property
-    def licences(self) -> list[CreditRecord]:
-        """The published records that are administrative licences (双公示 行政许可, 004 §4(3)), shown
-        with their licence fields: an invalid or expired licence is not published at all."""
-        return [record for record in self.records if record.kind.has_licence]
 
 
 def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = None) -> QuerySet:
@@ -187,51 +157,9 @@ def records_published_on(*, day: datetime.date, subject_ids: list[int] | None = 
     )
 
 
-def list_entries_in_force(*, subject_ids: list[int], day: datetime.date) -> list:
-    """Red and black list memberships in force on ``day`` (the lists app's selector), with the columns
-    a look-up shows (the subject is the one asked about: not joined again)."""
-    return list(
-        measures_list_entries_in_force(subject_ids=subject_ids, on=day)
-        .select_related(None)
-        .select_related("department")
-        .only(
-            "subject_id",
-            "list_type",
-            "reason",
-            "authority",
-            "level",
-            "listed_on",
-            "scope",
-            "ends_on",
-            "department__code",
-            "department__name",
-        )
-    )
-
-
-def public_profiles(*, subjects: list[Subject], day: datetime.date | None = None) -> list[PublicProfile]:
-    """What the public sees of each subject, in three queries whatever the number of subjects."""
-    day = day or timezone.localdate()
-    profiles = {s.pk: PublicProfile(subject=s, code=subject_public_code(s)) for s in subjects}
-    if not profiles:
-        return []
-    ids = list(profiles)
-    for grade in grades_in_force_public(subject_ids=ids):
-        if grade.grade:  # "not graded" is no grade to show
-            profiles[grade.subject_id].grades.append(grade)
-    for record in records_published_on(day=day, subject_ids=ids):
-        profiles[record.subject_id].records.append(record)
-    by_subject = defaultdict(list)
-    for entry in list_entries_in_force(subject_ids=ids, day=day):
-        by_subject[entry.subject_id].append(entry)
-    for pk, entries in by_subject.items():
-        profiles[pk].lists = entries
-    return [profiles[s.pk] for s in subjects]
-
-
 def list_entries_public(*, list_type: str, day: datetime.date, keeper: str = "") -> QuerySet:
     """One list's memberships in force on ``day``, newest first, with their subjects (one query): the
     county's joint list and the departments' own (SPEC §3.6), or one keeper's (``county`` or a
     department's code)."""
-    entries = measures_list_entries_in_force(subject_ids=None, on=day).filter(list_type=list_type)
+    entries = list_entries_in_force(subject_ids=None, on=day).filter(list_type=list_type)
     return list_entries_public_scope(entries, keeper=keeper)

@@ -23,10 +23,10 @@ from subjects.identifiers import normalize_identifier
 from subjects.models import SubjectKind
 from subjects.selectors import subject_public_list_code
 
+from .profiles import public_profiles
 from .selectors import (
     list_entries_public,
     public_identity_number,
-    public_profiles,
     public_subject_get,
     public_subjects_search,
 )

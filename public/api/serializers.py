@@ -63,6 +63,60 @@ class PublicSubjectSerializer(serializers.Serializer):
     records = PublicRecordSerializer(many=True)
     lists = PublicListEntrySerializer(many=True)
 
+    def to_representation(self, profile) -> dict:
+        """The dict DRF builds from the fields above, written out: the look-up answers up to 20 subjects
+        a page at hundreds of requests a second, and DRF copies every field of every nested serializer
+        for each answer (about a millisecond a page). The fields stay the schema;
+        tests/public/test_profiles.py checks that both give the same answer."""
+        return {
+            "code": profile.code,
+            "name": profile.name,
+            "kind": profile.kind,
+            "kind_name": profile.kind_name,
+            "grades": [
+                {
+                    "id": grade.stands_on_id,
+                    "scheme": grade.scheme.code,
+                    "scheme_name": grade.scheme.name,
+                    "department": grade.department.code if grade.department else None,
+                    "department_name": grade.department.name if grade.department else None,
+                    "grade": grade.grade,
+                    "as_of": _day(grade.as_of),
+                }
+                for grade in profile.grades
+            ],
+            "records": [
+                {
+                    "document_number": record.document_number,
+                    "kind": record.kind.code,
+                    "kind_name": record.kind.name,
+                    "decision_date": _day(record.decision_date),
+                    "publish_until": _day(record.publish_until),
+                }
+                for record in profile.records
+            ],
+            "lists": [
+                {
+                    "list_type": entry.list_type,
+                    "list_name": entry.list_name,
+                    "reason": entry.reason,
+                    "authority": entry.authority,
+                    "level": entry.level,
+                    "listed_on": _day(entry.listed_on),
+                    "scope": entry.scope,
+                    "department": entry.department.code,
+                    "department_name": entry.department.name,
+                    "listed_until": _day(entry.ends_on),
+                }
+                for entry in profile.lists
+            ],
+        }
+
+
+def _day(value) -> str | None:
+    """A date as DRF's ``DateField`` writes it (ISO 8601)."""
+    return value.isoformat() if value is not None else None
+
 
 class PublicErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()

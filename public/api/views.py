@@ -18,7 +18,8 @@ from accounts.ratelimit import PublicIdentityThrottle, PublicRateThrottle
 from core.pages import FirstPagePaginator
 from measures.department_lists import department_listings_settle_due
 
-from ..selectors import public_identity_number, public_profiles, public_subject_get, public_subjects_search
+from ..profiles import public_profiles
+from ..selectors import public_identity_number, public_subject_get, public_subjects_search
 from .serializers import PublicErrorSerializer, PublicSubjectPageSerializer, PublicSubjectSerializer
 
 BAD_INPUT = OpenApiResponse(PublicErrorSerializer, description=gettext_lazy("Malformed text or code."))
