@@ -774,20 +774,27 @@ def holds(result: dict, rate: int) -> bool:
 
 
 def highest_rate(args, kind: str, first: dict) -> int:
-    """The highest rate, by halving from the target rate or doubling from it, whose p95 stays ≤ 50 ms
-    (short runs of ``--lookup-step-seconds``)."""
+    """The highest rate whose p95 stays ≤ 50 ms (short runs of ``--lookup-step-seconds``): halving from
+    the target rate or doubling from it, then the rate half-way to the first that failed."""
     rate = args.lookup_rate
     if holds(first, rate):
         while rate < 16 * args.lookup_rate and holds(
             locust(args, kind, PORT_APP, rate * 2, args.lookup_step_seconds), rate * 2
         ):
             rate *= 2
-        return rate
-    while rate > 10:
-        rate //= 2
-        if holds(locust(args, kind, PORT_APP, rate, args.lookup_step_seconds), rate):
-            return rate
-    return 0
+    else:
+        while True:
+            if rate <= 10:
+                return 0
+            rate //= 2
+            if holds(locust(args, kind, PORT_APP, rate, args.lookup_step_seconds), rate):
+                break
+    between = rate * 3 // 2
+    if rate < 16 * args.lookup_rate and holds(
+        locust(args, kind, PORT_APP, between, args.lookup_step_seconds), between
+    ):
+        return between
+    return rate
 
 
 def codes_sample(args, connection, size: int = 10_000) -> list[str]:
