@@ -81,9 +81,12 @@ def test_every_item_is_delivered_exactly_once_through_outages_and_a_killed_worke
             platform.holding.wait(0.5)
         worker.kill()  # SIGKILL mid-batch: the platform has the batch, the worker never learns it
         platform.release.set()
-        held = DeliveryBatch.objects.filter(status=BatchStatus.SENDING)
-        assert held.count() == 1, "the killed worker's batch should still be in flight"
-        killed_batch = held.get().pk
+        # In flight: the held batch and, when the kill came before the previous batch's "delivered" was
+        # committed (it is written on a thread while the next batch is sent), that one too.
+        in_flight = sorted(
+            DeliveryBatch.objects.filter(status=BatchStatus.SENDING).values_list("pk", flat=True)
+        )
+        assert 1 <= len(in_flight) <= 2, f"the killed worker's batches in flight: {in_flight}"
         assert OutboxItem.objects.filter(status=OutboxStatus.PENDING).exists()
         restarted = time.monotonic()
         worker.start()
@@ -105,7 +108,10 @@ def test_every_item_is_delivered_exactly_once_through_outages_and_a_killed_worke
     assert repeated >= 20 and platform.refused >= 2 and platform.failed_answers >= 1
     assert platform.bad_signatures == 0
     assert OutboxItem.objects.filter(status=OutboxStatus.DELIVERED).count() == ITEMS
-    assert DeliveryBatch.objects.get(pk=killed_batch).status == BatchStatus.ABANDONED
+    # Every batch the kill left in flight was found by its silence and its items sent again.
+    assert set(DeliveryBatch.objects.filter(pk__in=in_flight).values_list("status", flat=True)) == {
+        BatchStatus.ABANDONED
+    }
     assert DeliveryBatch.objects.filter(status=BatchStatus.FAILED).exists()
     sample = next(iter(platform.delivered.values()))
     assert sample["type"] == "record.effective" and sample["payload"]["subject_code"]
@@ -114,6 +120,7 @@ def test_every_item_is_delivered_exactly_once_through_outages_and_a_killed_worke
         f"({repeated} items more than once, {platform.refused} refused while down, "
         f"{platform.failed_answers} answers failed after keeping the batch, "
         f"{platform.requests} requests), kept {len(platform.delivered)}; "
-        f"{DeliveryBatch.objects.count()} delivery batches; the rest delivered {took:.1f} s after the "
-        f"worker was started again (lease {settings.EXCHANGE_LEASE_SECONDS:.0f} s, stale after 2 s)"
+        f"{DeliveryBatch.objects.count()} delivery batches, {len(in_flight)} in flight at the kill; "
+        f"the rest delivered {took:.1f} s after the worker was started again "
+        f"(lease {settings.EXCHANGE_LEASE_SECONDS:.0f} s, stale after 2 s)"
     )
