@@ -30,6 +30,21 @@ def overflow(page) -> tuple[int, int]:
     return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
 
 
+def broken_links(page) -> list[str]:
+    """The navigation links whose text breaks across lines (a link must read as one)."""
+    # The lines of a link's text are the distinct tops of its text's boxes (a link in a flex row is a
+    # block of its own, so the link itself has one box however many lines its text takes).
+    return page.evaluate(
+        """() => [...document.querySelectorAll('nav a')].filter(a => {
+            if (!a.offsetParent) return false;
+            const range = document.createRange();
+            range.selectNodeContents(a);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            return tops.size > 1;
+        }).map(a => a.textContent.trim())"""
+    )
+
+
 def axe_script() -> str:
     import axe_playwright_python
 
@@ -58,12 +73,13 @@ def axe_serious(page) -> tuple[list[dict], int]:
 def check_page(page, name: str, *, widths=WIDTHS) -> dict:
     """Screenshots of the page at each width, its overflow and its axe findings (at the first width)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    found: dict = {"overflow": {}, "axe": [], "axe_passed": 0}
+    found: dict = {"overflow": {}, "broken_links": {}, "axe": [], "axe_passed": 0}
     for label, (width, height) in widths.items():
         page.set_viewport_size({"width": width, "height": height})
         page.reload()
         page.wait_for_load_state()
         found["overflow"][label] = overflow(page)
+        found["broken_links"][label] = broken_links(page)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
         if label == "desktop":
             found["axe"], found["axe_passed"] = axe_serious(page)
