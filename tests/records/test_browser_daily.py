@@ -119,16 +119,17 @@ def test_bulk_review_of_200_records(browser_page, live_server):
     page.wait_for_url("**page=2*")
     page.check("#select-page")
     assert page.locator("input[name=ids]:checked").count() == PAGE_SIZE
-    # Each record goes through the four-eyes service: on a loaded machine that takes a while.
+    # Each record goes through the four-eyes service: on a loaded machine that takes a while. The
+    # click waits for the navigation it starts under its own timeout (15 s unless given).
     with page.expect_navigation(timeout=300_000):
-        page.click("button[name=action][value=approve]")
+        page.click("button[name=action][value=approve]", timeout=300_000)
     assert "page=2" in page.url and f"import_batch={batch.pk}" in page.url
     assert f"已审核通过 {PAGE_SIZE} 条记录" in page.locator(".messages").inner_text()
     # The rest of the filter, all at once.
     started = time.perf_counter()
     page.check("input[name=scope][value=all]")
     with page.expect_navigation(timeout=300_000):
-        page.click("button[name=action][value=approve]")
+        page.click("button[name=action][value=approve]", timeout=300_000)
     seconds = time.perf_counter() - started
     assert f"已审核通过 {200 - PAGE_SIZE} 条记录" in page.locator(".messages").inner_text()
     assert CreditRecord.objects.filter(status=RecordStatus.EFFECTIVE).count() == 200
