@@ -5,7 +5,9 @@ The grading app registers its listener here at start-up; intake only announces w
 after the transaction commits, so a rolled-back change never triggers a regrade.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -29,7 +31,35 @@ def regrade_after_commit(subject_ids: Iterable[int]) -> None:
         return
 
     def notify() -> None:
+        gathering = _gathered.get()
+        if gathering is not None:
+            gathering.update(ids)
+            return
         for listener in list(_listeners):
             listener(ids)
 
     transaction.on_commit(notify)
+
+
+# The subjects whose changes committed inside ``regrades_gathered`` (None outside it).
+_gathered: ContextVar[set[int] | None] = ContextVar("regrades_gathered", default=None)
+
+
+@contextmanager
+def regrades_gathered() -> Iterator[None]:
+    """Tell the listeners once, at the end of the block, of every subject whose change committed in it.
+
+    A bulk review commits each record in a transaction of its own; told after each one, the listeners
+    regraded one subject at a time (two thirds of a bulk approval's time). Gathered, the subjects are
+    regraded together, set-based, still within the same request (001 Art. 3: at once). A change whose
+    transaction commits after the block (the block ran inside an outer transaction) is told as usual."""
+    if _gathered.get() is not None:  # nested: the outermost block tells
+        yield
+        return
+    gathered: set[int] = set()
+    token = _gathered.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+        regrade_after_commit(gathered)

@@ -25,7 +25,7 @@ from subjects.identifiers import normalize_identifier
 from subjects.models import Subject
 from subjects.services import subject_register
 
-from .hooks import regrade_after_commit
+from .hooks import regrade_after_commit, regrades_gathered
 from .intake import IntakeItem, duplicate_error, duplicate_of, record_values, records_write, sanction_rows
 from .models import (
     RECORD_TRANSITIONS,
@@ -606,15 +606,16 @@ def records_review_bulk(
             _("At most %(max)s records are reviewed at once; narrow the filter.") % {"max": BULK_REVIEW_MAX}
         )
     result = BulkReviewResult(action=action)
-    for record in chosen:
-        try:
-            if action == "approve":
-                done = record_approve(actor=actor, record=record)
+    with regrades_gathered():  # the approved records' subjects regraded together, at the end
+        for record in chosen:
+            try:
+                if action == "approve":
+                    done = record_approve(actor=actor, record=record)
+                else:
+                    done = record_return(actor=actor, record=record, reason=reason)
+            except (ValidationError, PermissionDenied) as exc:
+                messages = getattr(exc, "messages", None) or [str(exc)]
+                result.refused.append((record, " ".join(str(m) for m in messages)))
             else:
-                done = record_return(actor=actor, record=record, reason=reason)
-        except (ValidationError, PermissionDenied) as exc:
-            messages = getattr(exc, "messages", None) or [str(exc)]
-            result.refused.append((record, " ".join(str(m) for m in messages)))
-        else:
-            result.done.append(done)
+                result.done.append(done)
     return result

@@ -126,3 +126,56 @@ def test_the_api_reviews_in_bulk(clerk, reviewer):
     assert (
         api.get(reverse("api-record-review-queue"), {"kind": "administrative_penalty"}).json()["count"] == 0
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bulk_approval_regrades_its_subjects_together_after_each_record_committed(clerk, reviewer):
+    """Each approval commits on its own; the listeners are told once, at the end, of every approved
+    record's subject (not of a refused one's), and the grades in force are then what a regrade of those
+    subjects from scratch gives."""
+    from grading.models import GradeInForce
+    from grading.services import regrade_subjects
+    from records.hooks import regrade_listener_add, regrade_listener_remove
+
+    import_submitted(6, actor=clerk)
+    import_submitted(2, actor=reviewer, start=10)  # the reviewer's own upload: refused
+    records = list(CreditRecord.objects.order_by("id"))
+    approved = {r.subject_id for r in records[:6]}
+    told: list[list[int]] = []
+    regrade_listener_add(told.append)
+    try:
+        result = records_review_bulk(actor=reviewer, records=records, action="approve")
+    finally:
+        regrade_listener_remove(told.append)
+    assert len(result.done) == 6 and len(result.refused) == 2
+    assert told == [sorted(approved)]
+
+    def in_force():
+        rows = GradeInForce.objects.filter(subject__in=approved)
+        return sorted(rows.values_list("subject_id", "scheme__code", "department__code", "grade"))
+
+    after_bulk = in_force()
+    assert {row[0] for row in after_bulk} == approved  # graded: the regrade ran
+    regrade_subjects(subject_ids=sorted(approved))
+    assert in_force() == after_bulk
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_inside_an_outer_transaction_each_subject_is_told_when_it_commits(clerk, reviewer):
+    """The gathering only holds what committed within it: a bulk review run inside a transaction of the
+    caller's commits after the block, and its subjects are told then, none lost."""
+    from django.db import transaction
+
+    from records.hooks import regrade_listener_add, regrade_listener_remove
+
+    import_submitted(3, actor=clerk)
+    records = list(CreditRecord.objects.order_by("id"))
+    told: list[list[int]] = []
+    regrade_listener_add(told.append)
+    try:
+        with transaction.atomic():
+            records_review_bulk(actor=reviewer, records=records, action="approve")
+            assert told == []  # nothing committed yet
+    finally:
+        regrade_listener_remove(told.append)
+    assert sorted(sid for ids in told for sid in ids) == sorted(r.subject_id for r in records)
