@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from audit.models import AuditLog
 from inspections import verify_draw
@@ -203,7 +204,7 @@ def test_a_failed_inspection_becomes_a_record_through_four_eyes(world):
             actor=world.clerk,
             inspection=inspection,
             outcome=Outcome.FAILED,
-            inspected_on=plan.drawn_at.date(),
+            inspected_on=timezone.localdate(plan.drawn_at),
             document_number="西市监检〔2026〕1号",
         )
     with pytest.raises(PermissionDenied):
@@ -211,13 +212,13 @@ def test_a_failed_inspection_becomes_a_record_through_four_eyes(world):
             actor=world.zjj_clerk,
             inspection=inspection,
             outcome=Outcome.PASSED,
-            inspected_on=plan.drawn_at.date(),
+            inspected_on=timezone.localdate(plan.drawn_at),
         )
     done = inspection_result_enter(
         actor=world.clerk,
         inspection=inspection,
         outcome=Outcome.FAILED,
-        inspected_on=plan.drawn_at.date(),
+        inspected_on=timezone.localdate(plan.drawn_at),
         findings="未按规定公示年度报告",
         document_number="西市监检〔2026〕1号",
     )
@@ -231,7 +232,7 @@ def test_a_failed_inspection_becomes_a_record_through_four_eyes(world):
             actor=world.clerk,
             inspection=inspection,
             outcome=Outcome.PASSED,
-            inspected_on=plan.drawn_at.date(),
+            inspected_on=timezone.localdate(plan.drawn_at),
         )
 
 
@@ -242,7 +243,7 @@ def test_a_failed_inspection_may_become_the_penalty_it_led_to(world):
         actor=world.clerk,
         inspection=inspection,
         outcome=Outcome.FAILED,
-        inspected_on=plan.drawn_at.date(),
+        inspected_on=timezone.localdate(plan.drawn_at),
         findings="无照经营",
         record_kind="administrative_penalty",
         document_number="西市监罚〔2026〕8号",
@@ -259,8 +260,8 @@ def test_a_result_in_the_future_or_before_the_draw_is_refused(world):
     plan = plan_draw(actor=world.clerk, plan=announced_plan(world, ratios={"D": "1"}))
     inspection = plan.inspections.first()
     for day in (
-        plan.drawn_at.date() + datetime.timedelta(days=400),
-        plan.drawn_at.date() - datetime.timedelta(days=1),
+        timezone.localdate(plan.drawn_at) + datetime.timedelta(days=400),
+        timezone.localdate(plan.drawn_at) - datetime.timedelta(days=1),
     ):
         with pytest.raises(ValidationError):
             inspection_result_enter(
