@@ -179,3 +179,23 @@ def test_inside_an_outer_transaction_each_subject_is_told_when_it_commits(clerk,
     finally:
         regrade_listener_remove(told.append)
     assert sorted(sid for ids in told for sid in ids) == sorted(r.subject_id for r in records)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_large_bulk_tells_the_listeners_after_each_slice(clerk, reviewer, monkeypatch):
+    """A request cut short part-way (a timeout) must not leave every approved subject ungraded until
+    the night: the subjects are told after each slice of ``BULK_REGRADE_EVERY`` records."""
+    from records import services
+    from records.hooks import regrade_listener_add, regrade_listener_remove
+
+    monkeypatch.setattr(services, "BULK_REGRADE_EVERY", 2)
+    import_submitted(5, actor=clerk)
+    records = list(CreditRecord.objects.order_by("id"))
+    told: list[list[int]] = []
+    regrade_listener_add(told.append)
+    try:
+        records_review_bulk(actor=reviewer, records=records, action="approve")
+    finally:
+        regrade_listener_remove(told.append)
+    ids = [r.subject_id for r in records]
+    assert told == [sorted(ids[0:2]), sorted(ids[2:4]), ids[4:5]]
