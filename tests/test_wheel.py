@@ -55,6 +55,8 @@ def test_the_wheel_installs_and_serves_a_page_outside_the_checkout(tmp_path):
         if (Path(settings.BASE_DIR) / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(Path(settings.BASE_DIR) / name, source / name)
+    leftovers = [Path(settings.BASE_DIR) / name for name in ("build", "creditreg.egg-info")]
+    there_before = {path for path in leftovers if path.exists()}
     wheels = tmp_path / "wheels"
     run(
         [
@@ -66,12 +68,13 @@ def test_the_wheel_installs_and_serves_a_page_outside_the_checkout(tmp_path):
             "--no-deps",
             "-w",
             str(wheels),
-            str(settings.BASE_DIR),
+            str(source),
         ],
         cwd=tmp_path,
         env=env,
     )
     (wheel,) = wheels.glob("creditreg-*.whl")
+    assert {path for path in leftovers if path.exists()} == there_before, "the build wrote into the checkout"
 
     venv = tmp_path / "venv"
     run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)], cwd=tmp_path, env=env)
