@@ -9,7 +9,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
 
 from accounts.permissions import is_credit_office, is_department_staff
@@ -180,6 +181,32 @@ def plans_visible_to(*, user) -> QuerySet[InspectionPlan]:
     if is_department_staff(user):
         return qs.filter(departments=user.department_id).distinct()
     return qs.none()
+
+
+def plans_with_awaiting(plans: QuerySet[InspectionPlan]) -> QuerySet[InspectionPlan]:
+    """``plans`` with ``awaiting``: how many of their drawn subjects have no result yet (one subquery,
+    not a query a plan)."""
+    awaiting = (
+        Inspection.objects.filter(plan=OuterRef("pk"), status=Outcome.PENDING)
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return plans.annotate(awaiting=Coalesce(Subquery(awaiting, output_field=IntegerField()), 0))
+
+
+def inspections_awaiting_result(*, user) -> QuerySet[Inspection]:
+    """The drawn inspections of the user's department's plans (joint ones included) that have no result
+    yet: SPEC §5 wants the results public within 20 working days, so the staff who enter them are shown
+    what is still open, and what is open past the plan's period as overdue."""
+    if not is_department_staff(user):
+        return Inspection.objects.none()
+    return Inspection.objects.filter(
+        status=Outcome.PENDING,
+        plan__status=PlanStatus.DRAWN,
+        plan__in=InspectionPlan.objects.filter(departments=user.department_id).values("pk"),
+    )
 
 
 def plan_get(*, user, pk: int) -> InspectionPlan | None:

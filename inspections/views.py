@@ -37,12 +37,21 @@ def _staff_page(request):
 def home(request):
     """The department's plans (its joint ones included); the credit office sees every department's."""
     _staff_page(request)
-    plans = selectors.plans_visible_to(user=request.user)
+    plans = selectors.plans_with_awaiting(selectors.plans_visible_to(user=request.user))
+    awaiting_only = request.GET.get("awaiting") == "1"
+    if awaiting_only:  # the to-do's link: the plans with drawn subjects still without a result
+        plans = plans.filter(awaiting__gt=0)
     page, query = paginate(request, plans)
     return render(
         request,
         "inspections/home.html",
-        {"page": page, "query": query, "can_plan": is_department_staff(request.user)},
+        {
+            "page": page,
+            "query": query,
+            "can_plan": is_department_staff(request.user),
+            "awaiting_only": awaiting_only,
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import is_credit_office, is_department_staff, is_reviewer
 from grading.models import EvaluationRun, RunStatus
+from inspections.selectors import inspections_awaiting_result
 from measures.selectors import department_listing_news, department_listing_queue
 from objections.selectors import account_requests_pending, objection_queue_summary
 from records.models import RecordStatus
@@ -57,7 +58,8 @@ DUE_SOON_DAYS = 3
 def todo_items(*, user: User, today: datetime.date | None = None) -> list[TodoItem]:
     """The role's to-do on the landing page (issue 19), each with its count and a link, the lines with
     overdue work first: the clerk's drafts, returned records and records due for publication
-    (004 §4(3): seven working days); the reviewer's queue, objections and reminders due; the credit
+    (004 §4(3): seven working days) and drawn inspections still without a result (past the plan's
+    period: overdue); the reviewer's queue, objections and reminders due; the credit
     office's yearly runs to review and subject accounts to verify. Empty lines are left out."""
     today = today or timezone.localdate()
     items: list[TodoItem] = []
@@ -105,6 +107,17 @@ def todo_items(*, user: User, today: datetime.date | None = None) -> list[TodoIt
         )
         items.append(
             TodoItem(_("Reminders due"), reminders["n"], reverse("reminders:list"), reminders["overdue"])
+        )
+        inspections = inspections_awaiting_result(user=user).aggregate(
+            n=Count("id"), overdue=Count("id", filter=Q(plan__period_end__lt=today))
+        )
+        items.append(
+            TodoItem(
+                _("Inspections awaiting a result"),
+                inspections["n"],
+                reverse("inspections:home") + "?awaiting=1",
+                inspections["overdue"],
+            )
         )
     if is_credit_office(user):
         items.append(

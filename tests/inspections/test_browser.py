@@ -6,6 +6,7 @@ import pytest
 
 from inspections.models import InspectionPlan, PlanStatus
 from records.models import RecordStatus
+from tests.browser import check_page
 from tests.otp import browser_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,6 +47,15 @@ def test_plan_seed_hash_draw_failed_result_review_and_the_public_page(browser_pa
     page.fill("input[name=document_number]", "西市监检〔2026〕21号")
     page.click("main button:has-text('保存检查结果')")
     assert "待本部门审核人员审核" in page.content()
+    # The other drawn subject still waits for its result: the clerk's to-do leads to the plan.
+    page.goto(f"{live_server.url}/")
+    page.click("main a:has-text('待录入结果的抽查')")
+    row = page.locator("tr", has_text="2026年企业公示信息双随机抽查")
+    assert row.locator("td").last.inner_text() == "1"
+    found = check_page(page, "inspections-awaiting")
+    assert all(document <= viewport for document, viewport in found["overflow"].values()), found["overflow"]
+    assert found["axe_passed"] > 10 and found["axe"] == [], found["axe"]
+    page.set_viewport_size({"width": 1366, "height": 768})  # the rest of the walk on a desktop
     page.click("header button:has-text('退出')")
 
     login(world.reviewer.username)
