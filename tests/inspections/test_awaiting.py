@@ -26,6 +26,16 @@ def awaiting(user, today):
     }.get(LABEL)
 
 
+def all_passed(world, plan):
+    for inspection in plan.inspections.all():
+        inspection_result_enter(
+            actor=world.clerk,
+            inspection=inspection,
+            outcome=Outcome.PASSED,
+            inspected_on=timezone.localdate(plan.drawn_at),
+        )
+
+
 def test_the_plans_staff_see_the_open_results_and_the_overdue_ones_after_the_period(world):
     plan = plan_draw(actor=world.clerk, plan=announced_plan(world, ratios={"C": "1", "D": "1"}))
     drawn = list(plan.inspections.order_by("position"))
@@ -60,13 +70,7 @@ def test_a_joint_plans_partner_sees_them_too_and_an_undrawn_plan_has_none(world)
 
 def test_the_plans_page_shows_the_open_results_and_filters_to_them(client, world):
     done = plan_draw(actor=world.clerk, plan=announced_plan(world, ratios={"D": "1"}, title="已完成计划"))
-    for inspection in done.inspections.all():
-        inspection_result_enter(
-            actor=world.clerk,
-            inspection=inspection,
-            outcome=Outcome.PASSED,
-            inspected_on=timezone.localdate(done.drawn_at),
-        )
+    all_passed(world, done)
     open_plan = plan_draw(
         actor=world.clerk, plan=announced_plan(world, ratios={"C": "1"}, title="待录入计划")
     )
@@ -78,13 +82,7 @@ def test_the_plans_page_shows_the_open_results_and_filters_to_them(client, world
     assert "已完成计划" in page and "待录入计划" in page and "3 · 已过计划期限" in page
     filtered = client.get(reverse("inspections:home") + "?awaiting=1").content.decode()
     assert "待录入计划" in filtered and "已完成计划" not in filtered
-    for inspection in open_plan.inspections.all():
-        inspection_result_enter(
-            actor=world.clerk,
-            inspection=inspection,
-            outcome=Outcome.PASSED,
-            inspected_on=timezone.localdate(open_plan.drawn_at),
-        )
+    all_passed(world, open_plan)
     filtered = client.get(reverse("inspections:home") + "?awaiting=1").content.decode()
     assert "待录入计划" not in filtered and "没有待录入结果的计划" in filtered
 
