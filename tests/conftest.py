@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -232,6 +232,11 @@ def browser_page(live_server):
         try:
             yield page
         finally:
+            # With Playwright's event loop running in this thread, Django keeps this thread's database
+            # connections per async context (asgiref's Local): the test's ORM calls opened one of
+            # their own, which nothing else closes; left open, PostgreSQL refuses to drop the test
+            # database at the end ("being accessed by other users").
+            connections.close_all()
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
